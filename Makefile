@@ -1,0 +1,30 @@
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,web,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -f build/demo.db
+	mkdir -p build
+	$(VENV)/bin/retold scan examples/ --db build/demo.db --json build/demo.json
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench scripts
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench scripts
+
+bench: $(STAMP)
+	$(PY) bench/run_bench.py
+
+clean:
+	rm -rf $(VENV) build
