@@ -1,0 +1,140 @@
+"""Text normalisation, sentence splitting with character offsets, tokens and n-grams.
+
+Everything here is pure and deterministic: the same text always gives the same sentences and
+tokens, in the local pipeline and in Spark alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# Abbreviations whose trailing period does not end a sentence. Lower-case, without the dot.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep rev hon pres
+    vs etc inc ltd corp co dept univ no nos fig approx est jan feb mar apr jun jul aug sep sept
+    oct nov dec u.s u.k u.n e.g i.e a.m p.m al ft lb oz vol op pp""".split()
+)
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace,
+# or at a line break: headings, bylines and bios are lines of their own in scraped news.
+_BOUNDARY = re.compile(r"""([.!?…]+["'”’)\]]*)(\s+)|(\n+)""")
+_WORD = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+# Words that carry no content; used to find the "skeleton" of a sentence and content overlap.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves s t don said says say according told also however while within
+    without upon onto via per would may might must shall""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a document: its text and its ``[start, end)`` offsets in the document."""
+
+    start: int
+    end: int
+    text: str
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalise, unify quotes and dashes, and turn CRLF into LF.
+
+    Offsets of sentences are offsets into this normalised text, so callers normalise once
+    and keep the result as the document's text.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_QUOTES)
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-"})
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    tail = chunk.rstrip(".!?…\"')]”’").rsplit(None, 1)
+    if not tail:
+        return False
+    last = tail[-1].lower().strip("(\"'")
+    if last in _ABBREVIATIONS:
+        return True
+    # Initials such as "J." in "J. Smith" or "U.S." style acronyms.
+    return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", last))
+
+
+def split_sentences(text: str, max_sentences: int | None = None) -> list[Sentence]:
+    """Split ``text`` into sentences with character offsets into ``text``.
+
+    Line breaks always end a sentence (scraped articles put headings and bylines on lines
+    of their own). Leading/trailing whitespace is excluded from each span. ``max_sentences``
+    caps the count: beyond it the rest of the text is dropped, which bounds alignment cost
+    on pathological inputs (the caller decides whether to warn).
+    """
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(3) is not None:
+            end = m.start(3)
+            nxt = m.end(3)
+        else:
+            end = m.end(1)
+            nxt = m.end(2)
+            following = text[nxt : nxt + 1]
+            # Do not split "U.S. officials" or "Dr. Jones", nor before a lower-case word.
+            if _ends_with_abbreviation(text[start:end]) or (following and following.islower()):
+                continue
+        _append(out, text, start, end)
+        start = nxt
+        if max_sentences is not None and len(out) >= max_sentences:
+            return out
+    _append(out, text, start, len(text))
+    if max_sentences is not None:
+        del out[max_sentences:]
+    return out
+
+
+def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and any(ch.isalnum() for ch in text[start:end]):
+        out.append(Sentence(start, end, text[start:end]))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters and digits; inner apostrophes, dots, commas and
+    hyphens kept so that "U.S.", "1,200" and "long-range" stay whole)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens with their ``[start, end)`` offsets, in original case."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+def content_words(tokens: Iterable[str]) -> list[str]:
+    """Tokens that are not stopwords."""
+    return [t for t in tokens if t not in STOPWORDS]
+
+
+def ngrams(tokens: Sequence[str], n: int) -> list[str]:
+    """Space-joined word n-grams; a text shorter than ``n`` gives one gram of all its tokens."""
+    if len(tokens) < n:
+        return [" ".join(tokens)] if tokens else []
+    return [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+
+
+def squash(text: str) -> str:
+    """Whitespace folded to single spaces and lower-cased: the key for exact-repeat lookups."""
+    return _SPACE.sub(" ", text).strip().lower()
