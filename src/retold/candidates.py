@@ -1,0 +1,180 @@
+"""Candidate pairs, recall first: LSH banding of MinHash signatures and vector k-NN.
+
+Each function returns pairs tagged with the channel that proposed them; verification
+(``relate``) decides. Nothing here looks at text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import faiss
+import numpy as np
+
+LEXICAL = "lexical"
+SKELETON = "skeleton"
+DOC_KNN = "doc_knn"
+SENTENCE_KNN = "sentence_knn"
+
+# Above this many rows an exact flat index costs more than an inverted-file one loses.
+FLAT_INDEX_MAX_ROWS = 200_000
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An unordered pair (``a < b``) and the channels that proposed it."""
+
+    a: str
+    b: str
+    channels: set[str] = field(default_factory=set)
+
+
+def _integrate(f, lo: float, hi: float, steps: int = 200) -> float:
+    width = (hi - lo) / steps
+    return sum(f(lo + (i + 0.5) * width) for i in range(steps)) * width
+
+
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows minimising false positives plus false negatives around ``threshold``.
+
+    The same criterion as datasketch's ``_optimal_param``: the probability that a pair with
+    Jaccard s shares a band is 1 - (1 - s^r)^b; we weigh the area above the threshold that is
+    missed and the area below it that is proposed equally. Lower thresholds give more bands
+    of fewer rows: more candidates (time) for fewer misses (recall).
+    """
+    best, best_cost = (1, num_perm), math.inf
+    for b in range(1, num_perm + 1):
+        r = num_perm // b
+        if r == 0:
+            break
+
+        def p(s: float, b: int = b, r: int = r) -> float:
+            return 1.0 - (1.0 - s**r) ** b
+
+        fp = _integrate(p, 0.0, threshold)
+        fn = _integrate(lambda s, p=p: 1.0 - p(s), threshold, 1.0)
+        cost = fp + fn
+        if cost < best_cost:
+            best, best_cost = (b, r), cost
+    return best
+
+
+def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 63-bit key per band: a hash of the band's rows mixed with the band's index, so
+    equal values in different bands never collide."""
+    sig = np.asarray(signature[: bands * rows], dtype=np.uint64).reshape(bands, rows)
+    # FNV-1a style mixing over the rows; vectorised across bands.
+    h = np.full(bands, 0xCBF29CE484222325, dtype=np.uint64)
+    prime = np.uint64(0x100000001B3)
+    with np.errstate(over="ignore"):
+        for j in range(rows):
+            h = (h ^ sig[:, j]) * prime
+        h = (h ^ np.arange(bands, dtype=np.uint64)) * prime
+    return (h & np.uint64(0x7FFF_FFFF_FFFF_FFFF)).astype(np.int64)
+
+
+def pairs_from_buckets(buckets: Iterable[Sequence[str]], channel: str) -> list[Candidate]:
+    """Every pair of ids that share a bucket (buckets of one id give nothing)."""
+    seen: dict[tuple[str, str], Candidate] = {}
+    for ids in buckets:
+        uniq = sorted(set(ids))
+        for i, a in enumerate(uniq):
+            for b in uniq[i + 1 :]:
+                seen.setdefault((a, b), Candidate(a, b, {channel}))
+    return list(seen.values())
+
+
+def build_vector_index(vectors: np.ndarray) -> faiss.Index:
+    """Inner-product index over L2-normalised rows: exact when small, IVF when large."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    n, dim = vectors.shape
+    if n <= FLAT_INDEX_MAX_ROWS:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        nlist = int(4 * math.sqrt(n))
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(0)
+        sample = vectors[rng.choice(n, size=min(n, 64 * nlist), replace=False)]
+        index.train(sample)
+        index.nprobe = 16
+    index.add(vectors)
+    return index
+
+
+def knn_candidates(
+    query_ids: Sequence[str],
+    query_vectors: np.ndarray,
+    index: faiss.Index,
+    index_ids: Sequence[str],
+    k: int,
+    min_cosine: float,
+) -> list[Candidate]:
+    """Pairs (query, neighbour) with cosine at least ``min_cosine`` among the k nearest."""
+    if len(query_ids) == 0 or index.ntotal == 0:
+        return []
+    kk = min(k + 1, index.ntotal)
+    sims, idx = index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), kk)
+    out: dict[tuple[str, str], Candidate] = {}
+    for qi, qid in enumerate(query_ids):
+        for sim, j in zip(sims[qi], idx[qi], strict=True):
+            if j < 0 or sim < min_cosine:
+                continue
+            other = index_ids[j]
+            if other == qid:
+                continue
+            a, b = (qid, other) if qid < other else (other, qid)
+            out.setdefault((a, b), Candidate(a, b, {DOC_KNN}))
+    return list(out.values())
+
+
+def sentence_hit_candidates(
+    query_doc_of_row: Sequence[str],
+    query_vectors: np.ndarray,
+    index: faiss.Index,
+    index_doc_of_row: Sequence[str],
+    k: int,
+    min_cosine: float,
+    min_hits: int,
+) -> list[Candidate]:
+    """Documents sharing at least ``min_hits`` near-identical sentences (partial reuse).
+
+    A hit is counted once per query sentence and target document, so one sentence repeated
+    in a target cannot make a candidate on its own.
+    """
+    if len(query_doc_of_row) == 0 or index.ntotal == 0 or k <= 0:
+        return []
+    kk = min(k + 1, index.ntotal)
+    sims, idx = index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), kk)
+    # Counted per direction and combined with max, so a pair gets the same verdict whether
+    # one or both of its documents are in the query batch.
+    hits: dict[tuple[str, str], int] = defaultdict(int)
+    for qi, qdoc in enumerate(query_doc_of_row):
+        targets = {
+            index_doc_of_row[j]
+            for sim, j in zip(sims[qi], idx[qi], strict=True)
+            if j >= 0 and sim >= min_cosine and index_doc_of_row[j] != qdoc
+        }
+        for t in targets:
+            hits[(qdoc, t)] += 1
+    best: dict[tuple[str, str], int] = defaultdict(int)
+    for (q, t), n in hits.items():
+        key = (q, t) if q < t else (t, q)
+        best[key] = max(best[key], n)
+    return [Candidate(a, b, {SENTENCE_KNN}) for (a, b), n in best.items() if n >= min_hits]
+
+
+def merge(*groups: Iterable[Candidate]) -> list[Candidate]:
+    """Union of candidate lists, channels merged per pair, in a deterministic order."""
+    out: dict[tuple[str, str], Candidate] = {}
+    for group in groups:
+        for c in group:
+            key = (c.a, c.b)
+            if key in out:
+                out[key].channels |= c.channels
+            else:
+                out[key] = Candidate(c.a, c.b, set(c.channels))
+    return [out[k] for k in sorted(out)]

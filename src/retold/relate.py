@@ -1,0 +1,204 @@
+"""Pair verification: align two documents, measure the alignment, decide the relation.
+
+Relations, strongest first:
+- ``copy``: most sentences of both sides aligned, nearly all of them verbatim or lightly edited;
+- ``rewrite``: most sentences of both sides aligned in order, reworded (spins, paraphrases);
+- ``partial``: a run of sentences reused in order, but one side is mostly something else;
+- ``same_story``: no reuse, but the same names and a close topic (an independent report);
+- ``related``: the same topic only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retold.align import (
+    IDENTICAL,
+    MINOR,
+    SentenceAlignment,
+    align_sentences,
+    content_sets,
+    lexical_matrix,
+    match_level,
+    similarity_matrix,
+)
+from retold.config import Config
+from retold.fingerprints import DocPrint, skeleton_tokens
+from retold.text import ngrams, words
+
+COPY = "copy"
+REWRITE = "rewrite"
+PARTIAL = "partial"
+SAME_STORY = "same_story"
+RELATED = "related"
+REUSE = frozenset({COPY, REWRITE, PARTIAL})
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedSpan:
+    """One aligned sentence group with document offsets and its level."""
+
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    level: str
+    similarity: float
+    a_sentences: tuple[int, int]
+    b_sentences: tuple[int, int]
+
+
+@dataclass(slots=True)
+class PairResult:
+    """The verdict on a pair and the evidence behind it."""
+
+    a: str
+    b: str
+    relation: str | None
+    scores: dict[str, float]
+    alignment: list[AlignedSpan] = field(default_factory=list)
+    unmatched_a: list[int] = field(default_factory=list)
+    unmatched_b: list[int] = field(default_factory=list)
+    boilerplate_a: list[int] = field(default_factory=list)
+    boilerplate_b: list[int] = field(default_factory=list)
+
+
+def boilerplate_mask(
+    hashes: np.ndarray, doc_frequency: Mapping[int, int], config: Config
+) -> np.ndarray:
+    """Sentences that recur across documents far more than the rest of their document.
+
+    A newsletter line or a fake bio shows up in dozens of otherwise unrelated articles, while
+    the other sentences of each of those articles are rare. Sentences of a verbatim family
+    are all equally common, so none of them is flagged: the test is relative, not absolute.
+    """
+    if len(hashes) == 0:
+        return np.zeros(0, dtype=bool)
+    df = np.array([doc_frequency.get(int(h), 1) for h in hashes], dtype=np.float64)
+    typical = float(np.median(df))
+    return (df >= config.boilerplate_min_docs) & (df > config.boilerplate_ratio * typical)
+
+
+def _containment(a_tokens: Sequence[str], b_tokens: Sequence[str], n: int) -> float:
+    ga, gb = set(ngrams(a_tokens, n)), set(ngrams(b_tokens, n))
+    if not ga or not gb:
+        return 0.0
+    return len(ga & gb) / min(len(ga), len(gb))
+
+
+def _name_overlap(a_text: str, b_text: str) -> float:
+    sa, sb = set(skeleton_tokens(a_text)), set(skeleton_tokens(b_text))
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def relate(
+    a_text: str,
+    b_text: str,
+    pa: DocPrint,
+    pb: DocPrint,
+    config: Config,
+    skip_a: np.ndarray | None = None,
+    skip_b: np.ndarray | None = None,
+) -> PairResult:
+    """Align ``a`` with ``b`` and decide their relation (pure: no model, no I/O)."""
+    sa = [s.text for s in pa.sentences]
+    sb = [s.text for s in pb.sentences]
+    skip_a = np.zeros(len(sa), bool) if skip_a is None else skip_a
+    skip_b = np.zeros(len(sb), bool) if skip_b is None else skip_b
+    if not sa or not sb:
+        return PairResult(pa.doc_id, pb.doc_id, None, {"doc_cosine": 0.0})
+    lex = lexical_matrix(content_sets(sa), content_sets(sb))
+    sim = similarity_matrix(pa.vectors, pb.vectors, lex)
+    al = align_sentences(sim, lex, config.match_threshold, config.strong_match, skip_a, skip_b)
+    scores = alignment_scores(al, sa, sb, skip_a, skip_b, config)
+    ta, tb = words(a_text), words(b_text)
+    scores["containment5"] = round(_containment(ta, tb, 5), 4)
+    scores["doc_cosine"] = round(float(np.clip(pa.doc_vector @ pb.doc_vector, -1, 1)), 4)
+    scores["name_overlap"] = round(_name_overlap(a_text, b_text), 4)
+    relation = decide(scores, config)
+    spans = [
+        AlignedSpan(
+            a_span=(pa.sentences[m.a0].start, pa.sentences[m.a1 - 1].end),
+            b_span=(pb.sentences[m.b0].start, pb.sentences[m.b1 - 1].end),
+            level=match_level(
+                " ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1])
+            ),
+            similarity=round(m.similarity, 4),
+            a_sentences=(m.a0, m.a1),
+            b_sentences=(m.b0, m.b1),
+        )
+        for m in al.matches
+    ]
+    return PairResult(
+        a=pa.doc_id,
+        b=pb.doc_id,
+        relation=relation,
+        scores=scores,
+        alignment=spans,
+        unmatched_a=[i for i in al.unmatched_a if not skip_a[i]],
+        unmatched_b=[j for j in al.unmatched_b if not skip_b[j]],
+        boilerplate_a=[int(i) for i in np.nonzero(skip_a)[0]],
+        boilerplate_b=[int(j) for j in np.nonzero(skip_b)[0]],
+    )
+
+
+def alignment_scores(
+    al: SentenceAlignment,
+    sa: Sequence[str],
+    sb: Sequence[str],
+    skip_a: np.ndarray,
+    skip_b: np.ndarray,
+    config: Config,
+) -> dict[str, float]:
+    """Coverage, strength, identity and order of the alignment, on content sentences only."""
+    n_a = int((~skip_a).sum())
+    n_b = int((~skip_b).sum())
+    strong = [m for m in al.matches if m.similarity >= config.strong_match]
+    strong_a = sum(m.a1 - m.a0 for m in strong)
+    strong_b = sum(m.b1 - m.b0 for m in strong)
+    close = sum(
+        1
+        for m in strong
+        if match_level(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1])) in (IDENTICAL, MINOR)
+    )
+    return {
+        "n_a": float(n_a),
+        "n_b": float(n_b),
+        "aligned": float(len(al.matches)),
+        "strong": float(len(strong)),
+        "coverage_a": round(strong_a / n_a, 4) if n_a else 0.0,
+        "coverage_b": round(strong_b / n_b, 4) if n_b else 0.0,
+        "mean_similarity": round(float(np.mean([m.similarity for m in strong])), 4)
+        if strong
+        else 0.0,
+        "identity": round(close / len(strong), 4) if strong else 0.0,
+        "order": round(len(strong) / al.best_unordered, 4) if al.best_unordered else 0.0,
+    }
+
+
+def decide(scores: Mapping[str, float], config: Config) -> str | None:
+    """The relation from alignment scores; thresholds are the config's named knobs."""
+    cov_a, cov_b = scores["coverage_a"], scores["coverage_b"]
+    strong = scores["strong"]
+    n_min = min(scores["n_a"], scores["n_b"])
+    ordered = scores["order"] >= 0.5
+    # Very short texts (one or two sentences) cannot show a run; whole coverage stands in.
+    enough = strong >= min(2.0, n_min) and strong >= 1
+    if enough and ordered and min(cov_a, cov_b) >= config.rewrite_coverage:
+        if scores["identity"] >= config.copy_min_identity:
+            return COPY
+        return REWRITE
+    if (
+        strong >= config.partial_min_sentences
+        and ordered
+        and strong / max(n_min, 1.0) >= config.partial_min_coverage
+    ):
+        return PARTIAL
+    if scores["doc_cosine"] >= config.story_min_cosine and scores["name_overlap"] >= 0.25:
+        return SAME_STORY
+    if scores["doc_cosine"] >= config.related_min_cosine:
+        return RELATED
+    return None

@@ -1,0 +1,493 @@
+"""The SQLite index: one file (WAL), every SQL statement of retold lives here.
+
+Crash safety comes from ordering: a batch of documents with all its fingerprints is written
+in one transaction and marked ``pending``; its pairs are written and the documents marked
+``done`` in another. A scan killed at any moment leaves whole batches, and the next scan
+picks up the pending documents where it stopped. Families and stories are derived data,
+replaced in one transaction each.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from retold.config import Config
+from retold.documents import Document, content_id
+from retold.fingerprints import DocPrint
+from retold.text import Sentence
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    text_hash TEXT NOT NULL,
+    path TEXT, url TEXT, domain TEXT, title TEXT, published TEXT,
+    text TEXT NOT NULL,
+    n_sentences INTEGER NOT NULL,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+);
+CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
+CREATE INDEX IF NOT EXISTS documents_domain ON documents(domain);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_seq INTEGER NOT NULL REFERENCES documents(seq),
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    hash INTEGER NOT NULL,
+    PRIMARY KEY (doc_seq, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sentences_hash ON sentences(hash);
+CREATE TABLE IF NOT EXISTS prints (
+    doc_seq INTEGER PRIMARY KEY REFERENCES documents(seq),
+    lexical BLOB NOT NULL,
+    skeleton BLOB NOT NULL,
+    doc_vector BLOB NOT NULL,
+    vectors BLOB NOT NULL,
+    dim INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc_seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands(key);
+CREATE TABLE IF NOT EXISTS pairs (
+    a TEXT NOT NULL, b TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    source TEXT, confidence REAL, direction_reason TEXT,
+    scores TEXT NOT NULL, alignment TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+);
+CREATE INDEX IF NOT EXISTS pairs_b ON pairs(b);
+CREATE TABLE IF NOT EXISTS families (
+    id INTEGER PRIMARY KEY,
+    source TEXT, source_reason TEXT, size INTEGER NOT NULL, tree TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS family_members (
+    doc_id TEXT PRIMARY KEY, family_id INTEGER NOT NULL, role TEXT NOT NULL, parent TEXT
+);
+CREATE TABLE IF NOT EXISTS stories (
+    id INTEGER PRIMARY KEY, label TEXT, first TEXT, last TEXT, size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_members (doc_id TEXT PRIMARY KEY, story_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+
+
+class StoreError(RuntimeError):
+    """The index file cannot be used (wrong schema, other settings, corruption)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocRow:
+    """A stored document's metadata (text on demand)."""
+
+    seq: int
+    id: str
+    path: str | None
+    url: str | None
+    domain: str | None
+    title: str | None
+    published: datetime | None
+    n_sentences: int
+
+
+@dataclass(frozen=True, slots=True)
+class PairRow:
+    a: str
+    b: str
+    relation: str
+    source: str | None
+    confidence: float | None
+    direction_reason: str | None
+    scores: dict[str, float]
+    alignment: dict[str, object]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Store:
+    """The index. Use as a context manager; one writer at a time, readers any time (WAL)."""
+
+    def __init__(self, path: str | Path, config: Config | None = None, readonly: bool = False):
+        self.path = str(path)
+        if readonly:
+            if not Path(self.path).exists():
+                raise StoreError(f"{self.path}: no such index")
+            uri = f"file:{Path(self.path).resolve()}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, timeout=30.0, check_same_thread=False)
+        else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=60.0, check_same_thread=False)
+        try:
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)
+            self.config = self._settle_config(config, readonly)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"{self.path}: not a retold index ({exc})") from exc
+
+    def _settle_config(self, config: Config | None, readonly: bool) -> Config:
+        row = self.db.execute("SELECT value FROM meta WHERE key='config'").fetchone()
+        if row is None:
+            if readonly:
+                raise StoreError(f"{self.path}: not a retold index (no settings stored)")
+            config = config or Config()
+            with self.db:
+                self.db.executemany(
+                    "INSERT INTO meta(key, value) VALUES (?, ?)",
+                    [("config", config.to_json()), ("schema", SCHEMA_VERSION),
+                     ("config_fingerprint", config.fingerprint())],
+                )
+            return config
+        stored = Config.from_json(row[0])
+        if config is not None and config.fingerprint() != stored.fingerprint():
+            raise StoreError(
+                f"{self.path}: built with other settings (fingerprint {stored.fingerprint()},"
+                f" asked {config.fingerprint()}); use a new index file"
+            )
+        return stored
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- documents ----------------------------------------------------------------------
+
+    def known_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """``id -> text hash`` for the ids already stored."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.db.execute(
+                    f"SELECT id, text_hash FROM documents WHERE id IN ({marks})", chunk
+                ).fetchall()
+            )
+        return out
+
+    def add_documents(
+        self, docs: Sequence[Document], prints: Sequence[DocPrint], bands: Sequence[np.ndarray]
+    ) -> None:
+        """Store documents with their fingerprints and LSH band keys, all or nothing."""
+        with self.db:
+            for doc, pr, keys in zip(docs, prints, bands, strict=True):
+                cur = self.db.execute(
+                    "INSERT INTO documents(id, text_hash, path, url, domain, title, published,"
+                    " text, n_sentences, truncated, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc.id, content_id(doc.text), doc.path, doc.url, doc.domain, doc.title,
+                     doc.published.isoformat() if doc.published else None, doc.text,
+                     len(pr.sentences), int(pr.truncated), _now()),
+                )
+                seq = cur.lastrowid
+                self.db.executemany(
+                    "INSERT INTO sentences(doc_seq, idx, start, end, hash) VALUES (?,?,?,?,?)",
+                    [(seq, i, s.start, s.end, int(h))
+                     for i, (s, h) in enumerate(zip(pr.sentences, pr.sentence_hashes,
+                                                    strict=True))],
+                )
+                dim = pr.vectors.shape[1] if pr.vectors.ndim == 2 else 0
+                self.db.execute(
+                    "INSERT INTO prints(doc_seq, lexical, skeleton, doc_vector, vectors, dim)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (seq, pr.lexical.astype(np.uint32).tobytes(),
+                     pr.skeleton.astype(np.uint32).tobytes(),
+                     pr.doc_vector.astype(np.float16).tobytes(),
+                     pr.vectors.astype(np.float16).tobytes(), dim),
+                )
+                self.db.executemany(
+                    "INSERT INTO bands(key, doc_seq) VALUES (?, ?)",
+                    [(int(k), seq) for k in keys],
+                )
+
+    def count_documents(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def pending_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM documents WHERE status='pending' ORDER BY seq")]
+
+    def documents(self, ids: Iterable[str] | None = None) -> list[DocRow]:
+        cols = "seq, id, path, url, domain, title, published, n_sentences"
+        if ids is None:
+            rows = self.db.execute(f"SELECT {cols} FROM documents ORDER BY seq").fetchall()
+        else:
+            rows = []
+            for chunk in _chunks(list(ids), 500):
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.execute(
+                    f"SELECT {cols} FROM documents WHERE id IN ({marks}) ORDER BY seq", chunk
+                ).fetchall()
+        return [DocRow(r[0], r[1], r[2], r[3], r[4], r[5], _dt(r[6]), r[7]) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute(
+            "SELECT id, text, url, domain, title, published, path FROM documents WHERE id=?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Document(id=row[0], text=row[1], url=row[2], domain=row[3], title=row[4],
+                        published=_dt(row[5]), path=row[6])
+
+    def texts(self, ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk).fetchall())
+        return out
+
+    def prints(self, ids: Sequence[str]) -> dict[str, DocPrint]:
+        """Fingerprints with sentences (offsets into the stored text) and vectors."""
+        out: dict[str, DocPrint] = {}
+        for chunk in _chunks(list(ids), 200):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                "SELECT d.seq, d.id, d.text, d.truncated, p.lexical, p.skeleton, p.doc_vector,"
+                " p.vectors, p.dim FROM documents d JOIN prints p ON p.doc_seq = d.seq"
+                f" WHERE d.id IN ({marks})", chunk).fetchall()
+            for seq, did, text, truncated, lexical, skeleton, doc_vec, vecs, dim in rows:
+                sents = self.db.execute(
+                    "SELECT start, end, hash FROM sentences WHERE doc_seq=? ORDER BY idx", (seq,)
+                ).fetchall()
+                vectors = np.frombuffer(vecs, dtype=np.float16).astype(np.float32)
+                out[did] = DocPrint(
+                    doc_id=did,
+                    sentences=[Sentence(s, e, text[s:e]) for s, e, _ in sents],
+                    sentence_hashes=np.array([h for _, _, h in sents], dtype=np.int64),
+                    lexical=np.frombuffer(lexical, dtype=np.uint32),
+                    skeleton=np.frombuffer(skeleton, dtype=np.uint32),
+                    vectors=vectors.reshape(-1, dim) if dim else vectors.reshape(0, 0),
+                    doc_vector=np.frombuffer(doc_vec, dtype=np.float16).astype(np.float32),
+                    truncated=bool(truncated),
+                )
+        return out
+
+    def doc_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every document's id and vector, in insertion order."""
+        rows = self.db.execute(
+            "SELECT d.id, p.doc_vector FROM documents d JOIN prints p ON p.doc_seq = d.seq"
+            " ORDER BY d.seq").fetchall()
+        if not rows:
+            return [], np.zeros((0, 0), np.float32)
+        ids = [r[0] for r in rows]
+        mat = np.vstack([np.frombuffer(r[1], dtype=np.float16) for r in rows])
+        return ids, mat.astype(np.float32)
+
+    def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every sentence vector with the id of its document, in insertion order."""
+        ids: list[str] = []
+        blocks: list[np.ndarray] = []
+        for did, vecs, dim in self.db.execute(
+            "SELECT d.id, p.vectors, p.dim FROM documents d JOIN prints p ON p.doc_seq = d.seq"
+            " ORDER BY d.seq"
+        ):
+            if not dim:
+                continue
+            block = np.frombuffer(vecs, dtype=np.float16).reshape(-1, dim)
+            blocks.append(block)
+            ids.extend([did] * len(block))
+        if not blocks:
+            return [], np.zeros((0, 0), np.float32)
+        return ids, np.vstack(blocks).astype(np.float32)
+
+    def band_buckets(self, keys: Sequence[int]) -> dict[int, list[str]]:
+        """Document ids in each LSH bucket among ``keys``."""
+        out: dict[int, list[str]] = {}
+        for chunk in _chunks(sorted({int(k) for k in keys}), 500):
+            marks = ",".join("?" * len(chunk))
+            for key, did in self.db.execute(
+                f"SELECT b.key, d.id FROM bands b JOIN documents d ON d.seq = b.doc_seq"
+                f" WHERE b.key IN ({marks})", chunk
+            ):
+                out.setdefault(key, []).append(did)
+        return out
+
+    def sentence_frequency(self, hashes: Iterable[int]) -> dict[int, int]:
+        """How many documents contain each sentence (by exact-repeat key)."""
+        out: dict[int, int] = {}
+        for chunk in _chunks(sorted({int(h) for h in hashes}), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT hash, COUNT(DISTINCT doc_seq) FROM sentences WHERE hash IN ({marks})"
+                " GROUP BY hash", chunk).fetchall())
+        return out
+
+    # --- pairs --------------------------------------------------------------------------
+
+    def save_pairs(self, rows: Sequence[PairRow], done: Sequence[str]) -> None:
+        """Store verified pairs and mark documents done, in one transaction."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO pairs(a, b, relation, source, confidence,"
+                " direction_reason, scores, alignment) VALUES (?,?,?,?,?,?,?,?)",
+                [(r.a, r.b, r.relation, r.source, r.confidence, r.direction_reason,
+                  json.dumps(r.scores, sort_keys=True), json.dumps(r.alignment, sort_keys=True))
+                 for r in rows],
+            )
+            for chunk in _chunks(list(done), 500):
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(
+                    f"UPDATE documents SET status='done' WHERE id IN ({marks})", chunk)
+
+    def known_pairs(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        out: set[tuple[str, str]] = set()
+        for a, b in keys:
+            if self.db.execute("SELECT 1 FROM pairs WHERE a=? AND b=?", (a, b)).fetchone():
+                out.add((a, b))
+        return out
+
+    def pairs(self, relations: Iterable[str] | None = None,
+              doc_id: str | None = None) -> list[PairRow]:
+        sql = ("SELECT a, b, relation, source, confidence, direction_reason, scores, alignment"
+               " FROM pairs")
+        args: list[object] = []
+        where = []
+        if relations is not None:
+            rel = list(relations)
+            where.append(f"relation IN ({','.join('?' * len(rel))})")
+            args += rel
+        if doc_id is not None:
+            where.append("(a=? OR b=?)")
+            args += [doc_id, doc_id]
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a, b"
+        return [PairRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), json.loads(r[7]))
+                for r in self.db.execute(sql, args)]
+
+    # --- families and stories -----------------------------------------------------------
+
+    def replace_families(self, families: Sequence[dict[str, object]]) -> None:
+        """Replace all families: each ``{"id", "source", "source_reason", "tree", "members":
+        [{"doc_id", "role", "parent"}]}``."""
+        with self.db:
+            self.db.execute("DELETE FROM family_members")
+            self.db.execute("DELETE FROM families")
+            for fam in families:
+                members = fam["members"]
+                assert isinstance(members, list)
+                self.db.execute(
+                    "INSERT INTO families(id, source, source_reason, size, tree)"
+                    " VALUES (?,?,?,?,?)",
+                    (fam["id"], fam["source"], fam["source_reason"], len(members),
+                     json.dumps(fam["tree"])),
+                )
+                self.db.executemany(
+                    "INSERT INTO family_members(doc_id, family_id, role, parent)"
+                    " VALUES (?,?,?,?)",
+                    [(m["doc_id"], fam["id"], m["role"], m["parent"]) for m in members],
+                )
+
+    def families(self) -> list[dict[str, object]]:
+        out = []
+        for fid, source, reason, size, tree in self.db.execute(
+            "SELECT id, source, source_reason, size, tree FROM families ORDER BY id"
+        ).fetchall():
+            members = [
+                {"doc_id": d, "role": r, "parent": p}
+                for d, r, p in self.db.execute(
+                    "SELECT m.doc_id, m.role, m.parent FROM family_members m"
+                    " JOIN documents d ON d.id = m.doc_id WHERE m.family_id=? ORDER BY d.seq",
+                    (fid,),
+                )
+            ]
+            out.append({"id": fid, "source": source, "source_reason": reason, "size": size,
+                        "tree": json.loads(tree), "members": members})
+        return out
+
+    def family_of(self) -> dict[str, tuple[int, str]]:
+        return {d: (f, r) for d, f, r in self.db.execute(
+            "SELECT doc_id, family_id, role FROM family_members")}
+
+    def replace_stories(self, stories: Sequence[dict[str, object]]) -> None:
+        """Replace all stories: each ``{"id", "label", "first", "last", "members": [ids]}``."""
+        with self.db:
+            self.db.execute("DELETE FROM story_members")
+            self.db.execute("DELETE FROM stories")
+            for st in stories:
+                members = st["members"]
+                assert isinstance(members, list)
+                self.db.execute(
+                    "INSERT INTO stories(id, label, first, last, size) VALUES (?,?,?,?,?)",
+                    (st["id"], st["label"], st["first"], st["last"], len(members)))
+                self.db.executemany(
+                    "INSERT INTO story_members(doc_id, story_id) VALUES (?,?)",
+                    [(d, st["id"]) for d in members])
+
+    def stories(self) -> list[dict[str, object]]:
+        out = []
+        for sid, label, first, last, size in self.db.execute(
+            "SELECT id, label, first, last, size FROM stories ORDER BY id"
+        ).fetchall():
+            members = [r[0] for r in self.db.execute(
+                "SELECT m.doc_id FROM story_members m JOIN documents d ON d.id = m.doc_id"
+                " WHERE m.story_id=? ORDER BY d.seq", (sid,))]
+            out.append({"id": sid, "label": label, "first": first, "last": last, "size": size,
+                        "members": members})
+        return out
+
+    def story_of(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT doc_id, story_id FROM story_members").fetchall())
+
+    def get_state(self, key: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_state(self, key: str, value: bytes) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?,?)", (key, value))
+
+    # --- integrity ----------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems found in the index (empty when it is consistent)."""
+        problems: list[str] = []
+        res = self.db.execute("PRAGMA integrity_check").fetchone()[0]
+        if res != "ok":
+            problems.append(f"sqlite integrity_check: {res}")
+        for label, sql in [
+            ("documents without fingerprints",
+             "SELECT COUNT(*) FROM documents d LEFT JOIN prints p ON p.doc_seq=d.seq"
+             " WHERE p.doc_seq IS NULL"),
+            ("documents whose sentence count disagrees",
+             "SELECT COUNT(*) FROM documents d WHERE n_sentences !="
+             " (SELECT COUNT(*) FROM sentences s WHERE s.doc_seq=d.seq)"),
+            ("pairs naming unknown documents",
+             "SELECT COUNT(*) FROM pairs p WHERE p.a NOT IN (SELECT id FROM documents)"
+             " OR p.b NOT IN (SELECT id FROM documents)"),
+            ("family members naming unknown documents",
+             "SELECT COUNT(*) FROM family_members m WHERE m.doc_id NOT IN"
+             " (SELECT id FROM documents)"),
+        ]:
+            n = self.db.execute(sql).fetchone()[0]
+            if n:
+                problems.append(f"{n} {label}")
+        return problems
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
