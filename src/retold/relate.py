@@ -27,7 +27,7 @@ from retold.align import (
 )
 from retold.config import Config
 from retold.fingerprints import DocPrint, skeleton_tokens
-from retold.text import ngrams, words
+from retold.text import looks_like_heading, ngrams, words
 
 COPY = "copy"
 REWRITE = "rewrite"
@@ -113,7 +113,9 @@ def relate(
     lex = lexical_matrix(content_sets(sa), content_sets(sb))
     sim = similarity_matrix(pa.vectors, pb.vectors, lex)
     al = align_sentences(sim, lex, config.match_threshold, config.strong_match, skip_a, skip_b)
-    scores = alignment_scores(al, sa, sb, skip_a, skip_b, config)
+    head_a = np.array([looks_like_heading(t) for t in sa], dtype=bool)
+    head_b = np.array([looks_like_heading(t) for t in sb], dtype=bool)
+    scores = alignment_scores(al, sa, sb, skip_a | head_a, skip_b | head_b, config)
     ta, tb = words(a_text), words(b_text)
     scores["containment5"] = round(_containment(ta, tb, 5), 4)
     scores["doc_cosine"] = round(float(np.clip(pa.doc_vector @ pb.doc_vector, -1, 1)), 4)
@@ -153,12 +155,13 @@ def alignment_scores(
     skip_b: np.ndarray,
     config: Config,
 ) -> dict[str, float]:
-    """Coverage, strength, identity and order of the alignment, on content sentences only."""
+    """Coverage, strength, identity and order of the alignment, on content sentences only
+    (``skip_a``/``skip_b`` flag boilerplate and headings, which count on neither side)."""
     n_a = int((~skip_a).sum())
     n_b = int((~skip_b).sum())
     strong = [m for m in al.matches if m.similarity >= config.strong_match]
-    strong_a = sum(m.a1 - m.a0 for m in strong)
-    strong_b = sum(m.b1 - m.b0 for m in strong)
+    strong_a = sum(int((~skip_a[m.a0 : m.a1]).sum()) for m in strong)
+    strong_b = sum(int((~skip_b[m.b0 : m.b1]).sum()) for m in strong)
     close = sum(
         1
         for m in strong

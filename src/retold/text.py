@@ -138,3 +138,22 @@ def ngrams(tokens: Sequence[str], n: int) -> list[str]:
 def squash(text: str) -> str:
     """Whitespace folded to single spaces and lower-cased: the key for exact-repeat lookups."""
     return _SPACE.sub(" ", text).strip().lower()
+
+
+_TERMINAL = frozenset('.!?…"\')]')
+
+
+def looks_like_heading(sentence: str) -> bool:
+    """A title, section heading or label rather than a sentence of prose.
+
+    Headings carry no terminal punctuation or capitalise most of their words; spinners
+    insert them between paragraphs, so they must not dilute a rewrite's coverage.
+    """
+    toks = sentence.split()
+    if not toks or len(toks) > 20:
+        return False
+    if sentence.rstrip()[-1] not in _TERMINAL and len(toks) <= 15:
+        return True
+    alpha = [t for t in toks if t[0].isalpha()]
+    caps = sum(1 for t in alpha if t[0].isupper() or (t.lower() in STOPWORDS and len(t) <= 4))
+    return len(alpha) >= 4 and caps / len(alpha) >= 0.85

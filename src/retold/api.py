@@ -1,0 +1,135 @@
+"""The public Python API: ``Index`` over one SQLite file, and ``compare`` for two texts.
+
+>>> from retold.api import Index
+>>> with Index("news.db") as index:                      # doctest: +SKIP
+...     report = index.scan(["articles/"])
+...     for family in index.families():
+...         print(family["source"], [m["doc_id"] for m in family["members"]])
+
+The CLI and the web app call only this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retold.config import Config
+from retold.documents import Document, content_id
+from retold.fingerprints import Encoder, fingerprint_documents
+from retold.pipeline import Progress, ScanReport, detect, ingest, prepare, rebuild_families, scan
+from retold.relate import PairResult, relate
+from retold.store import Store
+
+
+def default_encoder() -> Encoder:
+    """The sentence encoder every index uses: the static MiniLM distillation."""
+    from retold.embeddings import StaticEncoder
+
+    return StaticEncoder()
+
+
+class Index:
+    """An index file: scan folders into it, read families, stories and pairs back."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        config: Config | None = None,
+        readonly: bool = False,
+        encoder: Encoder | None = None,
+    ) -> None:
+        self.store = Store(path, config, readonly=readonly)
+        self._encoder = encoder
+
+    @property
+    def config(self) -> Config:
+        return self.store.config
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = default_encoder()
+        return self._encoder
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def scan(self, paths: Sequence[str | Path], progress: Progress | None = None) -> ScanReport:
+        """Read every supported file under ``paths``; index what is new; update results."""
+        return scan(paths, self.store, self.encoder, progress, after_detect=self._stories)
+
+    def add(self, docs: Iterable[Document], progress: Progress | None = None) -> ScanReport:
+        """Index documents given as objects (same effect as scanning files holding them)."""
+        progress = progress or Progress()
+        report = ScanReport()
+        ingest(docs, self.store, self.encoder, report, progress)
+        detect(self.store, report, progress)
+        rebuild_families(self.store)
+        self._stories(self.store)
+        return report
+
+    def _stories(self, store: Store) -> None:
+        from retold.storyline import update_stories
+
+        update_stories(store, self.encoder)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.store.document(doc_id)
+
+    def families(self) -> list[dict[str, Any]]:
+        return self.store.families()
+
+    def stories(self) -> list[dict[str, Any]]:
+        return self.store.stories()
+
+    def pairs(self, relations: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        return [
+            {"a": p.a, "b": p.b, "relation": p.relation, "source": p.source,
+             "confidence": p.confidence, "scores": p.scores, "alignment": p.alignment}
+            for p in self.store.pairs(relations)
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` contract: documents, pairs, families, stories."""
+        from retold.export import index_json
+
+        return index_json(self.store)
+
+    def check_integrity(self) -> list[str]:
+        return self.store.check()
+
+
+@dataclass(slots=True)
+class Comparison:
+    """``compare``'s result: the pair verdict plus both documents."""
+
+    a: Document
+    b: Document
+    result: PairResult
+
+
+def compare(
+    a: Document, b: Document, config: Config | None = None, encoder: Encoder | None = None
+) -> Comparison:
+    """Align two documents and decide their relation, without any index."""
+    config = config or Config()
+    encoder = encoder or default_encoder()
+    a, b = prepare(a), prepare(b)
+    pa, pb = fingerprint_documents([a, b], encoder, config)
+    return Comparison(a, b, relate(a.text, b.text, pa, pb, config))
+
+
+def document_from_text(text: str, doc_id: str | None = None, **meta: Any) -> Document:
+    """A Document from raw text (id from the content unless given)."""
+    return Document(id=doc_id or content_id(text), text=text, **meta)

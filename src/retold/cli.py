@@ -1,0 +1,221 @@
+"""The ``retold`` command line: thin wrappers over ``retold.api``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from retold.api import Index
+from retold.pipeline import Progress as StageProgress
+from retold.pipeline import ScanReport
+from retold.store import StoreError
+
+app = typer.Typer(
+    help="Find news articles rewritten from other articles, trace them to their source, "
+    "and show what the rewrite changed.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[Path, typer.Option("--db", help="Index file (SQLite).")]
+DEFAULT_DB = Path("retold.db")
+
+
+class RichProgress(StageProgress):
+    """Stage progress on a Rich bar (stderr, so ``--json -`` output stays clean)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: int | None = None
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, completed=self.progress.tasks[-1].total or 0)
+        self.task = self.progress.add_task(name, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, n)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _open(db: Path, readonly: bool = False) -> Index:
+    try:
+        return Index(db, readonly=readonly)
+    except StoreError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _summary(index: Index, report: ScanReport) -> None:
+    docs = {d.id: d for d in index.store.documents()}
+    table = Table(title="Reuse families", show_lines=False)
+    for col in ("family", "members", "source", "relations", "domains"):
+        table.add_column(col)
+    for fam in index.families():
+        members = fam["members"]
+        rels = sorted({m["role"] for m in members} - {"source"})
+        domains = sorted({docs[m["doc_id"]].domain or "-" for m in members if m["doc_id"] in docs})
+        src = fam["source"]
+        src_label = (docs[src].title or src) if src in docs else "unknown"
+        table.add_row(str(fam["id"]), str(len(members)), src_label[:60], ", ".join(rels),
+                      ", ".join(domains)[:60])
+    out.print(table)
+    n_docs = index.store.count_documents()
+    n_fam = len(index.families())
+    n_stories = len(index.stories())
+    out.print(
+        f"{len(report.added)} new documents, {report.skipped} already indexed, "
+        f"{len(report.errors)} unreadable; index holds {n_docs} documents in "
+        f"{n_fam} families and {n_stories} stories "
+        f"({report.candidates} candidate pairs verified in {report.seconds:.1f} s)"
+    )
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
+    db: DbOption = DEFAULT_DB,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the result as JSON ('-' for stdout).")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a self-contained HTML report.")
+    ] = None,
+) -> None:
+    """Read articles, index them, and find copies and rewrites (the main job)."""
+    for p in paths:
+        if not p.exists():
+            raise _fail(f"{p}: no such file or folder", 2)
+    index = _open(db)
+    with index:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=console, transient=False,
+        ) as bar:
+            result = index.scan([str(p) for p in paths], progress=RichProgress(bar))
+        for err in result.errors:
+            console.print(f"[yellow]skipped[/yellow] {err}", highlight=False)
+        for warn in result.warnings:
+            console.print(f"[yellow]warning[/yellow] {warn}", highlight=False)
+        _summary(index, result)
+        if json_out is not None:
+            data = json.dumps(index.to_json(), indent=2, ensure_ascii=False)
+            if str(json_out) == "-":
+                sys.stdout.write(data + "\n")
+            else:
+                json_out.parent.mkdir(parents=True, exist_ok=True)
+                json_out.write_text(data + "\n", encoding="utf-8")
+        if report is not None:
+            from retold.report import write_report
+
+            write_report(index.store, report)
+            console.print(f"report written to {report}")
+    if result.errors:
+        raise typer.Exit(3)
+
+
+@app.command()
+def families(
+    db: DbOption = DEFAULT_DB,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List reuse families with their source and derivation tree."""
+    from rich.tree import Tree
+
+    with _open(db, readonly=True) as index:
+        fams = index.families()
+        if json_out:
+            sys.stdout.write(json.dumps(fams, indent=2, ensure_ascii=False) + "\n")
+            return
+        docs = {d.id: d for d in index.store.documents()}
+
+        def label(doc_id: str, role: str | None) -> str:
+            d = docs.get(doc_id)
+            name = (d.title or d.path or doc_id) if d else doc_id
+            dom = f" [dim]{d.domain}[/dim]" if d and d.domain else ""
+            return f"[bold]{role or '?'}[/bold] {name[:70]}{dom} [dim]({doc_id})[/dim]"
+
+        for fam in fams:
+            head = f"family {fam['id']}: source " + (
+                str(fam["source"]) if fam["source"] else "unknown"
+            ) + f" [dim]- {fam['source_reason']}[/dim]"
+            tree = Tree(head)
+
+            def grow(node: Tree, item: dict) -> None:
+                branch = node.add(label(item["id"], item["role"]))
+                for child in item["children"]:
+                    grow(branch, child)
+
+            for root in fam["tree"]["roots"]:
+                grow(tree, root)
+            out.print(tree)
+
+
+@app.command()
+def stories(db: DbOption = DEFAULT_DB,
+            json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List stories (all coverage of one event) with their size and time span."""
+    with _open(db, readonly=True) as index:
+        sts = index.stories()
+        if json_out:
+            sys.stdout.write(json.dumps(sts, indent=2, ensure_ascii=False) + "\n")
+            return
+        table = Table(title="Stories")
+        for col in ("story", "docs", "label", "first", "last"):
+            table.add_column(col)
+        for st in sorted(sts, key=lambda s: -int(s["size"])):
+            table.add_row(str(st["id"]), str(st["size"]), str(st["label"])[:70],
+                          str(st["first"] or "-")[:10], str(st["last"] or "-")[:10])
+        out.print(table)
+
+
+@app.command("check-index")
+def check_index(db: DbOption = DEFAULT_DB) -> None:
+    """Verify the index file's integrity and consistency."""
+    with _open(db, readonly=True) as index:
+        problems = index.check_integrity()
+    if problems:
+        for p in problems:
+            console.print(f"[red]problem[/red] {p}")
+        raise typer.Exit(1)
+    out.print("index is consistent")
+
+
+@app.command("eval")
+def evaluate(
+    dataset: Annotated[str, typer.Argument(
+        help="clough-stevenson | pan10 | mrpc | seeds | ecbplus | wikiref220 | drift")],
+) -> None:
+    """Score retold on a public dataset from ../shared/data (or RETOLD_SHARED)."""
+    from retold.evaluate.runner import UnknownDataset, run_eval
+
+    try:
+        lines = run_eval(dataset)
+    except UnknownDataset as exc:
+        raise _fail(str(exc), 2) from exc
+    if lines is None:
+        console.print(f"skipped: dataset for {dataset!r} not found (set RETOLD_SHARED)")
+        return
+    for line in lines:
+        out.print(line, highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

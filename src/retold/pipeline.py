@@ -1,0 +1,311 @@
+"""The local orchestration: ingest -> fingerprints -> candidates -> verify -> families.
+
+Incremental: documents already in the index are skipped, new ones are compared with
+everything, and derived data (families, stories) is rebuilt from the stored pairs. All the
+scoring happens in pure functions of the other modules; this module moves data between
+them and the store.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+from retold.candidates import (
+    LEXICAL,
+    SKELETON,
+    Candidate,
+    band_keys,
+    build_vector_index,
+    knn_candidates,
+    lsh_params,
+    merge,
+    pairs_from_buckets,
+    sentence_hit_candidates,
+)
+from retold.config import Config
+from retold.documents import Document, ReadError, content_id
+from retold.families import Edge, build_families, text_evidence
+from retold.fingerprints import DocPrint, Encoder, fingerprint_documents, skeleton_tokens
+from retold.readers import read_paths
+from retold.relate import REUSE, PairResult, boilerplate_mask, relate
+from retold.store import PairRow, Store
+from retold.text import normalize
+
+# Channel tags mixed into band keys so the two MinHash channels share one table.
+_CHANNEL_SALT = {LEXICAL: 0x1F3A_5C7E_9B2D_4E6F, SKELETON: 0x6C1B_8E4D_2A7F_3B95}
+
+
+class Progress:
+    """Progress callbacks; the CLI passes a Rich-backed one, the API a silent one."""
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        """A new stage starts (``total`` units, or unknown)."""
+
+    def advance(self, n: int = 1) -> None:
+        """``n`` units of the current stage are done."""
+
+
+@dataclass(slots=True)
+class ScanReport:
+    """What a scan did."""
+
+    added: list[str] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[ReadError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    candidates: int = 0
+    verified: int = 0
+    seconds: float = 0.0
+
+
+def band_keys_for(pr: DocPrint, config: Config) -> np.ndarray:
+    """LSH keys of both MinHash channels for one document."""
+    keys = []
+    for channel, sig, threshold in (
+        (LEXICAL, pr.lexical, config.lexical_threshold),
+        (SKELETON, pr.skeleton, config.skeleton_threshold),
+    ):
+        bands, rows = _params(config, threshold)
+        k = band_keys(sig, bands, rows)
+        keys.append(k ^ np.int64(_CHANNEL_SALT[channel]))
+    return np.concatenate(keys)
+
+
+def _params(config: Config, threshold: float) -> tuple[int, int]:
+    if config.lsh_bands:
+        return config.lsh_bands, config.num_perm // config.lsh_bands
+    return lsh_params(threshold, config.num_perm)
+
+
+def prepare(doc: Document) -> Document:
+    """Normalise the text (offsets refer to the normalised text from here on)."""
+    text = normalize(doc.text)
+    if text == doc.text:
+        return doc
+    return Document(id=doc.id, text=text, url=doc.url, domain=doc.domain, title=doc.title,
+                    published=doc.published, path=doc.path, meta=doc.meta)
+
+
+def _batched(items: Iterable[Document | ReadError], size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def ingest(
+    records: Iterable[Document | ReadError],
+    store: Store,
+    encoder: Encoder,
+    report: ScanReport,
+    progress: Progress,
+    batch_size: int = 256,
+) -> None:
+    """Fingerprint and store new documents batch by batch (each batch one transaction).
+
+    ``batch_size`` trades memory for fewer, larger transactions and encoder calls.
+    """
+    config = store.config
+    progress.stage("reading and fingerprinting")
+    for batch in _batched(records, batch_size):
+        docs: list[Document] = []
+        seen: dict[str, str] = {}
+        for rec in batch:
+            if isinstance(rec, ReadError):
+                report.errors.append(rec)
+                continue
+            doc = prepare(rec)
+            h = content_id(doc.text)
+            if doc.id in seen:
+                if seen[doc.id] != h:
+                    report.errors.append(ReadError(doc.path or "?", f"duplicate id {doc.id!r}"
+                                                   " with different text; first kept"))
+                else:
+                    report.skipped += 1
+                continue
+            seen[doc.id] = h
+            docs.append(doc)
+        known = store.known_hashes([d.id for d in docs])
+        new: list[Document] = []
+        for d in docs:
+            if d.id in known:
+                if known[d.id] != seen[d.id]:
+                    report.errors.append(ReadError(
+                        d.path or "?", f"id {d.id!r} is already indexed with different text;"
+                        " the stored document is kept"))
+                else:
+                    report.skipped += 1
+            else:
+                new.append(d)
+        if new:
+            prints = fingerprint_documents(new, encoder, config)
+            for d, pr in zip(new, prints, strict=True):
+                if pr.truncated:
+                    report.warnings.append(
+                        f"{d.path or d.id}: more than {config.max_sentences} sentences;"
+                        " the rest is ignored")
+            store.add_documents(new, prints, [band_keys_for(p, config) for p in prints])
+            report.added.extend(d.id for d in new)
+        progress.advance(len(batch))
+
+
+def find_candidates(store: Store, pending: Sequence[str], config: Config) -> list[Candidate]:
+    """Candidate pairs involving at least one pending document, from every channel."""
+    if not pending:
+        return []
+    prints = store.prints(pending)
+    keys_of = {d: band_keys_for(p, config) for d, p in prints.items()}
+    buckets = store.band_buckets([int(k) for ks in keys_of.values() for k in ks])
+    n_lex, _ = _params(config, config.lexical_threshold)
+    lexical_b = [buckets.get(int(k), []) for ks in keys_of.values() for k in ks[:n_lex]]
+    skeleton_b = [buckets.get(int(k), []) for ks in keys_of.values() for k in ks[n_lex:]]
+    groups = [pairs_from_buckets(lexical_b, LEXICAL), pairs_from_buckets(skeleton_b, SKELETON)]
+
+    ids, mat = store.doc_vectors()
+    if len(ids) > 1:
+        index = build_vector_index(mat)
+        pend = [d for d in pending if d in prints]
+        q = np.vstack([prints[d].doc_vector for d in pend])
+        groups.append(knn_candidates(pend, q, index, ids, config.knn_k, config.knn_min_cosine))
+    if config.sentence_knn_k > 0:
+        row_ids, svecs = store.sentence_vectors()
+        if len(row_ids) > 1:
+            index = build_vector_index(svecs)
+            q_rows = [d for d in pending if d in prints for _ in range(len(prints[d].vectors))]
+            qv = [prints[d].vectors for d in pending if d in prints and len(prints[d].vectors)]
+            if qv:
+                groups.append(sentence_hit_candidates(
+                    q_rows, np.vstack(qv), index, row_ids, config.sentence_knn_k,
+                    config.sentence_knn_min_cosine, config.sentence_knn_min_hits))
+    pend_set = set(pending)
+    # Bucket pairs between two already-verified documents were settled by an earlier scan.
+    return [c for c in merge(*groups) if c.a in pend_set or c.b in pend_set]
+
+
+def verify(
+    store: Store,
+    candidates: Sequence[Candidate],
+    progress: Progress,
+    chunk: int = 500,
+) -> list[PairResult]:
+    """Align and relate every candidate pair; returns the pairs with a relation."""
+    config = store.config
+    out: list[PairResult] = []
+    progress.stage("verifying candidate pairs", len(candidates))
+    for start in range(0, len(candidates), chunk):
+        part = candidates[start : start + chunk]
+        ids = sorted({c.a for c in part} | {c.b for c in part})
+        prints = store.prints(ids)
+        texts = store.texts(ids)
+        freq = store.sentence_frequency(
+            int(h) for p in prints.values() for h in p.sentence_hashes)
+        masks = {d: boilerplate_mask(p.sentence_hashes, freq, config) for d, p in prints.items()}
+        for c in part:
+            if c.a not in prints or c.b not in prints:
+                continue
+            res = relate(texts[c.a], texts[c.b], prints[c.a], prints[c.b], config,
+                         masks[c.a], masks[c.b])
+            res.scores["channels"] = ",".join(sorted(c.channels))  # type: ignore[assignment]
+            if res.relation is not None:
+                out.append(res)
+        progress.advance(len(part))
+    return out
+
+
+def pair_row(res: PairResult) -> PairRow:
+    """Serialise a verified pair (alignment spans and unmatched sentences) for the store."""
+    alignment = {
+        "spans": [
+            {"a_span": list(s.a_span), "b_span": list(s.b_span), "level": s.level,
+             "similarity": s.similarity, "a_sentences": list(s.a_sentences),
+             "b_sentences": list(s.b_sentences)}
+            for s in res.alignment
+        ] if res.relation in REUSE else [],
+        "unmatched_a": res.unmatched_a if res.relation in REUSE else [],
+        "unmatched_b": res.unmatched_b if res.relation in REUSE else [],
+        "boilerplate_a": res.boilerplate_a,
+        "boilerplate_b": res.boilerplate_b,
+    }
+    return PairRow(res.a, res.b, res.relation or "", None, None, None, res.scores, alignment)
+
+
+def detect(store: Store, report: ScanReport, progress: Progress) -> None:
+    """Verify every pending document against the index; then mark it done."""
+    pending = store.pending_ids()
+    if not pending:
+        return
+    progress.stage("finding candidates", None)
+    cands = find_candidates(store, pending, store.config)
+    report.candidates += len(cands)
+    results = verify(store, cands, progress)
+    report.verified += len(cands)
+    rows = [pair_row(r) for r in results]
+    store.save_pairs(rows, pending)
+
+
+def reuse_edges(store: Store) -> list[Edge]:
+    """Stored reuse pairs as family edges with text evidence for their direction."""
+    rows = store.pairs(relations=sorted(REUSE))
+    ids = sorted({r.a for r in rows} | {r.b for r in rows})
+    texts = store.texts(ids)
+    prints = store.prints(ids)
+    specifics = {d: len(set(skeleton_tokens(t))) for d, t in texts.items()}
+    edges = []
+    for r in rows:
+        al = r.alignment
+        ev = text_evidence(
+            inserted_a=_inserted(al.get("unmatched_a", []), prints.get(r.a)),
+            inserted_b=_inserted(al.get("unmatched_b", []), prints.get(r.b)),
+            boilerplate_a=len(al.get("boilerplate_a", [])),
+            boilerplate_b=len(al.get("boilerplate_b", [])),
+            specifics_a=specifics.get(r.a, 0),
+            specifics_b=specifics.get(r.b, 0),
+        )
+        cov = (float(r.scores.get("coverage_a", 0)) + float(r.scores.get("coverage_b", 0))) / 2
+        edges.append(Edge(r.a, r.b, r.relation, cov, ev))
+    return edges
+
+
+def _inserted(unmatched: list, pr: DocPrint | None) -> int:
+    return len(unmatched) if pr is not None else 0
+
+
+def rebuild_families(store: Store) -> None:
+    """Recompute families and provenance from the stored reuse pairs."""
+    docs = store.documents()
+    order = [d.id for d in docs]
+    published = {d.id: d.published for d in docs}
+    edges = reuse_edges(store)
+    fams = build_families(order, edges, published)
+    store.replace_families([
+        {"id": f.id, "source": f.source, "source_reason": f.source_reason, "tree": f.tree(),
+         "members": [{"doc_id": m, "role": f.role.get(m, "rewrite"), "parent": f.parent.get(m)}
+                     for m in f.members]}
+        for f in fams
+    ])
+
+
+def scan(
+    paths: Sequence[str | Path],
+    store: Store,
+    encoder: Encoder,
+    progress: Progress | None = None,
+    after_detect: Callable[[Store], None] | None = None,
+) -> ScanReport:
+    """Index the documents under ``paths`` and update pairs, families and stories."""
+    t0 = time.perf_counter()
+    progress = progress or Progress()
+    report = ScanReport()
+    ingest(read_paths(paths), store, encoder, report, progress)
+    detect(store, report, progress)
+    progress.stage("building families")
+    rebuild_families(store)
+    if after_detect is not None:
+        after_detect(store)
+    report.seconds = time.perf_counter() - t0
+    return report
