@@ -1,0 +1,526 @@
+"""Drift: the fact changes between two aligned sentences (what the rewrite broke).
+
+``sentence_drift`` compares a sentence of document A with its aligned counterpart in B (a 1:2
+merge is passed as the joined text with its start offset) and lists entity, title, number,
+date, quote, negation and hedge changes. Spans are ``[start, end)`` offsets into the whole
+documents. The alignment stage adds ``inserted``/``omitted`` items for unaligned sentences.
+
+Precision first: a spinner rewrites nearly every word, and a drift list that cries wolf on
+"said" -> "stated" or "2%" -> "two percent" teaches users to ignore it. So every rule below
+reports only a *conflict* (a value on both sides that differs) or a *loss* that the rest of
+the other document does not make good (``DriftContext``): a name that moved to the
+neighbouring sentence is not dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal
+
+from retold.entities import Knowledge, Mention, Mentions, extract, learn_from
+from retold.text import split_sentences, word_spans
+
+DriftType = Literal[
+    "entity", "title", "number", "date", "quote", "negation", "hedge", "inserted", "omitted"
+]
+DRIFT_TYPES: tuple[DriftType, ...] = (
+    "entity", "title", "number", "date", "quote", "negation", "hedge", "inserted", "omitted"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """One fact change. Spans are ``[start, end)`` into the full documents; an empty span
+    marks the place where something was dropped or added."""
+
+    type: DriftType
+    a_text: str
+    b_text: str
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    detail: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "a_text": self.a_text, "b_text": self.b_text,
+                "a_span": list(self.a_span), "b_span": list(self.b_span), "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class DriftContext:
+    """Document-level knowledge for drift on one document pair.
+
+    ``knowledge``: proper words and acronyms learned from both documents. ``a_*``/``b_*``:
+    canonical keys of every entity, number and date mentioned anywhere in A / B, so a fact
+    the rewrite moved to another sentence is not reported as dropped.
+    """
+
+    knowledge: Knowledge
+    a_entities: tuple[frozenset[str], ...] = ()
+    b_entities: tuple[frozenset[str], ...] = ()
+    a_numbers: frozenset[str] = frozenset()
+    b_numbers: frozenset[str] = frozenset()
+    a_dates: tuple[tuple[tuple[str, str], ...], ...] = ()
+    b_dates: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+    @classmethod
+    def from_documents(cls, a_text: str, b_text: str) -> DriftContext:
+        knowledge = learn_from(a_text, b_text)
+        a = _document_mentions(a_text, knowledge)
+        b = _document_mentions(b_text, knowledge)
+        return cls(
+            knowledge=knowledge,
+            a_entities=tuple(_entity_tokens(m) for m in a.entities),
+            b_entities=tuple(_entity_tokens(m) for m in b.entities),
+            a_numbers=frozenset(m.key for m in a.numbers),
+            b_numbers=frozenset(m.key for m in b.numbers),
+            a_dates=tuple(m.fields for m in a.dates),
+            b_dates=tuple(m.fields for m in b.dates),
+        )
+
+
+def _document_mentions(text: str, knowledge: Knowledge) -> Mentions:
+    parts = [extract(s.text, knowledge) for s in split_sentences(text)]
+    return Mentions(
+        tuple(m for p in parts for m in p.entities), tuple(m for p in parts for m in p.titles),
+        tuple(m for p in parts for m in p.numbers), tuple(m for p in parts for m in p.dates),
+        tuple(m for p in parts for m in p.quotes),
+    )
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+class _Aligner:
+    """Word alignment of the two sentences: maps a span of one to its counterpart in the
+    other, so "Tomahawk missiles" finds "cruise weapons" and "in 2019" finds "in previous
+    years"."""
+
+    def __init__(self, a_text: str, b_text: str) -> None:
+        self.a_text, self.b_text = a_text, b_text
+        self.a_toks = word_spans(a_text)
+        self.b_toks = word_spans(b_text)
+        matcher = SequenceMatcher(
+            None, [t[2].lower() for t in self.a_toks], [t[2].lower() for t in self.b_toks],
+            autojunk=False,
+        )
+        self.ops = matcher.get_opcodes()
+
+    def a_to_b(self, start: int, end: int) -> tuple[int, int]:
+        return self._map(start, end, self.a_toks, self.b_toks, self.b_text, forward=True)
+
+    def b_to_a(self, start: int, end: int) -> tuple[int, int]:
+        return self._map(start, end, self.b_toks, self.a_toks, self.a_text, forward=False)
+
+    def _map(
+        self, start: int, end: int, src: Sequence[tuple[int, int, str]],
+        dst: Sequence[tuple[int, int, str]], dst_text: str, *, forward: bool,
+    ) -> tuple[int, int]:
+        idx = [i for i, (s, e, _) in enumerate(src) if s < end and start < e]
+        if not idx:
+            return (len(dst_text), len(dst_text)) if not dst else (dst[-1][1], dst[-1][1])
+        lo, hi = idx[0], idx[-1] + 1
+        out: list[int] = []
+        anchor: int | None = None
+        for tag, i1, i2, j1, j2 in self.ops:
+            s1, s2, d1, d2 = (i1, i2, j1, j2) if forward else (j1, j2, i1, i2)
+            if s2 <= lo or s1 >= hi:
+                continue
+            if tag == "equal":
+                out.extend(range(d1 + max(lo, s1) - s1, d1 + min(hi, s2) - s1))
+            elif d2 > d1:
+                out.extend(range(d1, d2))
+            elif anchor is None:
+                anchor = d1
+        if out:
+            return dst[min(out)][0], dst[max(out)][1]
+        pos = dst[anchor][0] if anchor is not None and anchor < len(dst) else len(dst_text)
+        return pos, pos
+
+    def b_changed(self, start: int, end: int) -> bool:
+        """Whether a B span lies (partly) outside the words both sentences share."""
+        return self._changed(start, end, self.b_toks, forward=False)
+
+    def a_changed(self, start: int, end: int) -> bool:
+        return self._changed(start, end, self.a_toks, forward=True)
+
+    def _changed(
+        self, start: int, end: int, toks: Sequence[tuple[int, int, str]], *, forward: bool
+    ) -> bool:
+        idx = {i for i, (s, e, _) in enumerate(toks) if s < end and start < e}
+        for tag, i1, i2, j1, j2 in self.ops:
+            s1, s2 = (i1, i2) if forward else (j1, j2)
+            if tag != "equal" and idx & set(range(s1, s2)):
+                return True
+        return False
+
+
+def _overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    if span[0] == span[1]:
+        return other[0] <= span[0] <= other[1]
+    return span[0] < other[1] and other[0] < span[1]
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True, slots=True)
+class _Local:
+    """A drift item with sentence-local spans, before translation to document offsets."""
+
+    type: DriftType
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    detail: str
+
+
+def sentence_drift(
+    a_text: str, b_text: str, a_start: int = 0, b_start: int = 0,
+    context: DriftContext | None = None,
+) -> list[Drift]:
+    """Fact changes from sentence ``a_text`` (at ``a_start`` in document A) to ``b_text`` (at
+    ``b_start`` in B). Without ``context`` the two sentences are their own documents."""
+    context = context or DriftContext.from_documents(a_text, b_text)
+    a = extract(a_text, context.knowledge)
+    b = extract(b_text, context.knowledge)
+    al = _Aligner(a_text, b_text)
+    a_quotes = [(q.start, q.end) for q in a.quotes]
+    b_quotes = [(q.start, q.end) for q in b.quotes]
+
+    def outside_a(m: Mention) -> bool:
+        return not any(s <= m.start and m.end <= e for s, e in a_quotes)
+
+    def outside_b(m: Mention) -> bool:
+        return not any(s <= m.start and m.end <= e for s, e in b_quotes)
+
+    items: list[_Local] = []
+    items += _entity_drift(a, b, al, context, a_text, b_text)
+    items += _title_drift(a, b, al, a_text, b_text)
+    items += _number_drift(
+        [m for m in a.numbers if outside_a(m)], [m for m in b.numbers if outside_b(m)], al,
+        context, a_text, b_text,
+    )
+    items += _date_drift(
+        [m for m in a.dates if outside_a(m)], [m for m in b.dates if outside_b(m)], al,
+        context, a_text, b_text,
+    )
+    items += _quote_drift(a.quotes, b.quotes, al, a_text, b_text)
+    items += _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes)
+    items += _marker_drift("hedge", _hedges, al, a_text, b_text, a_quotes, b_quotes)
+    items.sort(key=lambda d: (d.a_span, d.b_span, d.type))
+    return [
+        Drift(d.type, a_text[d.a_span[0] : d.a_span[1]], b_text[d.b_span[0] : d.b_span[1]],
+              (d.a_span[0] + a_start, d.a_span[1] + a_start),
+              (d.b_span[0] + b_start, d.b_span[1] + b_start), d.detail)
+        for d in items
+    ]
+
+
+def _q(text: str) -> str:
+    text = " ".join(text.split())
+    return f"'{text[:80]}…'" if len(text) > 80 else f"'{text}'"
+
+
+# ---------------------------------------------------------------- entities
+
+
+def _entity_tokens(m: Mention) -> frozenset[str]:
+    return m.tokens or frozenset({m.key})
+
+
+def _same_entity(x: frozenset[str], y: frozenset[str]) -> bool:
+    """Same entity: equal canonical keys, or one name contained in the other ("Shinzo Abe" /
+    "Abe", "Xi" / "Xi Jinping")."""
+    return bool(x) and bool(y) and (x <= y or y <= x)
+
+
+def _entity_drift(
+    a: Mentions, b: Mentions, al: _Aligner, ctx: DriftContext, a_text: str, b_text: str
+) -> list[_Local]:
+    a_un = [m for m in a.entities
+            if not any(_same_entity(_entity_tokens(m), _entity_tokens(n)) for n in b.entities)]
+    b_un = [n for n in b.entities
+            if not any(_same_entity(_entity_tokens(n), _entity_tokens(m)) for m in a.entities)]
+    out: list[_Local] = []
+    paired: set[int] = set()
+    for m in a_un:
+        region = al.a_to_b(m.start, m.end)
+        partner = next((n for n in b_un if id(n) not in paired
+                        and _overlaps(region, (n.start, n.end))), None)
+        if partner is not None:
+            paired.add(id(partner))
+            out.append(_Local("entity", (m.start, m.end), (partner.start, partner.end),
+                              f"entity changed: {_q(m.text)} -> {_q(partner.text)}"))
+            continue
+        if any(_same_entity(_entity_tokens(m), e) for e in ctx.b_entities):
+            continue  # mentioned elsewhere in B: moved, not dropped
+        region = _trim(b_text, region)
+        detail = (f"entity dropped: {_q(m.text)} -> {_q(b_text[region[0]:region[1]])}"
+                  if region[1] > region[0] else f"entity dropped: {_q(m.text)}")
+        out.append(_Local("entity", (m.start, m.end), region, detail))
+    for n in b_un:
+        if id(n) in paired or any(_same_entity(_entity_tokens(n), e) for e in ctx.a_entities):
+            continue
+        region = _trim(a_text, al.b_to_a(n.start, n.end))
+        detail = (f"entity changed: {_q(a_text[region[0]:region[1]])} -> {_q(n.text)}"
+                  if region[1] > region[0] else f"entity added: {_q(n.text)}")
+        out.append(_Local("entity", region, (n.start, n.end), detail))
+    return out
+
+
+_EDGE_WORDS = frozenset("the a an of in on at by to and or , .".split())
+
+
+def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Shrink a mapped region to its content: "the former leader in" -> "the former leader"."""
+    s, e = span
+    toks = [t for t in word_spans(text) if s <= t[0] and t[1] <= e]
+    while len(toks) > 1 and toks[-1][2].lower() in _EDGE_WORDS:
+        toks.pop()
+    return (toks[0][0], toks[-1][1]) if toks else span
+
+
+# ---------------------------------------------------------------- titles
+
+
+def _title_drift(
+    a: Mentions, b: Mentions, al: _Aligner, a_text: str, b_text: str
+) -> list[_Local]:
+    """A title changes when the same person carries a different office or status on the two
+    sides, or when the same office at the same place changes status ("the president" ->
+    "the former president"). A title that is simply left out is not drift."""
+    out: list[_Local] = []
+    used_b: set[int] = set()
+    for t in a.titles:
+        partner: Mention | None = None
+        if t.holder:
+            partner = next((u for u in b.titles if u.holder == t.holder), None)
+        if partner is None and not t.holder:
+            region = al.a_to_b(t.start, t.end)
+            partner = next((u for u in b.titles if not u.holder and id(u) not in used_b
+                            and _overlaps(region, (u.start, u.end))), None)
+            if partner is not None and partner.key.split("|")[1] != t.key.split("|")[1]:
+                partner = None  # a different office at the same place: too often a paraphrase
+        if partner is None or id(partner) in used_b:
+            continue
+        used_b.add(id(partner))
+        if partner.key != t.key:
+            out.append(_Local("title", (t.start, t.end), (partner.start, partner.end),
+                              f"title changed: {_q(t.text)} -> {_q(partner.text)}"))
+    return out
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def _number_drift(
+    a_nums: list[Mention], b_nums: list[Mention], al: _Aligner, ctx: DriftContext,
+    a_text: str, b_text: str,
+) -> list[_Local]:
+    a_left = _unmatched(a_nums, Counter(n.key for n in b_nums))
+    b_left = _unmatched(b_nums, Counter(n.key for n in a_nums))
+    return _pair_changes(
+        "number", a_left, b_left, al, a_text, b_text,
+        moved_in_b=lambda m: m.key in ctx.b_numbers,
+        moved_in_a=lambda m: m.key in ctx.a_numbers,
+    )
+
+
+def _unmatched(ms: list[Mention], other: Counter[str]) -> list[Mention]:
+    left = Counter(other)
+    out: list[Mention] = []
+    for m in ms:
+        if left[m.key] > 0:
+            left[m.key] -= 1
+        else:
+            out.append(m)
+    return out
+
+
+def _pair_changes(
+    kind: DriftType, a_left: list[Mention], b_left: list[Mention], al: _Aligner,
+    a_text: str, b_text: str, *, moved_in_b: Callable[[Mention], bool],
+    moved_in_a: Callable[[Mention], bool],
+) -> list[_Local]:
+    """Pair unmatched values by word alignment (one change "20" -> "19"); left-overs are
+    dropped/added unless the other document has them elsewhere."""
+    out: list[_Local] = []
+    paired: set[int] = set()
+    for m in a_left:
+        region = al.a_to_b(m.start, m.end)
+        partner = next((n for n in b_left if id(n) not in paired
+                        and _overlaps(region, (n.start, n.end))), None)
+        if partner is None and len(a_left) == 1 and len(b_left) == 1:
+            partner = b_left[0]
+        if partner is not None:
+            paired.add(id(partner))
+            out.append(_Local(kind, (m.start, m.end), (partner.start, partner.end),
+                              f"{kind} changed: {_q(m.text)} -> {_q(partner.text)}"))
+        elif not moved_in_b(m):
+            region = _trim(b_text, region)
+            text = b_text[region[0] : region[1]]
+            detail = (f"{kind} dropped: {_q(m.text)} -> {_q(text)}" if text
+                      else f"{kind} dropped: {_q(m.text)}")
+            out.append(_Local(kind, (m.start, m.end), region, detail))
+    for n in b_left:
+        if id(n) in paired or moved_in_a(n):
+            continue
+        region = _trim(a_text, al.b_to_a(n.start, n.end))
+        text = a_text[region[0] : region[1]]
+        detail = (f"{kind} added: {_q(text)} -> {_q(n.text)}" if text
+                  else f"{kind} added: {_q(n.text)}")
+        out.append(_Local(kind, region, (n.start, n.end), detail))
+    return out
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _consistent(x: tuple[tuple[str, str], ...], y: tuple[tuple[str, str], ...]) -> bool:
+    """Two dates agree when they share a field and no shared field differs ("4 June" and
+    "June 4"; "Tuesday" and "last Tuesday"). Vague phrases agree only with themselves."""
+    dx = {k: v for k, v in x if k != "vague"}
+    dy = {k: v for k, v in y if k != "vague"}
+    shared = dx.keys() & dy.keys()
+    return bool(shared) and all(dx[k] == dy[k] for k in shared)
+
+
+def _date_drift(
+    a_dates: list[Mention], b_dates: list[Mention], al: _Aligner, ctx: DriftContext,
+    a_text: str, b_text: str,
+) -> list[_Local]:
+    a_left = [m for m in a_dates if not any(_consistent(m.fields, n.fields) for n in b_dates)]
+    b_left = [n for n in b_dates if not any(_consistent(n.fields, m.fields) for m in a_dates)]
+    items = _pair_changes(
+        "date", a_left, b_left, al, a_text, b_text,
+        moved_in_b=lambda m: any(_consistent(m.fields, f) for f in ctx.b_dates),
+        moved_in_a=lambda m: any(_consistent(m.fields, f) for f in ctx.a_dates),
+    )
+    # A specific date replaced by a vague phrase ("in 2019" -> "in previous years") is a loss,
+    # and a vague phrase that turns into a date is new precision; say which.
+    vague_b = {(n.start, n.end) for n in b_dates if dict(n.fields).get("vague")}
+    vague_a = {(m.start, m.end) for m in a_dates if dict(m.fields).get("vague")}
+    out: list[_Local] = []
+    for d in items:
+        if d.b_span in vague_b and d.a_span not in vague_a:
+            d = _Local(d.type, d.a_span, d.b_span, d.detail.replace("changed", "dropped", 1))
+        out.append(d)
+    return out
+
+
+# ---------------------------------------------------------------- quotes
+
+
+def _quote_drift(
+    a_quotes: Sequence[Mention], b_quotes: Sequence[Mention], al: _Aligner, a_text: str,
+    b_text: str,
+) -> list[_Local]:
+    out: list[_Local] = []
+    b_pool = list(b_quotes)
+    a_norm = " ".join(w.lower() for _, _, w in word_spans(a_text))
+    b_norm = " ".join(w.lower() for _, _, w in word_spans(b_text))
+    for q in a_quotes:
+        if any(r.key == q.key for r in b_pool):
+            b_pool.remove(next(r for r in b_pool if r.key == q.key))
+            continue
+        region = al.a_to_b(q.start, q.end)
+        partner = next((r for r in b_pool if _overlaps(region, (r.start, r.end))), None)
+        if partner is None and len(a_quotes) == len(b_quotes) == 1:
+            partner = b_pool[0] if b_pool else None
+        if partner is not None:
+            b_pool.remove(partner)
+            out.append(_Local("quote", (q.start, q.end), (partner.start, partner.end),
+                              f"quote altered: {_q(q.text)} -> {_q(partner.text)}"))
+        elif f" {q.key} " not in f" {b_norm} ":
+            # Quotation marks dropped but the words kept verbatim is not an altered quote.
+            region = _trim(b_text, region)
+            out.append(_Local("quote", (q.start, q.end), region,
+                              f"quote removed: {_q(q.text)} -> {_q(b_text[region[0]:region[1]])}"))
+    for r in b_pool:
+        if f" {r.key} " in f" {a_norm} ":
+            continue
+        region = _trim(a_text, al.b_to_a(r.start, r.end))
+        out.append(_Local("quote", region, (r.start, r.end),
+                          f"quote added: {_q(a_text[region[0]:region[1]])} -> {_q(r.text)}"))
+    return out
+
+
+# ---------------------------------------------------------------- negation and hedging
+
+_NEGATORS = frozenset(
+    "not never no none nobody nothing neither nor cannot unable nowhere few".split()
+)
+_HEDGE_WORDS = frozenset(
+    """could may might possibly perhaps probably likely unlikely reportedly allegedly
+    apparently purportedly supposedly seemingly potentially presumably claimed claims claim
+    claiming alleged alleges alleging suggested suggests suggesting appears appear appeared
+    seems seem seemed rumoured rumored""".split()
+)
+# Hedges only after a form of "be": "is expected to", "are believed to", "was said to".
+_BE_HEDGES = frozenset("expected anticipated believed thought said rumoured reported".split())
+_BE = frozenset("is are was were be been being".split())
+
+
+def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
+    w = toks[i][2].lower().replace("’", "'")
+    prev = toks[i - 1][2].lower() if i > 0 else ""
+    nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
+    if w.endswith("n't"):
+        return True
+    if w == "few":
+        return prev not in ("a", "quite")  # "a few" is a positive amount
+    if w == "not" and nxt == "only":
+        return False  # "not only ... but": no negation
+    if w == "nor":
+        return not any(t[2].lower() == "neither" for t in toks[:i])  # "neither ... nor" is one
+    return w in _NEGATORS
+
+
+def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
+    raw = toks[i][2]
+    w = raw.lower()
+    if w == "may" and raw == "May" and i > 0:
+        return False  # the month
+    if w in _BE_HEDGES:
+        prev = toks[i - 1][2].lower() if i > 0 else ""
+        nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
+        return prev in _BE and nxt == "to"
+    return w in _HEDGE_WORDS
+
+
+def _marker_drift(
+    kind: DriftType, is_marker: Callable[[Sequence[tuple[int, int, str]], int], bool],
+    al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
+    b_quotes: list[tuple[int, int]],
+) -> list[_Local]:
+    """Negation/hedge markers outside quotes are counted on each side; a different count is
+    one drift item, located at a marker the other side lacks."""
+
+    def markers(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]]) -> list[int]:
+        return [i for i in range(len(toks)) if is_marker(toks, i)
+                and not any(s <= toks[i][0] < e for s, e in quotes)]
+
+    a_idx = markers(al.a_toks, a_quotes)
+    b_idx = markers(al.b_toks, b_quotes)
+    if len(a_idx) == len(b_idx):
+        return []
+    added = len(b_idx) > len(a_idx)
+    src_toks, idx = (al.b_toks, b_idx) if added else (al.a_toks, a_idx)
+    changed = (al.b_changed if added else al.a_changed)
+    pick = next((i for i in idx if changed(src_toks[i][0], src_toks[i][1])), idx[0])
+    s, e = src_toks[pick][0], src_toks[pick][1]
+    other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
+    if other[0] == other[1] and pick > 0:
+        # Inserted "not" has no counterpart: show it with the word before ("will" -> "will not").
+        s = src_toks[pick - 1][0]
+        other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
+    a_span, b_span = (other, (s, e)) if added else ((s, e), other)
+    verb = "added" if added else "removed"
+    detail = (f"{kind} {verb}: {_q(a_text[a_span[0]:a_span[1]])} -> "
+              f"{_q(b_text[b_span[0]:b_span[1]])}")
+    return [_Local(kind, a_span, b_span, detail)]
+
+
+__all__ = ["DRIFT_TYPES", "Drift", "DriftContext", "DriftType", "sentence_drift"]

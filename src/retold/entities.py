@@ -1,0 +1,804 @@
+"""Fact mentions in a sentence: named entities, titles/roles, numbers, dates/times, quotations.
+
+Rule-based on purpose. The drift stage needs *spans and comparable keys*, not entity labels:
+a capitalised-span chunker finds the names a spinner leaves alone or swaps, and the hard part
+is the normalisation that keeps harmless rewrites quiet ("2%" = "two percent", "US" =
+"United States", "LDP" = "Liberal Democratic Party", "Shinzo Abe" = "Abe"). A statistical NER
+(spaCy's small English model, tried) gives the same spans on news text, mislabels many of them,
+knows nothing about titles, costs ~100 MB of dependencies and runs ~500 sentences/s against tens
+of thousands here; its labels would not change a single comparison below.
+
+Everything is pure: the same sentence and ``Knowledge`` always give the same mentions. Offsets
+are ``[start, end)`` character offsets into the sentence text that was passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+from types import MappingProxyType
+from typing import Literal
+
+from retold.text import STOPWORDS, word_spans
+
+MentionKind = Literal["entity", "title", "number", "date", "quote"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One fact mention. ``key`` is the normalised value two mentions are compared on.
+
+    ``holder`` (titles only) is the canonical key of the person the title belongs to, or "".
+    ``fields`` (dates only) are the known parts of the date, e.g. ``(("d", "14"), ("m", "3"))``.
+    ``tokens`` (entities only) are the canonical words, for "Shinzo Abe" ⊇ "Abe" matching.
+    """
+
+    kind: MentionKind
+    text: str
+    start: int
+    end: int
+    key: str
+    holder: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    tokens: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    entities: tuple[Mention, ...]
+    titles: tuple[Mention, ...]
+    numbers: tuple[Mention, ...]
+    dates: tuple[Mention, ...]
+    quotes: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """What the documents themselves teach: words seen capitalised mid-sentence (so a
+    sentence-initial "Abe" is a name but "Officials" is not) and acronym expansions."""
+
+    proper_words: frozenset[str] = frozenset()
+    acronyms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+# --------------------------------------------------------------------------- gazetteers
+
+# Canonical id -> aliases (lower-case, dots removed). Demonyms are aliases of their country:
+# spinners swap "Chinese president" for "China's leader" and "Dutch farmers" for "farmers in the
+# Netherlands" without changing a fact.
+_ALIAS_GROUPS: dict[str, tuple[str, ...]] = {
+    "us": ("us", "usa", "united states", "united states of america", "america", "american",
+           "americans"),
+    "uk": ("uk", "united kingdom", "britain", "great britain", "british", "briton", "britons"),
+    "south korea": ("south korea", "republic of korea", "rok", "south korean", "s korea"),
+    "north korea": ("north korea", "dprk", "north korean",
+                    "democratic people's republic of korea"),
+    "china": ("china", "chinese", "prc", "people's republic of china", "mainland china"),
+    "taiwan": ("taiwan", "taiwanese", "republic of china"),
+    "japan": ("japan", "japanese"),
+    "russia": ("russia", "russian", "russian federation", "russians"),
+    "netherlands": ("netherlands", "the netherlands", "dutch", "holland"),
+    "uae": ("uae", "united arab emirates", "emirati"),
+    "saudi arabia": ("saudi arabia", "saudi", "saudis", "ksa"),
+    "czechia": ("czechia", "czech republic", "czech"),
+    "turkey": ("turkey", "türkiye", "turkiye", "turkish"),
+    "new zealand": ("new zealand", "new zealander", "nz"),
+    "south africa": ("south africa", "south african"),
+    "sri lanka": ("sri lanka", "sri lankan"),
+    "philippines": ("philippines", "philippine", "filipino", "filipinos"),
+    "vietnam": ("vietnam", "viet nam", "vietnamese"),
+    "eu": ("eu", "european union"),
+    "un": ("un", "united nations"),
+    "nato": ("nato", "north atlantic treaty organization", "north atlantic treaty organisation"),
+    "who": ("world health organization", "world health organisation"),
+    "wwii": ("wwii", "ww2", "world war ii", "world war 2", "world war two", "second world war"),
+    "wwi": ("wwi", "ww1", "world war i", "world war 1", "world war one", "first world war",
+            "great war"),
+}
+
+# Country -> demonym pairs that follow no rule worth writing; added as alias groups.
+_DEMONYMS = """germany german|france french|italy italian|spain spanish|india indian|
+pakistan pakistani|iran iranian|iraq iraqi|israel israeli|ukraine ukrainian|poland polish|
+canada canadian|mexico mexican|brazil brazilian|argentina argentine argentinian|
+australia australian|egypt egyptian|thailand thai|cambodia cambodian|indonesia indonesian|
+malaysia malaysian|singapore singaporean|kenya kenyan|nigeria nigerian|ethiopia ethiopian|
+sweden swedish|norway norwegian|denmark danish|finland finnish|ireland irish|
+switzerland swiss|belgium belgian|austria austrian|greece greek|portugal portuguese|
+hungary hungarian|romania romanian|syria syrian|lebanon lebanese|jordan jordanian|
+qatar qatari|afghanistan afghan|bangladesh bangladeshi|estonia estonian|latvia latvian|
+lithuania lithuanian|uganda ugandan|ghana ghanaian|colombia colombian|chile chilean|
+peru peruvian|venezuela venezuelan|cuba cuban|myanmar burmese|mongolia mongolian|
+nepal nepali nepalese|kazakhstan kazakh|serbia serbian|croatia croatian|bulgaria bulgarian|
+slovakia slovak|slovenia slovenian|iceland icelandic|morocco moroccan|algeria algerian|
+tunisia tunisian|libya libyan|sudan sudanese|somalia somali|yemen yemeni|oman omani|
+kuwait kuwaiti|bahrain bahraini|laos laotian|asia asian|europe european|africa african|
+scotland scottish|wales welsh|england english|palestine palestinian|armenia armenian|
+georgia georgian|azerbaijan azerbaijani|belarus belarusian|moldova moldovan"""
+
+ALIASES: Mapping[str, str] = MappingProxyType(
+    {alias: canon for canon, group in _ALIAS_GROUPS.items() for alias in group}
+    | {
+        alias: line.split()[0]
+        for line in _DEMONYMS.replace("\n", "").split("|")
+        for alias in line.split()
+    }
+)
+
+MONTHS: Mapping[str, int] = MappingProxyType(
+    {
+        name: i + 1
+        for i, names in enumerate(
+            "january jan|february feb|march mar|april apr|may|june jun|july jul|august aug|"
+            "september sep sept|october oct|november nov|december dec".split("|")
+        )
+        for name in names.split()
+    }
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Titles: statuses (what a spinner breaks: "President" -> "former President"), qualifiers that
+# make a different office ("Prime"/"Finance" + "Minister") and heads.
+_STATUS = MappingProxyType(
+    {
+        "former": "former", "ex": "former", "erstwhile": "former", "retired": "former",
+        "late": "late", "acting": "acting", "interim": "acting", "caretaker": "acting",
+        "outgoing": "outgoing", "incoming": "incoming", "designate": "incoming",
+        "elect": "incoming", "sitting": "", "current": "", "incumbent": "", "serving": "",
+    }
+)
+# Modifiers that say nothing about the office: skipped inside a title.
+_TITLE_NOISE = frozenset("new newly freshly recently appointed elected then the".split())
+_QUALIFIERS = frozenset(
+    """prime foreign finance defence defense interior home health education trade justice
+    deputy vice state chief economy energy environment transport culture labour labor
+    agriculture first senior assistant associate executive managing general""".split()
+)
+_HEADS = frozenset(
+    """president minister chancellor senator congressman congresswoman governor mayor general
+    admiral colonel commander coach manager ceo cfo chairman chairwoman chairperson chair
+    secretary director ambassador envoy judge king queen prince princess emperor empress pope
+    bishop archbishop spokesman spokeswoman spokesperson pm mp premier speaker prosecutor
+    commissioner sheriff professor treasurer president-elect vice-president
+    secretary-general director-general""".split()
+)
+_TWO_WORD_HEADS = MappingProxyType(
+    {
+        ("chief", "executive"): "chief executive",
+        ("general", "secretary"): "general secretary",
+        ("secretary", "general"): "general secretary",
+        ("attorney", "general"): "attorney general",
+        ("head", "coach"): "coach",
+        ("vice", "president"): "vice president",
+    }
+)
+_ROLE_NORMAL = MappingProxyType(
+    {
+        "pm": "prime minister", "premier": "prime minister", "ceo": "chief executive",
+        "chief executive officer": "chief executive", "chairman": "chair",
+        "chairwoman": "chair", "chairperson": "chair", "spokesman": "spokesperson",
+        "spokeswoman": "spokesperson", "secretary-general": "general secretary",
+        "vice-president": "vice president", "congresswoman": "congressman",
+        "director-general": "director general",
+    }
+)
+# Lower-case heads that are common words ("the general public", "a judge said"): only a title
+# when capitalised or attached to a name.
+_WEAK_HEADS = frozenset(
+    "general admiral colonel commander coach manager chair secretary director judge speaker "
+    "professor envoy bishop prince princess".split()
+)
+_HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady madam".split())
+# Words allowed between two capitalised words of one name: "Bank of England", "Ludwig van".
+_CONNECTORS = frozenset("of for de del di da du la le van von bin al".split())
+# Lower-case nouns that belong to the product name before them ("Tomahawk missiles").
+_PRODUCT_NOUNS = frozenset(
+    """missile missiles jet jets aircraft plane planes tank tanks drone drones rocket rockets
+    vaccine vaccines sedan sedans car cars truck trucks phone phones weapon weapons system
+    systems satellite satellites helicopter helicopters ship ships""".split()
+)
+
+_NUMBER_WORDS = MappingProxyType(
+    {
+        w: i
+        for i, w in enumerate(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+        )
+    }
+    | {w: 10 * (i + 2) for i, w in enumerate(
+        "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+)
+_SCALES = MappingProxyType(
+    {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+     "trillion": 1_000_000_000_000, "dozen": 12, "bn": 1_000_000_000, "mn": 1_000_000}
+)
+# A number word joined by a hyphen is still a number only before these ("five-year", not
+# "two-way").
+_HYPHEN_UNITS = frozenset(
+    "year years old day days week weeks month months hour hours minute minutes metre metres "
+    "meter meters mile miles kilometre kilometres km point per percent storey story".split()
+)
+
+
+def canonical(key: str, knowledge: Knowledge | None = None) -> str:
+    """The canonical form of an entity key: alias groups and learned acronyms folded."""
+    key = key.replace(".", "").strip()
+    if key in ALIASES:
+        return "#" + ALIASES[key]
+    if knowledge is not None:
+        expansion = knowledge.acronyms.get(key.upper())
+        if expansion is not None:
+            return "#" + ALIASES[expansion] if expansion in ALIASES else expansion
+    return key
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    low: str
+    initial: bool  # first word of a sentence (or after an opening quote/colon)
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    for start, end, w in word_spans(text):
+        before = text[:start].rstrip()
+        initial = not before or before[-1] in ".!?:;\"“'(—–" or (
+            # A word after an opening quote at the start of a clause.
+            before[-1] == '"' and (len(before) == 1 or before[-2] in " \n")
+        )
+        out.append(_Tok(start, end, w, _bare(w), initial))
+    return out
+
+
+def _bare(word: str) -> str:
+    """Lower-case, possessive and dots removed: "Japan's" -> "japan", "U.S" -> "us"."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w.rstrip("'").replace(".", "")
+
+
+def _is_cap(tok: _Tok) -> bool:
+    return tok.text[0].isupper()
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "")
+    return 2 <= len(letters) <= 6 and sum(c.isupper() for c in letters) >= 2 and letters.isalpha()
+
+
+def _gap_is_space(text: str, left: _Tok, right: _Tok) -> bool:
+    gap = text[left.end : right.start]
+    return gap.isspace() and "\n" not in gap
+
+
+# --------------------------------------------------------------------------- quotes
+
+_QUOTE_RE = re.compile(r'"([^"\n]{1,600})"|(?<![\w\'])\'([^\'\n]{1,300}?)\'(?![\w])')
+
+
+def _quotes(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for m in _QUOTE_RE.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        inner = m.group(group)
+        if not any(ch.isalnum() for ch in inner):
+            continue
+        key = " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)?", inner.lower()))
+        out.append(Mention("quote", inner, m.start(group), m.end(group), key))
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTH_ALT = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY_ALT = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)"
+_REL_UNIT = r"(?:week|weekend|month|year|spring|summer|autumn|fall|winter|quarter|decade|century)"
+_NUM_WORD_ALT = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_DATE_RE = re.compile(
+    rf"""
+    (?P<dmy>\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH_ALT})(?:,?\s+(?P<y1>{_YEAR}))?\b)
+    |(?P<mdy>\b(?P<m2>{_MONTH_ALT})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d)(?:,?\s+(?P<y2>{_YEAR}))?\b)
+    |(?P<my>\b(?P<m3>{_MONTH_ALT})(?:\s+(?:of\s+)?(?P<y3>{_YEAR}))?\b)
+    |(?P<wd>\b(?:(?P<wrel>last|next|this|previous|coming|past)\s+)?(?P<w>{_WEEKDAY_ALT})
+        (?:\s+(?P<part>morning|afternoon|evening|night))?\b)
+    |(?P<time>\b(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}}))?\s*(?P<ampm>[ap])\.?m\b\.?
+        |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midnight)\b)
+    |(?P<decade>\b(?:the\s+)?(?P<dec>(?:1[6-9]|20)?\d0)s\b)
+    |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|earlier\s+this|later\s+this)\s+
+        (?P<runit>{_REL_UNIT}s?)|(?P<rday>yesterday|today|tomorrow|tonight)
+        |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
+        (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+ago)\b)
+    |(?P<year>(?<![\d,.])\b{_YEAR}\b(?![,.]\d|\s*%|\s*per\s*cent|-))
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# A bare four-digit number is a year after these words (or right before a comma/end); otherwise
+# "2000 runners" would be a date.
+_YEAR_CUES = frozenset(
+    "in since by until till before after from of during to between and early late mid the "
+    "year spring summer autumn fall winter circa around".split()
+)
+_PREPOSITIONS = frozenset("in on since by until till before after from during at of".split())
+_REL_NORMAL = MappingProxyType({"previous": "last", "past": "last", "coming": "next"})
+
+
+def _dates(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for m in _DATE_RE.finditer(text):
+        g = m.groupdict()
+        fields: dict[str, str] = {}
+        if g["dmy"] or g["mdy"] or g["my"]:
+            month = g["m1"] or g["m2"] or g["m3"]
+            # Month names must be capitalised: "may", "march" are verbs.
+            if not month[0].isupper():
+                continue
+            if g["my"] and month.rstrip(".") == "May" and _looks_like_modal_may(text, m):
+                continue
+            fields["m"] = str(MONTHS[month.lower().rstrip(".")])
+            day = g["d1"] or g["d2"]
+            if day:
+                fields["d"] = str(int(day))
+            year = g["y1"] or g["y2"] or g["y3"]
+            if year:
+                fields["y"] = year
+        elif g["wd"]:
+            if not g["w"][0].isupper():
+                continue
+            fields["wd"] = g["w"].lower()
+            if g["wrel"]:
+                fields["rel"] = _REL_NORMAL.get(g["wrel"].lower(), g["wrel"].lower())
+            if g["part"]:
+                fields["part"] = g["part"].lower()
+        elif g["time"]:
+            if g["noon"]:
+                fields["t"] = "12:00" if g["noon"].lower() == "noon" else "00:00"
+            else:
+                hour = int(g["th"] or g["th2"])
+                minute = int(g["tm"] or g["tm2"] or 0)
+                if g["ampm"] and g["ampm"].lower() == "p" and hour < 12:
+                    hour += 12
+                fields["t"] = f"{hour:02d}:{minute:02d}"
+        elif g["decade"]:
+            fields["decade"] = g["dec"]
+        elif g["rel"]:
+            if g["rday"]:
+                fields["rel"] = g["rday"].lower()
+            elif g["runit"]:
+                rel = re.sub(r"\s+", " ", g["rrel"].lower()).replace("earlier ", "")
+                rel = rel.replace("later ", "")
+                unit = g["runit"].lower()
+                # Plural units ("previous years") say no when: vague.
+                if unit.endswith("s"):
+                    fields["vague"] = "1"
+                fields["rel"] = f"{_REL_NORMAL.get(rel, rel)} {unit.rstrip('s')}"
+            else:
+                fields["vague"] = "1"
+                fields["rel"] = f"{g['agou'].lower()} ago"
+        elif g["year"]:
+            before = text[: m.start()].split()
+            after = text[m.end() :].lstrip()
+            cue = before[-1].lower().strip("(,") if before else ""
+            if not (cue in _YEAR_CUES or cue.endswith("-") or not after or after[0] in ",.;)"):
+                continue
+            fields["y"] = m.group()
+        start = m.start()
+        # Keep the preposition with the date: the detail reads "in 2019" -> "in previous years".
+        pre = re.search(r"(\w+)\s+$", text[:start])
+        if pre and pre.group(1).lower() in _PREPOSITIONS:
+            start = pre.start(1)
+        out.append(Mention("date", text[start : m.end()], start, m.end(), _date_key(fields),
+                           fields=tuple(sorted(fields.items()))))
+    return _merge_adjacent_dates(text, out)
+
+
+def _looks_like_modal_may(text: str, m: re.Match[str]) -> bool:
+    """ "May" mid-sentence is the month, but sentence-initial "May be" is a verb."""
+    return not text[: m.start()].strip() and bool(re.match(r"May\s+(?:be|have|not)\b",
+                                                             text[m.start() :]))
+
+
+def _date_key(fields: Mapping[str, str]) -> str:
+    return ";".join(f"{k}={v}" for k, v in sorted(fields.items()) if k != "vague")
+
+
+def _merge_adjacent_dates(text: str, dates: list[Mention]) -> list[Mention]:
+    """ "Monday, 14 March" and "8pm on Sunday" are one date each."""
+    out: list[Mention] = []
+    for d in dates:
+        if out:
+            prev = out[-1]
+            gap = text[prev.end : d.start]
+            if re.fullmatch(r"\s*,?\s*(?:on|at)?\s*", gap) and not (
+                set(dict(prev.fields)) & set(dict(d.fields))
+            ):
+                fields = dict(prev.fields) | dict(d.fields)
+                out[-1] = Mention("date", text[prev.start : d.end], prev.start, d.end,
+                                  _date_key(fields), fields=tuple(sorted(fields.items())))
+                continue
+        out.append(d)
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUM_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:-[A-Za-z]+)*|%|\S")
+
+
+def parse_number_words(words: list[str]) -> float | None:
+    """Value of a run of number words: ["two", "hundred", "and", "fifty"] -> 250."""
+    total = 0.0
+    current = 0.0
+    seen = False
+    for w in words:
+        if w == "and":
+            continue
+        if w in _NUMBER_WORDS:
+            current += _NUMBER_WORDS[w]
+        elif "-" in w and all(p in _NUMBER_WORDS for p in w.split("-")):
+            current += sum(_NUMBER_WORDS[p] for p in w.split("-"))
+        elif w in ("a", "an"):
+            current += 1
+        elif w == "hundred":
+            current = (current or 1) * 100
+        elif w in _SCALES:
+            total += (current or 1) * _SCALES[w]
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
+    toks = [(m.start(), m.end(), m.group()) for m in _NUM_TOKEN.finditer(text)]
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        start, _end, tok = toks[i]
+        low = tok.lower()
+        if any(s <= start < e for s, e in exclude):
+            i += 1
+            continue
+        value: float | None = None
+        j = i + 1
+        if tok[0].isdigit():
+            prev_char = text[start - 1 : start]
+            # "G7", "No.10", "Covid-19": digits glued to letters are names, not quantities.
+            if prev_char.isalpha() or (prev_char == "-" and text[start - 2 : start - 1].isalpha()):
+                i += 1
+                continue
+            value = float(tok.replace(",", "")) if re.fullmatch(r"[\d,]*\.?\d+", tok) else None
+            if value is None:
+                i += 1
+                continue
+        elif low in _NUMBER_WORDS or _is_hyphen_number(low) or (
+            low in ("a", "an") and i + 1 < len(toks) and toks[i + 1][2].lower() in _SCALES
+        ):
+            if low == "one" and not (i + 1 < len(toks) and toks[i + 1][2].lower() in _SCALES):
+                # "one of the", "the one who": a pronoun far more often than a count.
+                i += 1
+                continue
+            run = [low.split("-")[0] if _is_hyphen_unit(low) else low]
+            while (not _is_hyphen_unit(low) and j < len(toks)
+                   and (toks[j][2].lower() in _NUMBER_WORDS or toks[j][2].lower() in _SCALES
+                        or _is_hyphen_number(toks[j][2].lower())
+                        or (toks[j][2].lower() == "and" and j + 1 < len(toks)
+                            and toks[j + 1][2].lower() in _NUMBER_WORDS))):
+                run.append(toks[j][2].lower())
+                j += 1
+            value = parse_number_words(run)
+            if value is None:
+                i += 1
+                continue
+        else:
+            i += 1
+            continue
+        # Scale words after digits: "1.2 million", "4 billion".
+        while j < len(toks) and toks[j][2].lower() in _SCALES and tok[0].isdigit():
+            value *= _SCALES[toks[j][2].lower()]
+            j += 1
+        pct = False
+        rest = text[toks[j - 1][1] :]
+        pm = re.match(r"\s*(?:%|per\s*cent\b|percent\b|percentage\s+points?\b)", rest, re.I)
+        if pm:
+            pct = True
+            stop = toks[j - 1][1] + pm.end()
+        else:
+            stop = toks[j - 1][1]
+        if not any(s < stop and start < e for s, e in exclude):
+            key = f"{value:.10g}" + ("%" if pct else "")
+            out.append(Mention("number", text[start:stop], start, stop, key))
+        while j < len(toks) and toks[j][0] < stop:
+            j += 1
+        i = j
+    return out
+
+
+def _is_hyphen_number(low: str) -> bool:
+    return "-" in low and (
+        all(p in _NUMBER_WORDS for p in low.split("-")) or _is_hyphen_unit(low)
+    )
+
+
+def _is_hyphen_unit(low: str) -> bool:
+    parts = low.split("-")
+    return len(parts) > 1 and parts[0] in _NUMBER_WORDS and parts[1] in _HYPHEN_UNITS
+
+
+# --------------------------------------------------------------------------- titles
+
+
+@dataclass(frozen=True, slots=True)
+class _TitleParse:
+    first: int  # token index range [first, last)
+    last: int
+    status: str
+    role: str
+    consumed: frozenset[int]  # tokens that belong to the office, not to a name
+
+
+def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
+    status = ""
+    consumed: set[int] = set()
+    k = i
+    qualifiers: list[str] = []
+    while k < len(toks):
+        low = toks[k].low
+        if k > i and not _gap_is_space(text, toks[k - 1], toks[k]):
+            break
+        if low.startswith("ex-") and len(low) > 3:
+            # "ex-President": status and head in one token.
+            status = "former"
+            head = low[3:]
+            if head in _HEADS:
+                consumed.add(k)
+                return _TitleParse(i, k + 1, status, _ROLE_NORMAL.get(head, head),
+                                   frozenset(consumed))
+            return None
+        if low in _STATUS and not qualifiers:
+            status = _STATUS[low] or status
+            consumed.add(k)
+        elif low in _TITLE_NOISE and not qualifiers:
+            if k == i and low == "the":
+                return None
+        elif canonical(low) != low and not qualifiers and k > i:
+            pass  # nationality inside a title ("former US President"): not part of the office
+        elif k + 1 < len(toks) and (low, toks[k + 1].low) in _TWO_WORD_HEADS and _gap_is_space(
+            text, toks[k], toks[k + 1]
+        ):
+            role = _TWO_WORD_HEADS[(low, toks[k + 1].low)]
+            consumed.update((k, k + 1))
+            return _TitleParse(i, k + 2, status, " ".join([*qualifiers, role]),
+                               frozenset(consumed))
+        elif low in _HEADS or (low.endswith("-elect") and low[:-6] in _HEADS):
+            if low.endswith("-elect"):
+                status, low = "incoming", low[:-6]
+            if low in _WEAK_HEADS and not _is_cap(toks[k]) and not status:
+                return None
+            consumed.add(k)
+            role = " ".join([*qualifiers, _ROLE_NORMAL.get(low, low)])
+            return _TitleParse(i, k + 1, status, _ROLE_NORMAL.get(role, role),
+                               frozenset(consumed))
+        elif low in _QUALIFIERS and len(qualifiers) < 2:
+            qualifiers.append(low)
+            consumed.add(k)
+        else:
+            return None
+        k += 1
+    return None
+
+
+# --------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    first: int
+    last: int  # exclusive token index
+
+
+def _chunks(
+    toks: list[_Tok], text: str, blocked: set[int], knowledge: Knowledge, after_honorific: set[int]
+) -> list[_Chunk]:
+    out: list[_Chunk] = []
+    i = 0
+    while i < len(toks):
+        if i in blocked or not _is_cap(toks[i]) or toks[i].low in _HONORIFICS:
+            i += 1
+            continue
+        k = i + 1
+        while k < len(toks):
+            if not _gap_is_space(text, toks[k - 1], toks[k]) or k in blocked:
+                break
+            if _is_cap(toks[k]) and toks[k].low not in _HONORIFICS:
+                k += 1
+                continue
+            # Connectors only between two capitalised words: "Republic of Korea".
+            c = k
+            while c < len(toks) and toks[c].low in _CONNECTORS | {"the"} and c - k < 2:
+                c += 1
+            if (c > k and c < len(toks) and _is_cap(toks[c]) and c not in blocked
+                    and toks[k].low != "the"
+                    and all(_gap_is_space(text, toks[x - 1], toks[x]) for x in range(k, c + 1))):
+                k = c + 1
+                continue
+            break
+        first, last = i, k
+        # Leading function words ("The European Union", "But Trump") are not the name.
+        while first < last and toks[first].low in STOPWORDS and not _is_acronym(toks[first].text):
+            first += 1
+        while last > first and toks[last - 1].low in _CONNECTORS | {"the"}:
+            last -= 1
+        if first < last:
+            words = [t.low for t in toks[first:last]]
+            if toks[first].initial and first == i and first not in after_honorific:
+                known = (
+                    words[0] in knowledge.proper_words
+                    or canonical(" ".join(words), knowledge) != " ".join(words)
+                    or canonical(words[0]) != words[0]
+                    or _is_acronym(toks[first].text)
+                )
+                # A lone capitalised first word is usually just a capitalised common word.
+                if not known and last - first == 1:
+                    i = k
+                    continue
+                if not known and words[0] in _COMMON_OPENERS:
+                    first += 1
+            if first < last and not all(
+                w in MONTHS or w in WEEKDAYS or w in _NUMBER_WORDS for w in words
+            ):
+                out.append(_Chunk(first, last))
+        i = k
+    return out
+
+
+# Capitalised sentence openers that are not part of a following name ("Officials Trump ..."
+# never happens, but "Lately Trump" after a lost comma does).
+_COMMON_OPENERS = frozenset(
+    "however lately meanwhile afterward afterwards consequently moreover but yet still also "
+    "later earlier today yesterday".split()
+)
+
+
+def learn_from(*texts: str) -> Knowledge:
+    """Document-level knowledge from whole documents: words seen capitalised mid-sentence
+    and acronym expansions ("LDP" -> "liberal democratic party")."""
+    proper: set[str] = set()
+    acronyms: dict[str, str] = {}
+    all_toks = [_tokens(t) for t in texts]
+    for toks in all_toks:
+        for t in toks:
+            if _is_cap(t) and not t.initial and t.low not in STOPWORDS | _HONORIFICS:
+                proper.add(t.low)
+        for a, b in pairwise(toks):
+            if a.low in _HONORIFICS:
+                proper.add(b.low)
+    base = Knowledge(frozenset(proper))
+    for text, toks in zip(texts, all_toks, strict=True):
+        _learn_acronyms(text, toks, base, acronyms)
+    return Knowledge(frozenset(proper), MappingProxyType(acronyms))
+
+
+def _learn_acronyms(text: str, toks: list[_Tok], base: Knowledge, out: dict[str, str]) -> None:
+    for chunk in _chunks(toks, text, set(), base, set()):
+        words = [t.low for t in toks[chunk.first : chunk.last]]
+        if len(words) < 2:
+            continue
+        key = " ".join(words)
+        content = [w for w in words if w not in _CONNECTORS | {"the"}]
+        for initials in ("".join(w[0] for w in content), "".join(w[0] for w in words)):
+            out.setdefault(initials.upper(), key)
+
+
+def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
+    """All fact mentions of one sentence (or a few joined sentences)."""
+    knowledge = knowledge or learn_from(text)
+    quotes = _quotes(text)
+    dates = _dates(text)
+    date_spans = [(d.start, d.end) for d in dates]
+    numbers = _numbers(text, date_spans)
+    toks = _tokens(text)
+
+    titles: list[tuple[_TitleParse, Mention]] = []
+    blocked: set[int] = set()
+    i = 0
+    while i < len(toks):
+        parse = _parse_title(toks, i, text)
+        if parse is None:
+            i += 1
+            continue
+        first = min(parse.consumed)
+        start, end = toks[first].start, toks[parse.last - 1].end
+        key = f"{parse.status}|{parse.role}"
+        titles.append((parse, Mention("title", text[start:end], start, end, key)))
+        blocked |= parse.consumed
+        i = parse.last
+    # Month/weekday/number tokens never start or continue a name.
+    for idx, t in enumerate(toks):
+        if t.low in MONTHS and t.text[0].isupper() and any(
+            s <= t.start < e for s, e in date_spans
+        ):
+            blocked.add(idx)
+        if t.low in WEEKDAYS:
+            blocked.add(idx)
+    after_honorific = {
+        idx + 1 for idx, t in enumerate(toks[:-1]) if t.low in _HONORIFICS and _is_cap(t)
+    }
+    chunks = _chunks(toks, text, blocked, knowledge, after_honorific)
+
+    entities: list[Mention] = []
+    chunk_of_token: dict[int, Mention] = {}
+    for ch in chunks:
+        words = [t.low for t in toks[ch.first : ch.last]]
+        key = canonical(" ".join(words), knowledge)
+        tokens = (
+            frozenset({key}) if key.startswith("#")
+            else frozenset(canonical(w) for w in key.split() if w not in _CONNECTORS)
+        )
+        start, end = toks[ch.first].start, toks[ch.last - 1].end
+        if ch.last < len(toks) and toks[ch.last].low in _PRODUCT_NOUNS and _gap_is_space(
+            text, toks[ch.last - 1], toks[ch.last]
+        ):
+            end = toks[ch.last].end  # shown with its noun; compared on the name
+        mention = Mention("entity", text[start:end], start, end, key, tokens=tokens)
+        entities.append(mention)
+        for idx in range(ch.first, ch.last):
+            chunk_of_token[idx] = mention
+
+    title_mentions = [
+        _with_holder(parse, m, toks, text, chunk_of_token) for parse, m in titles
+    ]
+    return Mentions(tuple(entities), tuple(title_mentions), tuple(numbers), tuple(dates),
+                    tuple(quotes))
+
+
+def _with_holder(
+    parse: _TitleParse, mention: Mention, toks: list[_Tok], text: str,
+    chunk_of_token: Mapping[int, Mention],
+) -> Mention:
+    """Attach the title to the person it names: "President X", "the chief executive, X," or
+    "X, the chief executive"."""
+    holder: Mention | None = None
+    k = parse.last
+    # Nationality words between title and name were left to the chunker: skip that chunk.
+    while k < len(toks) and k in chunk_of_token and canonical(chunk_of_token[k].key).startswith(
+        "#"
+    ) and chunk_of_token[k].key != chunk_of_token.get(k + 1, chunk_of_token[k]).key:
+        k += 1
+    if k < len(toks) and k in chunk_of_token and _gap_is_space(text, toks[k - 1], toks[k]):
+        holder = chunk_of_token[k]
+    else:
+        # Appositive after the title, possibly "of Norway" / "of the union" first.
+        k = parse.last
+        hops = 0
+        while k < len(toks) and hops < 4 and text[toks[k - 1].end : toks[k].start].strip() == "":
+            k += 1
+            hops += 1
+        if (k < len(toks) and text[toks[k - 1].end : toks[k].start].strip() == ","
+                and k in chunk_of_token and (hops == 0 or toks[parse.last].low == "of")):
+            holder = chunk_of_token[k]
+        elif parse.first > 0:
+            # "X, the chief executive"
+            b = parse.first - 1
+            if toks[b].low in ("the", "a", "an") and b > 0:
+                b -= 1
+            if b in chunk_of_token and text[toks[b].end : toks[b + 1].start].strip() == ",":
+                holder = chunk_of_token[b]
+    if holder is None or holder.key.startswith("#"):
+        return mention
+    surname = holder.key.split()[-1]
+    return Mention("title", mention.text, mention.start, mention.end, mention.key,
+                   holder=surname)

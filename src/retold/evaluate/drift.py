@@ -1,0 +1,132 @@
+"""Drift benchmark: hand-written sentence pairs with the fact changes a rewrite made.
+
+``data/drift_pairs.jsonl`` holds fictional news sentences, one pair a line:
+``{"a": ..., "b": ..., "changes": [{"type": ..., "a": "<words in a>", "b": "<words in b>"}]}``;
+pairs with no changes are harmless rewrites (synonyms, aliases, acronyms, number words) on
+which any reported item is a false alarm. A predicted item matches a gold change when the types
+agree and its span overlaps the gold words on either side.
+
+Run: ``python -m retold.evaluate.drift``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from retold.drift import Drift, sentence_drift
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "drift_pairs.jsonl"
+_GOLD_TYPES = ("entity", "title", "number", "date", "quote", "negation", "hedge")
+
+
+@dataclass(frozen=True, slots=True)
+class TypeScore:
+    type: str
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DriftReport:
+    per_type: tuple[TypeScore, ...]
+    overall: TypeScore
+    pairs: int
+    clean_pairs: int
+    clean_pairs_flagged: int
+    false_alarms: tuple[str, ...]  # "sentence a || detail", for reading the misses
+    misses: tuple[str, ...]
+
+
+def _gold_span(text: str, words: str) -> tuple[int, int]:
+    if not words:
+        return (0, 0)
+    i = text.find(words)
+    if i < 0:
+        raise ValueError(f"gold words {words!r} not in {text!r}")
+    return (i, i + len(words))
+
+
+def _hit(pred: tuple[int, int], gold: tuple[int, int]) -> bool:
+    if pred[0] == pred[1] or gold[0] == gold[1]:
+        return False
+    return pred[0] < gold[1] and gold[0] < pred[1]
+
+
+def _matches(d: Drift, gold: dict[str, str], a: str, b: str) -> bool:
+    if d.type != gold["type"]:
+        return False
+    return _hit(d.a_span, _gold_span(a, gold["a"])) or _hit(d.b_span, _gold_span(b, gold["b"]))
+
+
+def load_pairs(path: Path | str | None = None) -> list[dict[str, object]]:
+    with open(path or DEFAULT_PATH, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def evaluate_drift(path: Path | str | None = None) -> DriftReport:
+    """Per-type and overall precision/recall/F1 of ``sentence_drift`` on the benchmark."""
+    counts = {t: [0, 0, 0] for t in _GOLD_TYPES}
+    clean = flagged = 0
+    false_alarms: list[str] = []
+    misses: list[str] = []
+    pairs = load_pairs(path)
+    for pair in pairs:
+        a, b = str(pair["a"]), str(pair["b"])
+        gold: list[dict[str, str]] = list(pair["changes"])  # type: ignore[arg-type]
+        predicted = sentence_drift(a, b)
+        if not gold:
+            clean += 1
+            flagged += bool(predicted)
+        matched: set[int] = set()
+        for d in predicted:
+            hit = next((i for i, g in enumerate(gold)
+                        if i not in matched and _matches(d, g, a, b)), None)
+            row = counts.setdefault(d.type, [0, 0, 0])
+            if hit is None:
+                row[1] += 1
+                false_alarms.append(f"{a} || {d.type}: {d.detail}")
+            else:
+                matched.add(hit)
+                row[0] += 1
+        for i, g in enumerate(gold):
+            if i not in matched:
+                counts.setdefault(g["type"], [0, 0, 0])[2] += 1
+                misses.append(f"{a} || {g['type']}: {g['a']!r} -> {g['b']!r}")
+    per_type = tuple(TypeScore(t, *c) for t, c in counts.items())
+    overall = TypeScore("overall", *(sum(s) for s in zip(*counts.values(), strict=True)))
+    return DriftReport(per_type, overall, len(pairs), clean, flagged, tuple(false_alarms),
+                       tuple(misses))
+
+
+def format_report(report: DriftReport, *, details: bool = False) -> str:
+    lines = [f"{'type':<10} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for s in (*report.per_type, report.overall):
+        lines.append(f"{s.type:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+                     f"{s.tp:4d} {s.fp:4d} {s.fn:4d}")
+    lines.append(f"pairs: {report.pairs}; harmless pairs with any false alarm: "
+                 f"{report.clean_pairs_flagged}/{report.clean_pairs}")
+    if details:
+        lines += ["", "false alarms:", *report.false_alarms, "", "misses:", *report.misses]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(format_report(evaluate_drift(), details="-v" in sys.argv[1:]))
