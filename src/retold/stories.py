@@ -1,0 +1,706 @@
+"""Story clustering: group documents that report one event.
+
+A story is one event ("Lindsay Lohan enters rehab"), not a topic ("celebrity rehab"), so the
+features lean on what tells same-type events apart: names, places and numbers.
+
+Pipeline
+--------
+1. :func:`featurize` (pure): per document a hashed bag of content words with sublinear tf,
+   capitalised spans and numbers weighted up, rows L2-normalised *before* IDF; optionally a
+   static sentence-embedding mean. IDF is applied later from document frequencies of the
+   corpus seen so far, so features never need recomputing when the corpus grows.
+2. Similarity: cosine of the TF-IDF vectors plus ``emb_weight`` times the embedding cosine,
+   with a time window: documents further apart than ``window_days`` only match when their
+   similarity reaches ``window_override``. Unknown times do not constrain.
+3. :func:`cluster_stories` (batch, for evaluation and back-fills): average-linkage
+   agglomerative clustering cut at ``threshold``, or the incremental method in time order.
+4. :class:`StoryIndex` (streaming): story centroids + member lists. ``add`` assigns each new
+   document to its best story above ``assign_threshold`` or opens a new story. Candidate
+   stories come from a faiss inner-product search over dense centroid sketches; the exact
+   sparse TF-IDF similarity is computed only for those candidates, so adding ``m`` documents
+   costs O(m * (stories searched by faiss + k)) and never re-clusters the index. The state is
+   plain numpy arrays (:meth:`StoryIndex.to_arrays` / :meth:`StoryIndex.from_arrays`).
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Literal, Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+from retold.documents import Document
+from retold.text import STOPWORDS, split_sentences, word_spans
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAY_S = 86400.0
+
+
+class Encoder(Protocol):
+    """Anything with ``encode(texts) -> (n, d)`` unit rows, e.g. ``StaticEncoder``."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParams:
+    """Knobs of story features, similarity and clustering. Defaults were chosen on ECB+
+    topics 1-22 only.
+
+    Features
+    - ``n_features``: hash space of the bag of words. Smaller saves memory in the DF table
+      (4 bytes each) at the price of more colliding terms.
+    - ``entity_weight``: multiplier on capitalised (not sentence-initial) words and numbers.
+      Higher separates same-type events (different names) but splits stories whose
+      reports spell names differently or barely mention them.
+    - ``phrase_weight``: weight of whole capitalised spans ("lindsay lohan") as extra
+      features; rewards agreeing on full names rather than first names alone.
+    - ``lead_sentences`` / ``lead_weight``: the first sentences (title, lede) name the event;
+      weighting them up favours the event over background paragraphs, at the price of
+      trusting scraped ledes that may be boilerplate.
+    - ``max_sentences``: cap on sentences read per document (bounds cost on huge pages).
+
+    Similarity
+    - ``emb_weight``: weight of the embedding cosine added to the TF-IDF cosine. Embeddings
+      bridge paraphrases but blur same-type events, so it stays small. 0 skips encoding.
+    - ``window_days``: documents (or a document and a story's time span) further apart than
+      this are not the same story unless similarity reaches ``window_override``. Longer
+      windows follow slow stories; shorter ones stop recurring events (yearly awards,
+      repeated quakes) from merging.
+    - ``window_override``: the "very similar" bar that overrides the window.
+
+    Clustering
+    - ``threshold``: agglomerative cut (average similarity between clusters). Higher gives
+      purer, smaller stories (precision) at the price of splitting them (recall).
+    - ``assign_threshold``: incremental: minimum similarity between a document and a story
+      centroid to join it; same trade as ``threshold``.
+    - ``max_centroid_terms``: terms kept per story centroid; bounds memory per story, and
+      dropping rare tail terms loses little similarity.
+    - ``sketch_dim``: size of the dense sketch of the TF-IDF vector used for faiss candidate
+      search. Larger is a more faithful sketch (better recall of the right story) but more
+      memory (4 bytes per dimension per story).
+    - ``k_candidates``: stories rescored exactly per new document. More costs time; fewer
+      risks missing the right story when the sketch is noisy.
+    """
+
+    n_features: int = 1 << 20
+    entity_weight: float = 4.0
+    phrase_weight: float = 1.0
+    lead_sentences: int = 2
+    lead_weight: float = 2.0
+    max_sentences: int = 400
+    emb_weight: float = 0.0
+    window_days: float = 7.0
+    window_override: float = 0.6
+    threshold: float = 0.18
+    assign_threshold: float = 0.2
+    max_centroid_terms: int = 300
+    sketch_dim: int = 256
+    k_candidates: int = 32
+
+
+@dataclass(slots=True)
+class StoryFeatures:
+    """Features of a batch of documents (IDF not yet applied; see module docstring).
+
+    ``tf``: (n, n_features) CSR float32, rows unit-length sublinear weighted term frequencies.
+    ``emb``: (n, d) float32 unit rows or None. ``times``: days since 1970 (NaN = unknown).
+    ``headlines``: title or first sentence, used to label stories.
+    """
+
+    ids: list[str]
+    tf: sp.csr_matrix
+    emb: np.ndarray | None
+    times: np.ndarray
+    headlines: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def subset(self, rows: Sequence[int] | np.ndarray) -> StoryFeatures:
+        idx = np.asarray(rows, dtype=np.int64)
+        return StoryFeatures(
+            [self.ids[i] for i in idx],
+            self.tf[idx],
+            None if self.emb is None else self.emb[idx],
+            self.times[idx],
+            [self.headlines[i] for i in idx],
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Features
+
+
+def _hash(term: str, n_features: int) -> int:
+    # crc32 is stable across processes (Python's hash() is salted) and fast in C.
+    return zlib.crc32(term.encode("utf-8")) % n_features
+
+
+def _is_number(tok: str) -> bool:
+    return any(ch.isdigit() for ch in tok)
+
+
+def document_terms(text: str, title: str | None, params: StoryParams) -> dict[str, float]:
+    """Weighted term counts of one document (before sublinear tf and IDF).
+
+    Content words count 1 (``lead_weight`` in the lead sentences); capitalised words that
+    do not start a sentence and numbers count ``entity_weight``; capitalised spans of 2+
+    words are added as ``ent:``-prefixed phrases with ``phrase_weight``.
+    """
+    sentences = [s.text for s in split_sentences(text, max_sentences=params.max_sentences)]
+    if title:
+        sentences.insert(0, title)
+    counts: dict[str, float] = {}
+    for si, sent in enumerate(sentences):
+        lead = params.lead_weight if si < params.lead_sentences else 1.0
+        span: list[str] = []
+        toks = [t for _, _, t in word_spans(sent)]
+        for ti, tok in enumerate(toks):
+            low = tok.lower()
+            capital = tok[:1].isupper() and ti > 0
+            if capital and low not in STOPWORDS:
+                span.append(low)
+            else:
+                if len(span) >= 2:
+                    key = "ent:" + " ".join(span)
+                    counts[key] = counts.get(key, 0.0) + params.phrase_weight * lead
+                span = []
+            if low in STOPWORDS or (len(low) < 2 and not low.isdigit()):
+                continue
+            w = params.entity_weight if (capital or _is_number(low)) else 1.0
+            counts[low] = counts.get(low, 0.0) + w * lead
+        if len(span) >= 2:
+            key = "ent:" + " ".join(span)
+            counts[key] = counts.get(key, 0.0) + params.phrase_weight * lead
+    return counts
+
+
+def _headline(doc: Document) -> str:
+    if doc.title:
+        return doc.title.strip()
+    first = split_sentences(doc.text, max_sentences=1)
+    return first[0].text[:200] if first else ""
+
+
+def _days(when: datetime | None) -> float:
+    if when is None:
+        return math.nan
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (when - _EPOCH).total_seconds() / _DAY_S
+
+
+def _doc_embedding(doc: Document, params: StoryParams) -> str:
+    # The static encoder averages token vectors, so embedding the lead (title + first
+    # sentences) is a cheap stand-in for the mean of sentence vectors and keeps the
+    # event-bearing part dominant.
+    sents = [s.text for s in split_sentences(doc.text, max_sentences=8)]
+    return " ".join(([doc.title] if doc.title else []) + sents)
+
+
+def featurize(
+    docs: Sequence[Document], params: StoryParams | None = None, encoder: Encoder | None = None
+) -> StoryFeatures:
+    """Features of ``docs``; pure apart from the optional ``encoder``.
+
+    The embedding is computed only when ``params.emb_weight > 0`` and an encoder is given.
+    """
+    params = params or StoryParams()
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for doc in docs:
+        counts = document_terms(doc.text, doc.title, params)
+        row: dict[int, float] = {}
+        for term, c in counts.items():
+            # Sublinear tf keeps a name repeated 20 times from swamping the rest.
+            w = 1.0 + math.log(c) if c >= 1.0 else c
+            j = _hash(term, params.n_features)
+            row[j] = row.get(j, 0.0) + w
+        cols = np.fromiter(row.keys(), dtype=np.int32, count=len(row))
+        vals = np.fromiter(row.values(), dtype=np.float32, count=len(row))
+        order = np.argsort(cols)
+        norm = float(np.linalg.norm(vals)) or 1.0
+        indices.extend(cols[order].tolist())
+        data.extend((vals[order] / norm).tolist())
+        indptr.append(len(indices))
+    tf = sp.csr_matrix(
+        (np.asarray(data, np.float32), np.asarray(indices, np.int32), np.asarray(indptr)),
+        shape=(len(docs), params.n_features),
+    )
+    emb = None
+    if encoder is not None and params.emb_weight > 0 and docs:
+        emb = np.asarray(encoder.encode([_doc_embedding(d, params) for d in docs]), np.float32)
+    return StoryFeatures(
+        ids=[d.id for d in docs],
+        tf=tf,
+        emb=emb,
+        times=np.array([_days(d.published) for d in docs], dtype=np.float64),
+        headlines=[_headline(d) for d in docs],
+    )
+
+
+def idf_from_df(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """Smoothed IDF (as scikit-learn's): log((1 + N) / (1 + df)) + 1, float32."""
+    return (np.log((1.0 + n_docs) / (1.0 + df.astype(np.float64))) + 1.0).astype(np.float32)
+
+
+def document_frequencies(tf: sp.csr_matrix) -> np.ndarray:
+    """Per hashed feature, the number of rows where it occurs (int64)."""
+    return np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.int64)
+
+
+def tfidf_rows(tf: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Rows of ``tf`` weighted by ``idf`` and L2-normalised."""
+    x = tf.multiply(idf[np.newaxis, :]).tocsr().astype(np.float32)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+
+
+# ---------------------------------------------------------------------------------------
+# Similarity
+
+
+def time_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Absolute day differences, 0 where either side is unknown (unknown never constrains)."""
+    gap = np.abs(a[:, None] - b[None, :])
+    return np.where(np.isnan(gap), 0.0, gap)
+
+
+def similarity_matrix(feats: StoryFeatures, params: StoryParams | None = None) -> np.ndarray:
+    """Dense pairwise story similarity of a batch, with the time window applied.
+
+    IDF comes from the batch itself. Pairs outside the window that are not "very similar"
+    get similarity 0 (never merged directly). O(n^2) memory: for batches, not streams.
+    """
+    params = params or StoryParams()
+    idf = idf_from_df(document_frequencies(feats.tf), len(feats))
+    x = tfidf_rows(feats.tf, idf)
+    sim = np.asarray((x @ x.T).toarray(), dtype=np.float64)
+    if feats.emb is not None and params.emb_weight > 0:
+        sim += params.emb_weight * (feats.emb @ feats.emb.T)
+    far = time_gap(feats.times, feats.times) > params.window_days
+    sim[far & (sim < params.window_override)] = 0.0
+    return sim
+
+
+# ---------------------------------------------------------------------------------------
+# Batch clustering
+
+
+def _agglomerative(sim: np.ndarray, threshold: float) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = sim.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if n == 1:
+        return np.zeros(1, dtype=np.int64)
+    dist = np.clip(1.0 - sim, 0.0, None)
+    np.fill_diagonal(dist, 0.0)
+    dist = (dist + dist.T) / 2.0
+    z = linkage(squareform(dist, checks=False), method="average")
+    return _relabel(fcluster(z, t=1.0 - threshold, criterion="distance"))
+
+
+def _relabel(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0.. in order of first appearance (deterministic output)."""
+    mapping: dict[int, int] = {}
+    return np.array([mapping.setdefault(int(x), len(mapping)) for x in labels], dtype=np.int64)
+
+
+def cluster_stories(
+    feats: StoryFeatures,
+    params: StoryParams | None = None,
+    method: Literal["agglomerative", "incremental"] = "agglomerative",
+) -> np.ndarray:
+    """Story label per document (0..k-1, in order of first appearance).
+
+    ``agglomerative``: average linkage over :func:`similarity_matrix`, cut at
+    ``params.threshold``; the better batch method (it sees all pairs), O(n^2) memory.
+    ``incremental``: a fresh :class:`StoryIndex` fed the documents in time order (unknown
+    times keep input order, after dated ones) — what a stream would produce.
+    """
+    params = params or StoryParams()
+    if method == "agglomerative":
+        return _agglomerative(similarity_matrix(feats, params), params.threshold)
+    if method == "incremental":
+        index = StoryIndex(params)
+        story_ids = index.add(feats)
+        return _relabel(np.asarray(story_ids))
+    raise ValueError(f"unknown method {method!r}")
+
+
+def story_summaries(
+    feats: StoryFeatures, labels: Sequence[int] | np.ndarray
+) -> dict[int, StorySummary]:
+    """Label (most central headline) and time span of each story of a batch clustering."""
+    labels = np.asarray(labels)
+    idf = idf_from_df(document_frequencies(feats.tf), len(feats))
+    x = tfidf_rows(feats.tf, idf)
+    out: dict[int, StorySummary] = {}
+    for story in np.unique(labels):
+        rows = np.flatnonzero(labels == story)
+        centroid = np.asarray(x[rows].sum(axis=0)).ravel()
+        scores = x[rows] @ centroid
+        best = rows[int(np.argmax(scores))]
+        out[int(story)] = StorySummary(
+            int(story), feats.headlines[best], *_span(feats.times[rows]), len(rows)
+        )
+    return out
+
+
+def _span(times: np.ndarray) -> tuple[datetime | None, datetime | None]:
+    known = times[~np.isnan(times)]
+    if known.size == 0:
+        return None, None
+    return _from_days(float(known.min())), _from_days(float(known.max()))
+
+
+def _from_days(days: float) -> datetime:
+    return datetime.fromtimestamp(days * _DAY_S, tz=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """What a story is shown as: its most central headline and its time span."""
+
+    story_id: int
+    label: str
+    first: datetime | None
+    last: datetime | None
+    size: int
+
+
+# ---------------------------------------------------------------------------------------
+# Incremental index
+
+
+def _sketch(x: sp.csr_matrix, dim: int) -> np.ndarray:
+    """Dense signed feature-hash sketch of CSR rows: inner products are preserved in
+    expectation, so faiss can search centroids without storing the sparse vectors densely.
+    Bucket and sign come from bits of the (already hashed) column index."""
+    cols = x.indices.astype(np.int64)
+    bucket = cols % dim
+    sign = np.where((cols // dim) % 2 == 0, 1.0, -1.0).astype(np.float32)
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    out = np.zeros((x.shape[0], dim), dtype=np.float32)
+    np.add.at(out, (rows, bucket), sign * x.data)
+    return out
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n == 0, 1.0, n)
+
+
+@dataclass(slots=True)
+class _Stories:
+    """Growable per-story state (capacity doubles, so appends are amortised O(1))."""
+
+    terms: list[np.ndarray] = field(default_factory=list)  # int32 sorted hashed features
+    weights: list[np.ndarray] = field(default_factory=list)  # float32 sums of unit tf rows
+    sketch_sum: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    emb_sum: np.ndarray | None = None
+    size: list[int] = field(default_factory=list)
+    t_min: list[float] = field(default_factory=list)
+    t_max: list[float] = field(default_factory=list)
+    label: list[str] = field(default_factory=list)
+    label_score: list[float] = field(default_factory=list)
+
+
+class StoryIndex:
+    """Incremental story clustering over a growing corpus.
+
+    Each story keeps the sum of its members' unit tf rows (truncated to
+    ``max_centroid_terms``), a dense sketch sum for faiss, an embedding sum (when used), its
+    size, time span and label. Document frequencies of everything added so far give the IDF
+    applied at comparison time, so old centroids need no recomputation as the IDF drifts.
+    """
+
+    def __init__(self, params: StoryParams | None = None) -> None:
+        self.params = params or StoryParams()
+        self.df = np.zeros(self.params.n_features, dtype=np.int64)
+        self.n_docs = 0
+        self.doc_ids: list[str] = []
+        self.doc_story: list[int] = []
+        self._s = _Stories(sketch_sum=np.zeros((0, self.params.sketch_dim), np.float32))
+        self._n = 0  # number of stories (rows of the arrays in use)
+        self._unit_sketch = np.zeros((0, self.params.sketch_dim), np.float32)
+
+    # -- public -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._n
+
+    def add(self, feats: StoryFeatures) -> list[int]:
+        """Assign each document of ``feats`` to a story; returns their story ids.
+
+        Documents are taken in time order (unknown times last, input order kept among
+        equals). Each is compared with (a) the ``k_candidates`` existing stories nearest by
+        faiss over the dense sketches and (b) the stories opened or grown by this call; the
+        best exact similarity above ``assign_threshold`` wins, else a new story starts.
+        """
+        p = self.params
+        n = len(feats)
+        if n == 0:
+            return []
+        if feats.tf.shape[1] != p.n_features:
+            raise ValueError("features were made with a different n_features")
+        # IDF includes the new batch so that a term never seen before gets full weight.
+        self.df += document_frequencies(feats.tf)
+        self.n_docs += n
+        idf = idf_from_df(self.df, self.n_docs)
+        x = tfidf_rows(feats.tf, idf)
+        use_emb = feats.emb is not None and p.emb_weight > 0
+        q = self._query_vectors(x, feats.emb if use_emb else None)
+
+        n_before = self._n
+        cand = self._faiss_candidates(q, n_before)
+
+        order = sorted(range(n), key=lambda i: (np.isnan(feats.times[i]), feats.times[i], i))
+        out = [0] * n
+        touched: list[int] = []
+        touched_set: set[int] = set()
+        scratch = np.zeros(p.n_features, dtype=np.float32)
+        for i in order:
+            row = x.getrow(i)
+            cands = [c for c in cand[i] if c >= 0]
+            if touched:
+                cands.extend(self._nearest_touched(q[i], touched))
+            best, best_sim = -1, -np.inf
+            if cands:
+                uniq = np.unique(np.asarray(cands, dtype=np.int64))
+                sims = self._exact(row, uniq, idf, scratch)
+                if use_emb:
+                    assert feats.emb is not None and self._s.emb_sum is not None
+                    e = _unit(self._s.emb_sum[uniq])
+                    sims = sims + p.emb_weight * (e @ feats.emb[i])
+                sims = self._apply_window(sims, uniq, feats.times[i])
+                j = int(np.argmax(sims))
+                best, best_sim = int(uniq[j]), float(sims[j])
+            if best >= 0 and best_sim >= p.assign_threshold:
+                self._join(best, feats, i, row, q[i], best_sim)
+                story = best
+            else:
+                story = self._open(feats, i, q[i])
+            out[i] = story
+            if story not in touched_set:
+                touched_set.add(story)
+                touched.append(story)
+        self.doc_ids.extend(feats.ids)
+        self.doc_story.extend(out)
+        return out
+
+    def summaries(self) -> list[StorySummary]:
+        """Label and time span of every story, by story id."""
+        s = self._s
+        return [
+            StorySummary(
+                i,
+                s.label[i],
+                None if math.isnan(s.t_min[i]) else _from_days(s.t_min[i]),
+                None if math.isnan(s.t_max[i]) else _from_days(s.t_max[i]),
+                s.size[i],
+            )
+            for i in range(self._n)
+        ]
+
+    def members(self, story_id: int) -> list[str]:
+        """Document ids of a story (O(documents); for display, not hot paths)."""
+        return [d for d, s in zip(self.doc_ids, self.doc_story, strict=True) if s == story_id]
+
+    # -- serialisation --------------------------------------------------------------------
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The whole state as plain numpy arrays (for npz or SQLite blobs)."""
+        s = self._s
+        lengths = np.array([len(t) for t in s.terms[: self._n]], dtype=np.int64)
+        arrays: dict[str, np.ndarray] = {
+            "params": np.array([repr(asdict(self.params))]),
+            "df": self.df,
+            "n_docs": np.array([self.n_docs], dtype=np.int64),
+            "doc_ids": np.array(self.doc_ids, dtype=np.str_),
+            "doc_story": np.array(self.doc_story, dtype=np.int64),
+            "centroid_indptr": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            "centroid_terms": _concat(s.terms[: self._n], np.int32),
+            "centroid_weights": _concat(s.weights[: self._n], np.float32),
+            "sketch_sum": s.sketch_sum[: self._n].copy(),
+            "size": np.array(s.size[: self._n], dtype=np.int64),
+            "t_min": np.array(s.t_min[: self._n], dtype=np.float64),
+            "t_max": np.array(s.t_max[: self._n], dtype=np.float64),
+            "label": np.array(s.label[: self._n], dtype=np.str_),
+            "label_score": np.array(s.label_score[: self._n], dtype=np.float64),
+        }
+        if s.emb_sum is not None:
+            arrays["emb_sum"] = s.emb_sum[: self._n].copy()
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> StoryIndex:
+        """Inverse of :meth:`to_arrays`."""
+        import ast
+
+        params = StoryParams(**ast.literal_eval(str(arrays["params"][0])))
+        self = cls(params)
+        self.df = np.asarray(arrays["df"], dtype=np.int64).copy()
+        self.n_docs = int(arrays["n_docs"][0])
+        self.doc_ids = [str(x) for x in arrays["doc_ids"]]
+        self.doc_story = [int(x) for x in arrays["doc_story"]]
+        ptr = arrays["centroid_indptr"]
+        n = len(ptr) - 1
+        s = self._s
+        s.terms = [arrays["centroid_terms"][ptr[i] : ptr[i + 1]].copy() for i in range(n)]
+        s.weights = [arrays["centroid_weights"][ptr[i] : ptr[i + 1]].copy() for i in range(n)]
+        s.sketch_sum = np.asarray(arrays["sketch_sum"], dtype=np.float32).copy()
+        if "emb_sum" in arrays:
+            s.emb_sum = np.asarray(arrays["emb_sum"], dtype=np.float32).copy()
+        s.size = [int(v) for v in arrays["size"]]
+        s.t_min = [float(v) for v in arrays["t_min"]]
+        s.t_max = [float(v) for v in arrays["t_max"]]
+        s.label = [str(v) for v in arrays["label"]]
+        s.label_score = [float(v) for v in arrays["label_score"]]
+        self._n = n
+        self._unit_sketch = _unit(s.sketch_sum).astype(np.float32)
+        return self
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _query_vectors(self, x: sp.csr_matrix, emb: np.ndarray | None) -> np.ndarray:
+        q = _unit(_sketch(x, self.params.sketch_dim))
+        return np.ascontiguousarray(q, dtype=np.float32)
+
+    def _faiss_candidates(self, q: np.ndarray, n_stories: int) -> np.ndarray:
+        k = min(self.params.k_candidates, n_stories)
+        if k == 0:
+            return np.full((q.shape[0], 0), -1, dtype=np.int64)
+        import faiss
+
+        base = np.ascontiguousarray(self._unit_sketch[:n_stories])
+        _, idx = faiss.knn(q, base, k, metric=faiss.METRIC_INNER_PRODUCT)
+        return idx
+
+    def _nearest_touched(self, qi: np.ndarray, touched: list[int]) -> list[int]:
+        rows = np.asarray(touched, dtype=np.int64)
+        if len(rows) <= self.params.k_candidates:
+            return touched
+        scores = self._unit_sketch[rows] @ qi
+        top = np.argpartition(-scores, self.params.k_candidates)[: self.params.k_candidates]
+        return rows[top].tolist()
+
+    def _exact(
+        self, row: sp.csr_matrix, stories: np.ndarray, idf: np.ndarray, scratch: np.ndarray
+    ) -> np.ndarray:
+        """Exact cosine between a TF-IDF row and the IDF-weighted centroids of ``stories``."""
+        s = self._s
+        scratch[row.indices] = row.data
+        try:
+            terms = np.concatenate([s.terms[c] for c in stories])
+            w = np.concatenate([s.weights[c] for c in stories]) * idf[terms]
+            lens = np.array([len(s.terms[c]) for c in stories])
+            owner = np.repeat(np.arange(len(stories)), lens)
+            dots = np.bincount(owner, weights=w * scratch[terms], minlength=len(stories))
+            norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=len(stories)))
+        finally:
+            scratch[row.indices] = 0.0
+        return dots / np.where(norms == 0, 1.0, norms)
+
+    def _apply_window(self, sims: np.ndarray, stories: np.ndarray, t: float) -> np.ndarray:
+        if math.isnan(t):
+            return sims
+        p = self.params
+        lo = np.array([self._s.t_min[c] for c in stories])
+        hi = np.array([self._s.t_max[c] for c in stories])
+        gap = np.maximum(np.maximum(lo - t, t - hi), 0.0)
+        gap = np.where(np.isnan(gap), 0.0, gap)
+        return np.where((gap > p.window_days) & (sims < p.window_override), -np.inf, sims)
+
+    def _grow(self) -> None:
+        s = self._s
+        cap = s.sketch_sum.shape[0]
+        if self._n < cap:
+            return
+        new_cap = max(16, cap * 2)
+        s.sketch_sum = _resize(s.sketch_sum, new_cap)
+        self._unit_sketch = _resize(self._unit_sketch, new_cap)
+        if s.emb_sum is not None:
+            s.emb_sum = _resize(s.emb_sum, new_cap)
+
+    def _open(self, feats: StoryFeatures, i: int, qi: np.ndarray) -> int:
+        s = self._s
+        self._grow()
+        c = self._n
+        row = feats.tf.getrow(i)
+        s.terms.append(row.indices.astype(np.int32).copy())
+        s.weights.append(row.data.astype(np.float32).copy())
+        s.sketch_sum[c] = qi
+        self._unit_sketch[c] = qi
+        if feats.emb is not None and self.params.emb_weight > 0:
+            if s.emb_sum is None:
+                s.emb_sum = np.zeros((s.sketch_sum.shape[0], feats.emb.shape[1]), np.float32)
+            s.emb_sum[c] = feats.emb[i]
+        s.size.append(1)
+        t = float(feats.times[i])
+        s.t_min.append(t)
+        s.t_max.append(t)
+        s.label.append(feats.headlines[i])
+        # A singleton's label has no support yet; the first member that fits the story
+        # better than this (by assignment similarity) takes over the label.
+        s.label_score.append(0.0)
+        self._n += 1
+        return c
+
+    def _join(
+        self,
+        c: int,
+        feats: StoryFeatures,
+        i: int,
+        row_idf: sp.csr_matrix,
+        qi: np.ndarray,
+        sim: float,
+    ) -> None:
+        s, p = self._s, self.params
+        row = feats.tf.getrow(i)
+        terms = np.concatenate([s.terms[c], row.indices.astype(np.int32)])
+        weights = np.concatenate([s.weights[c], row.data.astype(np.float32)])
+        uniq, inv = np.unique(terms, return_inverse=True)
+        summed = np.bincount(inv, weights=weights).astype(np.float32)
+        if len(uniq) > p.max_centroid_terms:
+            # Keep the heaviest terms by IDF-weighted mass: those carry the similarity.
+            idf = idf_from_df(self.df[uniq], self.n_docs)
+            keep = np.sort(
+                np.argpartition(-(summed * idf), p.max_centroid_terms)[: p.max_centroid_terms]
+            )
+            uniq, summed = uniq[keep], summed[keep]
+        s.terms[c] = uniq.astype(np.int32)
+        s.weights[c] = summed
+        s.sketch_sum[c] += qi
+        self._unit_sketch[c] = _unit(s.sketch_sum[c])
+        if feats.emb is not None and s.emb_sum is not None:
+            s.emb_sum[c] += feats.emb[i]
+        s.size[c] += 1
+        t = float(feats.times[i])
+        if not math.isnan(t):
+            s.t_min[c] = t if math.isnan(s.t_min[c]) else min(s.t_min[c], t)
+            s.t_max[c] = t if math.isnan(s.t_max[c]) else max(s.t_max[c], t)
+        if sim > s.label_score[c]:
+            s.label[c] = feats.headlines[i]
+            s.label_score[c] = sim
+
+
+def _resize(a: np.ndarray, rows: int) -> np.ndarray:
+    out = np.zeros((rows, *a.shape[1:]), dtype=a.dtype)
+    out[: min(rows, a.shape[0])] = a[:rows]
+    return out
+
+
+def _concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)

@@ -1,0 +1,167 @@
+"""Story clustering on tiny hand-made corpora."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from retold.documents import Document
+from retold.stories import (
+    StoryIndex,
+    StoryParams,
+    cluster_stories,
+    featurize,
+    story_summaries,
+)
+
+T0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
+
+LOHAN = [
+    "Lindsay Lohan checks into Betty Ford clinic\n"
+    "Actress Lindsay Lohan checked into the Betty Ford Center in Rancho Mirage on Thursday "
+    "to begin a 90-day court-ordered rehab stay, her lawyer Shawn Holley said.",
+    "Lohan enters rehab at Betty Ford\n"
+    "Lindsay Lohan arrived at the Betty Ford Center in Rancho Mirage, California, on Thursday, "
+    "starting the 90-day rehab sentence a Los Angeles judge ordered, lawyer Shawn Holley "
+    "confirmed.",
+    "Lindsay Lohan begins 90-day Betty Ford stay\n"
+    "Troubled star Lindsay Lohan is now at the Betty Ford Center in Rancho Mirage. Her "
+    "attorney Shawn Holley said the 90-day rehab stay began Thursday as the judge ordered.",
+]
+REID = [
+    "Tara Reid enters Promises rehab in Malibu\n"
+    "Actress Tara Reid has checked into Promises Treatment Center in Malibu, her publicist "
+    "Jack Ketsoyan told People magazine on Monday.",
+    "Tara Reid checks into Promises\n"
+    "Tara Reid entered the Promises Treatment Center in Malibu on Monday, publicist Jack "
+    "Ketsoyan confirmed to People magazine.",
+]
+
+
+def _docs(texts: list[str], prefix: str, start: datetime | None = T0) -> list[Document]:
+    return [
+        Document(
+            id=f"{prefix}{i}",
+            text=t,
+            published=None if start is None else start + timedelta(hours=6 * i),
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
+def _same_partition(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return bool(np.all((a[:, None] == a[None, :]) == (b[:, None] == b[None, :])))
+
+
+@pytest.mark.parametrize("method", ["agglomerative", "incremental"])
+def test_same_type_events_kept_apart_and_rewordings_grouped(method: str) -> None:
+    docs = _docs(LOHAN, "lohan") + _docs(REID, "reid")
+    labels = cluster_stories(featurize(docs), method=method)  # type: ignore[arg-type]
+    assert len(set(labels[:3].tolist())) == 1, "rewordings of the Lohan story split"
+    assert len(set(labels[3:].tolist())) == 1, "rewordings of the Reid story split"
+    assert labels[0] != labels[3], "two rehab events merged into one story"
+
+
+ANNUAL = (
+    "Harbour lantern festival opens\n"
+    "The harbour lantern festival opened in Portmere on Friday with a parade of paper "
+    "lanterns, food stalls along the quay and a fireworks show, organiser Jane Okafor said."
+)
+ANNUAL_LATER = (
+    "Portmere lantern festival begins\n"
+    "Portmere's harbour lantern festival began on Saturday with a lantern parade, stalls on "
+    "the quay and fireworks over the water, said organiser Jane Okafor."
+)
+FILLER = [
+    "Council approves new bus depot\nThe city council voted to build a bus depot on Mill Road.",
+    "Storm closes mountain pass\nHeavy snow closed the northern pass to traffic overnight.",
+    "Bakery wins national prize\nA family bakery in Elton won the national bread award.",
+]
+
+
+@pytest.mark.parametrize("method", ["agglomerative", "incremental"])
+@pytest.mark.parametrize(("gap_days", "together"), [(2, True), (60, False)])
+def test_time_window(method: str, gap_days: int, together: bool) -> None:
+    # The two reports are alike (cosine ~0.6) but not "very similar" by this bar.
+    params = StoryParams(window_days=7.0, window_override=0.8)
+    docs = [
+        Document("a", ANNUAL, published=T0),
+        Document("b", ANNUAL_LATER, published=T0 + timedelta(days=gap_days)),
+        *_docs(FILLER, "f", start=T0 - timedelta(days=300)),
+    ]
+    feats = featurize(docs, params)
+    labels = cluster_stories(feats, params, method=method)  # type: ignore[arg-type]
+    assert bool(labels[0] == labels[1]) == together
+
+
+def test_unknown_times_do_not_constrain() -> None:
+    docs = [Document("a", ANNUAL, published=T0), Document("b", ANNUAL_LATER), *_docs(FILLER, "f")]
+    labels = cluster_stories(featurize(docs))
+    assert labels[0] == labels[1]
+
+
+def test_incremental_matches_batch_and_is_split_invariant() -> None:
+    docs = (
+        _docs(LOHAN, "lohan")
+        + _docs(REID, "reid", T0 + timedelta(days=1))
+        + _docs(FILLER, "f", T0 + timedelta(days=2))
+    )
+    feats = featurize(docs)
+    batch = cluster_stories(feats, method="agglomerative")
+    one_go = cluster_stories(feats, method="incremental")
+    assert _same_partition(batch, one_go)
+
+    # Adding in two calls gives the same stories as one call: nothing is re-clustered.
+    index = StoryIndex()
+    first = index.add(feats.subset(range(4)))
+    second = index.add(feats.subset(range(4, len(docs))))
+    assert _same_partition(first + second, one_go)
+    assert len(index) == len(set(one_go.tolist()))
+
+
+def test_serialisation_round_trip(tmp_path: pytest.TempPathFactory) -> None:
+    docs = _docs(LOHAN, "lohan") + _docs(REID, "reid") + _docs(FILLER, "f")
+    feats = featurize(docs)
+    index = StoryIndex()
+    index.add(feats.subset(range(5)))
+    path = tmp_path / "index.npz"  # type: ignore[operator]
+    np.savez(path, **index.to_arrays())
+    with np.load(path) as z:
+        restored = StoryIndex.from_arrays({k: z[k] for k in z.files})
+    assert restored.params == index.params
+    assert restored.doc_ids == index.doc_ids
+    assert restored.summaries() == index.summaries()
+    rest = feats.subset(range(5, len(docs)))
+    assert restored.add(rest) == index.add(rest)
+    for key, value in index.to_arrays().items():
+        assert np.array_equal(value, restored.to_arrays()[key]), key
+
+
+def test_labels_and_time_spans() -> None:
+    docs = _docs(LOHAN, "lohan") + _docs(REID, "reid", T0 + timedelta(days=1))
+    feats = featurize(docs)
+    labels = cluster_stories(feats)
+    summaries = story_summaries(feats, labels)
+    lohan = summaries[int(labels[0])]
+    assert lohan.size == 3
+    assert lohan.label in {d.text.split("\n")[0] for d in docs[:3]}
+    assert lohan.first == T0 and lohan.last == T0 + timedelta(hours=12)
+
+    index = StoryIndex()
+    ids = index.add(feats)
+    by_id = {s.story_id: s for s in index.summaries()}
+    reid = by_id[ids[3]]
+    assert reid.size == 2
+    assert reid.first == T0 + timedelta(days=1)
+    assert reid.last == T0 + timedelta(days=1, hours=6)
+    assert reid.label.startswith("Tara Reid")
+    assert index.members(ids[3]) == ["reid0", "reid1"]
+
+
+def test_empty_and_singleton() -> None:
+    assert cluster_stories(featurize([])).tolist() == []
+    assert cluster_stories(featurize([Document("x", "Just one story here.")])).tolist() == [0]
+    assert StoryIndex().add(featurize([])) == []
