@@ -254,14 +254,17 @@ def _entity_drift(
             out.append(_Local("entity", (m.start, m.end), (partner.start, partner.end),
                               f"entity changed: {_q(m.text)} -> {_q(partner.text)}"))
             continue
-        if any(_same_entity(_entity_tokens(m), e) for e in ctx.b_entities):
-            continue  # mentioned elsewhere in B: moved, not dropped
+        if any(_same_entity(_entity_tokens(m), e) for e in ctx.b_entities) or _spelled_out(
+            m, b_text
+        ):
+            continue  # mentioned elsewhere in B (moved) or written in lower case there
         region = _trim(b_text, region)
         detail = (f"entity dropped: {_q(m.text)} -> {_q(b_text[region[0]:region[1]])}"
                   if region[1] > region[0] else f"entity dropped: {_q(m.text)}")
         out.append(_Local("entity", (m.start, m.end), region, detail))
     for n in b_un:
-        if id(n) in paired or any(_same_entity(_entity_tokens(n), e) for e in ctx.a_entities):
+        if (id(n) in paired or any(_same_entity(_entity_tokens(n), e) for e in ctx.a_entities)
+                or _spelled_out(n, a_text)):
             continue
         region = _trim(a_text, al.b_to_a(n.start, n.end))
         detail = (f"entity changed: {_q(a_text[region[0]:region[1]])} -> {_q(n.text)}"
@@ -270,12 +273,25 @@ def _entity_drift(
     return out
 
 
+def _spelled_out(m: Mention, other_text: str) -> bool:
+    """The entity's words (or its expansion: "GDP" -> "gross domestic product") occur in the
+    other sentence in lower case, where the chunker cannot see them as a name."""
+    if m.key.startswith("#"):
+        return False
+    other = " " + " ".join(w.lower() for _, _, w in word_spans(other_text)) + " "
+    return f" {m.key} " in other
+
+
 _EDGE_WORDS = frozenset("the a an of in on at by to and or , .".split())
 
 
 def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """Shrink a mapped region to its content: "the former leader in" -> "the former leader"."""
+    """Shrink a mapped region to its content: "the former leader in" -> "the former leader",
+    and stop at the first clause punctuation ("region, yet each" -> "region")."""
     s, e = span
+    cut = next((i for i in range(s, e) if text[i] in ",;:()"), e)
+    if any(ch.isalnum() for ch in text[s:cut]):
+        e = cut
     toks = [t for t in word_spans(text) if s <= t[0] and t[1] <= e]
     while len(toks) > 1 and toks[-1][2].lower() in _EDGE_WORDS:
         toks.pop()

@@ -117,6 +117,20 @@ kuwait kuwaiti|bahrain bahraini|laos laotian|asia asian|europe european|africa a
 scotland scottish|wales welsh|england english|palestine palestinian|armenia armenian|
 georgia georgian|azerbaijan azerbaijani|belarus belarusian|moldova moldovan"""
 
+# Capitals stand for their governments in news ("Tokyo's relationship with Washington"): a
+# capital and its country are not reported as a changed entity.
+CAPITALS: Mapping[str, str] = MappingProxyType(
+    dict(
+        pair.split(":")
+        for pair in """tokyo:japan beijing:china washington:us london:uk seoul:south-korea
+        pyongyang:north-korea moscow:russia paris:france berlin:germany rome:italy
+        madrid:spain delhi:india islamabad:pakistan tehran:iran baghdad:iraq kyiv:ukraine
+        kiev:ukraine warsaw:poland ottawa:canada canberra:australia cairo:egypt
+        bangkok:thailand jakarta:indonesia manila:philippines hanoi:vietnam taipei:taiwan
+        brussels:eu ankara:turkey riyadh:saudi-arabia""".split()
+    )
+)
+
 ALIASES: Mapping[str, str] = MappingProxyType(
     {alias: canon for canon, group in _ALIAS_GROUPS.items() for alias in group}
     | {
@@ -191,7 +205,7 @@ _WEAK_HEADS = frozenset(
 )
 _HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady madam".split())
 # Words allowed between two capitalised words of one name: "Bank of England", "Ludwig van".
-_CONNECTORS = frozenset("of for de del di da du la le van von bin al".split())
+_CONNECTORS = frozenset("of de del di da du la le van von bin al".split())
 # Lower-case nouns that belong to the product name before them ("Tomahawk missiles").
 _PRODUCT_NOUNS = frozenset(
     """missile missiles jet jets aircraft plane planes tank tanks drone drones rocket rockets
@@ -292,7 +306,10 @@ def _quotes(text: str) -> list[Mention]:
         inner = m.group(group)
         if not any(ch.isalnum() for ch in inner):
             continue
-        key = " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)?", inner.lower()))
+        # Aliases inside a quote are not a changed quote: "US-first" = "America-first".
+        key = " ".join(
+            canonical(w) for w in re.findall(r"[^\W_]+(?:'[^\W_]+)?", inner.lower())
+        )
         out.append(Mention("quote", inner, m.start(group), m.end(group), key))
     return out
 
@@ -314,7 +331,7 @@ _DATE_RE = re.compile(
     |(?P<my>\b(?P<m3>{_MONTH_ALT})(?:\s+(?:of\s+)?(?P<y3>{_YEAR}))?\b)
     |(?P<wd>\b(?:(?P<wrel>last|next|this|previous|coming|past)\s+)?(?P<w>{_WEEKDAY_ALT})
         (?:\s+(?P<part>morning|afternoon|evening|night))?\b)
-    |(?P<time>\b(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}}))?\s*(?P<ampm>[ap])\.?m\b\.?
+    |(?P<time>\b(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}}))?\s*(?P<ampm>[ap])(?:m\b|\.m\.)
         |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midnight)\b)
     |(?P<decade>\b(?:the\s+)?(?P<dec>(?:1[6-9]|20)?\d0)s\b)
     |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|earlier\s+this|later\s+this)\s+
@@ -391,6 +408,10 @@ def _dates(text: str) -> list[Mention]:
             before = text[: m.start()].split()
             after = text[m.end() :].lstrip()
             cue = before[-1].lower().strip("(,") if before else ""
+            if cue in ("and", "to") and not (
+                len(before) > 1 and re.fullmatch(_YEAR, before[-2].strip(",")) is not None
+            ):
+                cue = ""  # "between 2019 and 2020" is a range; "and 2000 runners" is a count
             if not (cue in _YEAR_CUES or cue.endswith("-") or not after or after[0] in ",.;)"):
                 continue
             fields["y"] = m.group()
@@ -435,6 +456,9 @@ def _merge_adjacent_dates(text: str, dates: list[Mention]) -> list[Mention]:
 # --------------------------------------------------------------------------- numbers
 
 _NUM_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:-[A-Za-z]+)*|%|\S")
+
+
+_ANAPHORIC = frozenset("the both all these those".split())
 
 
 def parse_number_words(words: list[str]) -> float | None:
@@ -489,6 +513,11 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         ):
             if low == "one" and not (i + 1 < len(toks) and toks[i + 1][2].lower() in _SCALES):
                 # "one of the", "the one who": a pronoun far more often than a count.
+                i += 1
+                continue
+            if i > 0 and toks[i - 1][2].lower() in _ANAPHORIC and _NUMBER_WORDS.get(low, 99) <= 10:
+                # "the two (leaders)" refers back to people already named; spinners say "the
+                # pair" or "both" for it. Not a count.
                 i += 1
                 continue
             run = [low.split("-")[0] if _is_hyphen_unit(low) else low]
@@ -627,9 +656,12 @@ def _chunks(
                 k += 1
                 continue
             # Connectors only between two capitalised words: "Republic of Korea".
+            # Only "of", "of the" or one particle ("van") joins: "Korea for the Apec" is two.
             c = k
-            while c < len(toks) and toks[c].low in _CONNECTORS | {"the"} and c - k < 2:
-                c += 1
+            if toks[k].low in _CONNECTORS:
+                c = k + 1
+                if toks[k].low == "of" and c < len(toks) and toks[c].low == "the":
+                    c += 1
             if (c > k and c < len(toks) and _is_cap(toks[c]) and c not in blocked
                     and toks[k].low != "the"
                     and all(_gap_is_space(text, toks[x - 1], toks[x]) for x in range(k, c + 1))):
@@ -689,6 +721,7 @@ def learn_from(*texts: str) -> Knowledge:
     base = Knowledge(frozenset(proper))
     for text, toks in zip(texts, all_toks, strict=True):
         _learn_acronyms(text, toks, base, acronyms)
+    _learn_lowercase_acronyms(all_toks, acronyms)
     return Knowledge(frozenset(proper), MappingProxyType(acronyms))
 
 
@@ -701,6 +734,30 @@ def _learn_acronyms(text: str, toks: list[_Tok], base: Knowledge, out: dict[str,
         content = [w for w in words if w not in _CONNECTORS | {"the"}]
         for initials in ("".join(w[0] for w in content), "".join(w[0] for w in words)):
             out.setdefault(initials.upper(), key)
+
+
+def _learn_lowercase_acronyms(all_toks: list[list[_Tok]], out: dict[str, str]) -> None:
+    """ "GDP" in one document and "gross domestic product" in the other: an acronym whose
+    letters are the initials of consecutive lower-case words (function words allowed between)."""
+    acronyms = {t.text.replace(".", "").upper() for toks in all_toks for t in toks
+                if _is_acronym(t.text)} - set(out)
+    if not acronyms:
+        return
+    for toks in all_toks:
+        lows = [t.low for t in toks]
+        for i in range(len(lows)):
+            if lows[i] in STOPWORDS or not toks[i].text[0].islower():
+                continue
+            content: list[str] = []
+            for j in range(i, min(len(lows), i + 9)):
+                if lows[j] in _CONNECTORS | {"and", "the"}:
+                    continue
+                content.append(lows[j])
+                initials = "".join(w[0] for w in content).upper()
+                if initials in acronyms and len(content) >= 2:
+                    out.setdefault(initials, " ".join(lows[i : j + 1]))
+                if not any(a.startswith(initials) for a in acronyms):
+                    break
 
 
 def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
@@ -734,6 +791,9 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
             blocked.add(idx)
         if t.low in WEEKDAYS:
             blocked.add(idx)
+        # Offices are never names, also in the plural: "MPs", "Senators".
+        if t.low in _HEADS or (t.low.endswith("s") and t.low[:-1] in _HEADS):
+            blocked.add(idx)
     after_honorific = {
         idx + 1 for idx, t in enumerate(toks[:-1]) if t.low in _HONORIFICS and _is_cap(t)
     }
@@ -748,6 +808,8 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
             frozenset({key}) if key.startswith("#")
             else frozenset(canonical(w) for w in key.split() if w not in _CONNECTORS)
         )
+        if key in CAPITALS:
+            tokens |= {"#" + CAPITALS[key].replace("-", " ")}
         start, end = toks[ch.first].start, toks[ch.last - 1].end
         if ch.last < len(toks) and toks[ch.last].low in _PRODUCT_NOUNS and _gap_is_space(
             text, toks[ch.last - 1], toks[ch.last]

@@ -1,0 +1,134 @@
+"""Fact mention extraction: numbers, dates, titles, entities, quotes and their equivalences."""
+
+from __future__ import annotations
+
+import pytest
+
+from retold.entities import canonical, extract, learn_from
+
+
+def _number_keys(text: str) -> list[str]:
+    return [m.key for m in extract(text).numbers]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Growth reached 2% last year.", "2%"),
+        ("Growth reached two percent last year.", "2%"),
+        ("Growth reached 2 per cent last year.", "2%"),
+        ("The fund got 1.2 million dollars.", "1200000"),
+        ("The fund got 1,200,000 dollars.", "1200000"),
+        ("A dozen schools closed.", "12"),
+        ("About two dozen people came.", "24"),
+        ("The storm left three thousand homes dark.", "3000"),
+        ("Police arrested a 34-year-old man.", "34"),
+        ("They built it in twenty-five days.", "25"),
+    ],
+)
+def test_numbers_are_normalised(text: str, key: str) -> None:
+    assert _number_keys(text) == [key]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agency expects two-way trade to grow.",  # "two-way" is not a count
+        "She was one of the first to arrive.",  # pronoun "one"
+        "The two built a close relationship.",  # anaphoric "the two"
+        "The G7 leaders met.",  # digits inside a name
+    ],
+)
+def test_non_numbers(text: str) -> None:
+    assert _number_keys(text) == []
+
+
+def test_years_are_dates_not_numbers() -> None:
+    m = extract("He met Abe in 2019, when 2000 runners came.")
+    assert [d.text for d in m.dates] == ["in 2019"]
+    assert [n.key for n in m.numbers] == ["2000"]
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "fields"),
+    [
+        ("It opened on 14 March after repairs.", "on 14 March", {"d": "14", "m": "3"}),
+        ("It opened on March 14 after repairs.", "on March 14", {"d": "14", "m": "3"}),
+        ("The law takes effect on October 27.", "on October 27", {"d": "27", "m": "10"}),
+        ("She resigned last Tuesday.", "last Tuesday", {"wd": "tuesday", "rel": "last"}),
+        ("Voting ends at 8pm.", "at 8pm", {"t": "20:00"}),
+        ("It finishes by June 2026.", "by June 2026", {"m": "6", "y": "2026"}),
+        ("They met in previous years.", "in previous years",
+         {"rel": "last year", "vague": "1"}),
+        ("It erupted a century ago.", "a century ago", {"rel": "century ago", "vague": "1"}),
+    ],
+)
+def test_dates(text: str, date: str, fields: dict[str, str]) -> None:
+    (d,) = extract(text).dates
+    assert d.text == date
+    assert dict(d.fields) == fields
+    assert text[d.start : d.end] == date
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    assert extract("The tower may be the tallest.").dates == ()
+
+
+def test_titles_with_status_and_holder() -> None:
+    (t,) = extract("She sits down with ex-President Donald Trump in Tokyo.").titles
+    assert (t.text, t.key, t.holder) == ("ex-President", "former|president", "trump")
+    (t,) = extract("She met former US President Trump.").titles
+    assert (t.key, t.holder) == ("former|president", "trump")
+    (t,) = extract("Finance Minister Lena Hartmann spoke.").titles
+    assert (t.key, t.holder) == ("|finance minister", "hartmann")
+    (t,) = extract("The chief executive, Paul Brennan, resigned.").titles
+    assert (t.key, t.holder) == ("|chief executive", "brennan")
+    (t,) = extract("The new PM spoke.").titles
+    assert t.key == "|prime minister"
+
+
+def test_entities_and_aliases() -> None:
+    m = extract("Trump will travel to the Republic of Korea for the Apec summit.")
+    assert [e.text for e in m.entities] == ["Trump", "Republic of Korea", "Apec"] or [
+        e.text for e in m.entities
+    ] == ["Republic of Korea", "Apec"]
+    assert canonical("south korea") == canonical("republic of korea")
+    assert canonical("u.s.") == canonical("united states") == canonical("america")
+    assert canonical("uk") == canonical("britain")
+    assert canonical("wwii") == canonical("second world war")
+
+
+def test_sentence_initial_common_words_are_not_entities() -> None:
+    assert extract("Officials said the talks went well.").entities == ()
+    m = extract("Shinzo Abe met him.")
+    assert [e.key for e in m.entities] == ["shinzo abe"]
+
+
+def test_sentence_initial_name_known_from_documents() -> None:
+    knowledge = learn_from("Abe arrived early.", "Later Trump met Abe in Tokyo.")
+    assert [e.key for e in extract("Abe arrived early.", knowledge).entities] == ["abe"]
+
+
+def test_product_noun_shown_but_name_compared() -> None:
+    (e,) = extract("Japan will buy Tomahawk missiles from the US.").entities[1:2]
+    assert (e.text, e.key) == ("Tomahawk missiles", "tomahawk")
+
+
+def test_acronyms_learned_from_documents() -> None:
+    k = learn_from("She leads the Liberal Democratic Party.", "The LDP lost seats.")
+    (e,) = extract("The LDP lost seats.", k).entities
+    assert e.key == "liberal democratic party"
+    k = learn_from("Spending is 2% of GDP.", "Spending is 2% of gross domestic product.")
+    assert k.acronyms["GDP"] == "gross domestic product"
+    k = learn_from("The Ministry of Defence said so.", "The MoD said so.")
+    assert extract("The MoD said so.", k).entities[0].key == "ministry of defence"
+
+
+def test_quotes_ignore_trivial_punctuation_and_aliases() -> None:
+    (a,) = extract('"We are ready," the captain said.').quotes
+    (b,) = extract('"We are ready!" the captain said.').quotes
+    assert a.key == b.key == "we are ready"
+    (c,) = extract('They opposed his "US-first" policy.').quotes
+    (d,) = extract('They opposed his "America-first" policy.').quotes
+    assert c.key == d.key
+    assert extract("St Mary's Hospital and the nurses' union.").quotes == ()
