@@ -122,7 +122,7 @@ def test_drift_record_contract() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         d.type = "date"  # type: ignore[misc]
     assert d.to_dict()["a_span"] == [11, 13]
-    assert "number changed: '5%' -> '6%'" == d.detail
+    assert d.detail == "number changed: '5%' -> '6%'"
 
 
 def test_benchmark_scores() -> None:
