@@ -233,7 +233,17 @@ def _entity_tokens(m: Mention) -> frozenset[str]:
 def _same_entity(x: frozenset[str], y: frozenset[str]) -> bool:
     """Same entity: equal canonical keys, or one name contained in the other ("Shinzo Abe" /
     "Abe", "Xi" / "Xi Jinping")."""
-    return bool(x) and bool(y) and (x <= y or y <= x)
+    if not x or not y:
+        return False
+    return x <= y or y <= x or _clipped(x, y) or _clipped(y, x)
+
+
+def _clipped(short: frozenset[str], long: frozenset[str]) -> bool:
+    """A clipped name: "Fed" for "Federal Reserve", "Met" for "Metropolitan Police"."""
+    (word,) = short if len(short) == 1 else ("",)
+    return len(word) >= 3 and word.isalpha() and len(long) > 1 and any(
+        w.startswith(word) and w != word and w.isalpha() for w in long
+    )
 
 
 def _entity_drift(

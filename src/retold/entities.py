@@ -167,7 +167,8 @@ _TITLE_NOISE = frozenset("new newly freshly recently appointed elected then the"
 _QUALIFIERS = frozenset(
     """prime foreign finance defence defense interior home health education trade justice
     deputy vice state chief economy energy environment transport culture labour labor
-    agriculture first senior assistant associate executive managing general""".split()
+    agriculture first senior assistant associate executive managing general lieutenant
+    """.split()
 )
 _HEADS = frozenset(
     """president minister chancellor senator congressman congresswoman governor mayor general
@@ -459,6 +460,12 @@ _NUM_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:-[A-Za-z]+)*|%|\S")
 
 
 _ANAPHORIC = frozenset("the both all these those".split())
+_FRACTIONS = MappingProxyType(
+    {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
+)
+_FRACTION_BEFORE = re.compile(
+    r"(?:\b(?P<n>a|an|one|two|three)\s+)?\b(?P<f>half|quarters?|thirds?)\s+(?:of\s+)?$", re.I
+)
 
 
 def parse_number_words(words: list[str]) -> float | None:
@@ -539,6 +546,13 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         while j < len(toks) and toks[j][2].lower() in _SCALES and tok[0].isdigit():
             value *= _SCALES[toks[j][2].lower()]
             j += 1
+        # "a quarter of a million", "half a million": the fraction belongs to the number.
+        frac = _FRACTION_BEFORE.search(text[:start])
+        if frac:
+            value *= _FRACTIONS[frac.group("f").lower()] * (
+                _NUMBER_WORDS.get((frac.group("n") or "a").lower(), 1) or 1
+            )
+            start = frac.start()
         pct = False
         rest = text[toks[j - 1][1] :]
         pm = re.match(r"\s*(?:%|per\s*cent\b|percent\b|percentage\s+points?\b)", rest, re.I)
