@@ -408,7 +408,10 @@ class _Stories:
 
     terms: list[np.ndarray] = field(default_factory=list)  # int32 sorted hashed features
     weights: list[np.ndarray] = field(default_factory=list)  # float32 sums of unit tf rows
-    sketch_sum: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    # Unit-length sketch per story (what faiss searches) and the norm of the unnormalised
+    # sum, so the sum is recoverable without keeping a second (n, sketch_dim) array.
+    sketch: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    sketch_norm: list[float] = field(default_factory=list)
     emb_sum: np.ndarray | None = None
     size: list[int] = field(default_factory=list)
     t_min: list[float] = field(default_factory=list)
@@ -432,9 +435,8 @@ class StoryIndex:
         self.n_docs = 0
         self.doc_ids: list[str] = []
         self.doc_story: list[int] = []
-        self._s = _Stories(sketch_sum=np.zeros((0, self.params.sketch_dim), np.float32))
+        self._s = _Stories(sketch=np.zeros((0, self.params.sketch_dim), np.float32))
         self._n = 0  # number of stories (rows of the arrays in use)
-        self._unit_sketch = np.zeros((0, self.params.sketch_dim), np.float32)
 
     # -- public -------------------------------------------------------------------------
 
@@ -461,7 +463,9 @@ class StoryIndex:
         idf = idf_from_df(self.df, self.n_docs)
         x = tfidf_rows(feats.tf, idf)
         use_emb = feats.emb is not None and p.emb_weight > 0
-        q = self._query_vectors(x, feats.emb if use_emb else None)
+        # Candidate search uses the TF-IDF sketch only: the embedding is a small additive
+        # term in the exact score and would mostly pull in same-topic, other-event stories.
+        q = np.ascontiguousarray(_unit(_sketch(x, p.sketch_dim)), dtype=np.float32)
 
         n_before = self._n
         cand = self._faiss_candidates(q, n_before)
@@ -472,7 +476,7 @@ class StoryIndex:
         touched_set: set[int] = set()
         scratch = np.zeros(p.n_features, dtype=np.float32)
         for i in order:
-            row = x.getrow(i)
+            row = _row(x, i)
             cands = [c for c in cand[i] if c >= 0]
             if touched:
                 cands.extend(self._nearest_touched(q[i], touched))
@@ -488,7 +492,7 @@ class StoryIndex:
                 j = int(np.argmax(sims))
                 best, best_sim = int(uniq[j]), float(sims[j])
             if best >= 0 and best_sim >= p.assign_threshold:
-                self._join(best, feats, i, row, q[i], best_sim)
+                self._join(best, feats, i, q[i], best_sim)
                 story = best
             else:
                 story = self._open(feats, i, q[i])
@@ -533,7 +537,8 @@ class StoryIndex:
             "centroid_indptr": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
             "centroid_terms": _concat(s.terms[: self._n], np.int32),
             "centroid_weights": _concat(s.weights[: self._n], np.float32),
-            "sketch_sum": s.sketch_sum[: self._n].copy(),
+            "sketch": s.sketch[: self._n].copy(),
+            "sketch_norm": np.array(s.sketch_norm[: self._n], dtype=np.float64),
             "size": np.array(s.size[: self._n], dtype=np.int64),
             "t_min": np.array(s.t_min[: self._n], dtype=np.float64),
             "t_max": np.array(s.t_max[: self._n], dtype=np.float64),
@@ -560,7 +565,8 @@ class StoryIndex:
         s = self._s
         s.terms = [arrays["centroid_terms"][ptr[i] : ptr[i + 1]].copy() for i in range(n)]
         s.weights = [arrays["centroid_weights"][ptr[i] : ptr[i + 1]].copy() for i in range(n)]
-        s.sketch_sum = np.asarray(arrays["sketch_sum"], dtype=np.float32).copy()
+        s.sketch = np.asarray(arrays["sketch"], dtype=np.float32).copy()
+        s.sketch_norm = [float(v) for v in arrays["sketch_norm"]]
         if "emb_sum" in arrays:
             s.emb_sum = np.asarray(arrays["emb_sum"], dtype=np.float32).copy()
         s.size = [int(v) for v in arrays["size"]]
@@ -569,14 +575,9 @@ class StoryIndex:
         s.label = [str(v) for v in arrays["label"]]
         s.label_score = [float(v) for v in arrays["label_score"]]
         self._n = n
-        self._unit_sketch = _unit(s.sketch_sum).astype(np.float32)
         return self
 
     # -- internals ------------------------------------------------------------------------
-
-    def _query_vectors(self, x: sp.csr_matrix, emb: np.ndarray | None) -> np.ndarray:
-        q = _unit(_sketch(x, self.params.sketch_dim))
-        return np.ascontiguousarray(q, dtype=np.float32)
 
     def _faiss_candidates(self, q: np.ndarray, n_stories: int) -> np.ndarray:
         k = min(self.params.k_candidates, n_stories)
@@ -584,7 +585,7 @@ class StoryIndex:
             return np.full((q.shape[0], 0), -1, dtype=np.int64)
         import faiss
 
-        base = np.ascontiguousarray(self._unit_sketch[:n_stories])
+        base = np.ascontiguousarray(self._s.sketch[:n_stories])
         _, idx = faiss.knn(q, base, k, metric=faiss.METRIC_INNER_PRODUCT)
         return idx
 
@@ -592,25 +593,35 @@ class StoryIndex:
         rows = np.asarray(touched, dtype=np.int64)
         if len(rows) <= self.params.k_candidates:
             return touched
-        scores = self._unit_sketch[rows] @ qi
+        scores = self._s.sketch[rows] @ qi
         top = np.argpartition(-scores, self.params.k_candidates)[: self.params.k_candidates]
         return rows[top].tolist()
 
     def _exact(
-        self, row: sp.csr_matrix, stories: np.ndarray, idf: np.ndarray, scratch: np.ndarray
+        self,
+        row: tuple[np.ndarray, np.ndarray],
+        stories: np.ndarray,
+        idf: np.ndarray,
+        scratch: np.ndarray,
     ) -> np.ndarray:
-        """Exact cosine between a TF-IDF row and the IDF-weighted centroids of ``stories``."""
+        """Exact cosine between a TF-IDF row and the IDF-weighted centroids of ``stories``.
+
+        The row is scattered into a zeroed dense ``scratch`` vector so each centroid term is
+        one gather, instead of a sparse-sparse product per story."""
         s = self._s
-        scratch[row.indices] = row.data
+        cols, vals = row
+        ids = stories.tolist()
+        parts = [s.terms[c] for c in ids]
+        scratch[cols] = vals
         try:
-            terms = np.concatenate([s.terms[c] for c in stories])
-            w = np.concatenate([s.weights[c] for c in stories]) * idf[terms]
-            lens = np.array([len(s.terms[c]) for c in stories])
-            owner = np.repeat(np.arange(len(stories)), lens)
-            dots = np.bincount(owner, weights=w * scratch[terms], minlength=len(stories))
-            norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=len(stories)))
+            terms = np.concatenate(parts)
+            w = np.concatenate([s.weights[c] for c in ids]) * idf[terms]
+            lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+            owner = np.repeat(np.arange(len(ids)), lens)
+            dots = np.bincount(owner, weights=w * scratch[terms], minlength=len(ids))
+            norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=len(ids)))
         finally:
-            scratch[row.indices] = 0.0
+            scratch[cols] = 0.0
         return dots / np.where(norms == 0, 1.0, norms)
 
     def _apply_window(self, sims: np.ndarray, stories: np.ndarray, t: float) -> np.ndarray:
@@ -625,12 +636,11 @@ class StoryIndex:
 
     def _grow(self) -> None:
         s = self._s
-        cap = s.sketch_sum.shape[0]
+        cap = s.sketch.shape[0]
         if self._n < cap:
             return
         new_cap = max(16, cap * 2)
-        s.sketch_sum = _resize(s.sketch_sum, new_cap)
-        self._unit_sketch = _resize(self._unit_sketch, new_cap)
+        s.sketch = _resize(s.sketch, new_cap)
         if s.emb_sum is not None:
             s.emb_sum = _resize(s.emb_sum, new_cap)
 
@@ -638,14 +648,14 @@ class StoryIndex:
         s = self._s
         self._grow()
         c = self._n
-        row = feats.tf.getrow(i)
-        s.terms.append(row.indices.astype(np.int32).copy())
-        s.weights.append(row.data.astype(np.float32).copy())
-        s.sketch_sum[c] = qi
-        self._unit_sketch[c] = qi
+        cols, vals = _row(feats.tf, i)
+        s.terms.append(cols.astype(np.int32))
+        s.weights.append(vals.astype(np.float32))
+        s.sketch[c] = qi
+        s.sketch_norm.append(float(np.linalg.norm(qi)))
         if feats.emb is not None and self.params.emb_weight > 0:
             if s.emb_sum is None:
-                s.emb_sum = np.zeros((s.sketch_sum.shape[0], feats.emb.shape[1]), np.float32)
+                s.emb_sum = np.zeros((s.sketch.shape[0], feats.emb.shape[1]), np.float32)
             s.emb_sum[c] = feats.emb[i]
         s.size.append(1)
         t = float(feats.times[i])
@@ -663,14 +673,13 @@ class StoryIndex:
         c: int,
         feats: StoryFeatures,
         i: int,
-        row_idf: sp.csr_matrix,
         qi: np.ndarray,
         sim: float,
     ) -> None:
         s, p = self._s, self.params
-        row = feats.tf.getrow(i)
-        terms = np.concatenate([s.terms[c], row.indices.astype(np.int32)])
-        weights = np.concatenate([s.weights[c], row.data.astype(np.float32)])
+        cols, vals = _row(feats.tf, i)
+        terms = np.concatenate([s.terms[c], cols.astype(np.int32)])
+        weights = np.concatenate([s.weights[c], vals.astype(np.float32)])
         uniq, inv = np.unique(terms, return_inverse=True)
         summed = np.bincount(inv, weights=weights).astype(np.float32)
         if len(uniq) > p.max_centroid_terms:
@@ -682,8 +691,9 @@ class StoryIndex:
             uniq, summed = uniq[keep], summed[keep]
         s.terms[c] = uniq.astype(np.int32)
         s.weights[c] = summed
-        s.sketch_sum[c] += qi
-        self._unit_sketch[c] = _unit(s.sketch_sum[c])
+        total = s.sketch[c] * s.sketch_norm[c] + qi
+        s.sketch_norm[c] = float(np.linalg.norm(total))
+        s.sketch[c] = total / (s.sketch_norm[c] or 1.0)
         if feats.emb is not None and s.emb_sum is not None:
             s.emb_sum[c] += feats.emb[i]
         s.size[c] += 1
@@ -694,6 +704,12 @@ class StoryIndex:
         if sim > s.label_score[c]:
             s.label[c] = feats.headlines[i]
             s.label_score[c] = sim
+
+
+def _row(x: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of CSR row ``i`` (copies; cheaper than ``getrow``)."""
+    a, b = x.indptr[i], x.indptr[i + 1]
+    return x.indices[a:b].copy(), x.data[a:b].copy()
 
 
 def _resize(a: np.ndarray, rows: int) -> np.ndarray:

@@ -108,7 +108,9 @@ def load_ecbplus(split: EcbSplit = "test") -> list[EcbDocument] | None:
 
 
 def evaluate_ecbplus(
-    split: EcbSplit = "test", method: str = "agglomerative", verbose: bool = True
+    split: EcbSplit = "test",
+    method: Literal["agglomerative", "incremental"] = "agglomerative",
+    verbose: bool = True,
 ) -> tuple[float, float, float] | None:
     """Cluster all documents of ``split`` together and score against the gold stories.
 
@@ -140,4 +142,4 @@ def evaluate_ecbplus(
 if __name__ == "__main__":
     import sys
 
-    evaluate_ecbplus(*(sys.argv[1:2] or ["test"]))  # type: ignore[arg-type]
+    evaluate_ecbplus(*(sys.argv[1:2] or ["test"]), *(sys.argv[2:3]))  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from retold.documents import Document
 from retold.evaluate.datasets import shared_dir
@@ -64,7 +65,7 @@ def load_wikiref() -> list[WikiRefDocument] | None:
 
 
 def evaluate_wikiref(
-    method: str = "agglomerative", verbose: bool = True
+    method: Literal["agglomerative", "incremental"] = "agglomerative", verbose: bool = True
 ) -> tuple[float, float, float] | None:
     """Cluster all 220 articles with the default story settings and score them.
 
@@ -76,7 +77,7 @@ def evaluate_wikiref(
     if items is None:
         return None
     feats = featurize([it.doc for it in items], params=StoryParams())
-    labels = cluster_stories(feats, method=method)  # type: ignore[arg-type]
+    labels = cluster_stories(feats, method=method)
     scores = bcubed(
         {it.doc.id: it.gold for it in items},
         {it.doc.id: int(lab) for it, lab in zip(items, labels, strict=True)},
@@ -92,4 +93,4 @@ def evaluate_wikiref(
 if __name__ == "__main__":
     import sys
 
-    evaluate_wikiref(*(sys.argv[1:2] or ["agglomerative"]))
+    evaluate_wikiref(*(sys.argv[1:2] or ["agglomerative"]))  # type: ignore[arg-type]
