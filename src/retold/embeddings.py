@@ -137,6 +137,10 @@ class TransformerEncoder:
             opts.intra_op_num_threads = self.num_threads
             opts.inter_op_num_threads = 1
             opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+            # Spin-waiting worker threads burn the cores other pipeline stages (and other
+            # processes) need; measured on a loaded 2-core box, not spinning was ~25%
+            # faster in wall time and ~35% cheaper in CPU time.
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             model_path = self._model_path or default_transformer_model_path()
             session = ort.InferenceSession(
