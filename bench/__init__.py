@@ -1,0 +1,1 @@
+"""Benchmark tooling: synthetic corpus generator and content-farm spinner."""
