@@ -180,6 +180,8 @@ def _phrase_heads(
 
 
 _ARTICLES = frozenset(("a", "an", "A", "An"))
+# Shared (not a fresh {}) so the per-(table, heads) word memo below stays one entry.
+_NO_HEADS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {}
 
 
 def spin(
@@ -198,7 +200,7 @@ def spin(
     left alone.
     """
     table, phrases = load_synonyms()
-    heads = _phrase_heads(phrases) if max_swaps is None else {}
+    heads = _phrase_heads(phrases) if max_swaps is None else _NO_HEADS
     rand = rng.random
     phrase_p = strength * 0.8
     parts = _TOKEN_SPLIT.split(text)
