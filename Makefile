@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -f build/demo.db
 	mkdir -p build
-	$(VENV)/bin/retold scan examples/ --db build/demo.db --json build/demo.json
+	$(VENV)/bin/retold scan examples/corpus --db build/demo.db --json build/demo.json
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts

@@ -28,6 +28,9 @@ PARAPHRASE = "paraphrase"
 # compresses the middle; shared content words pull apart same-topic sentences from reworded
 # ones, and keep verbatim copies at 1.0.
 EMBEDDING_WEIGHT = 0.7
+# Word-sequence ratios (difflib) at and above which an aligned pair is identical / minor.
+IDENTICAL_RATIO = 0.98
+MINOR_RATIO = 0.75
 # Candidate matches kept per alignment: bounds time on long repetitive documents.
 MAX_CELLS = 6000
 
@@ -270,8 +273,8 @@ def word_ratio(a: str, b: str) -> float:
 def match_level(a: str, b: str) -> str:
     """``identical`` (same words), ``minor`` (a few words changed) or ``paraphrase``."""
     ratio = word_ratio(a, b)
-    if ratio >= 0.98:
+    if ratio >= IDENTICAL_RATIO:
         return IDENTICAL
-    if ratio >= 0.75:
+    if ratio >= MINOR_RATIO:
         return MINOR
     return PARAPHRASE

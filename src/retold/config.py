@@ -62,6 +62,12 @@ class Config:
     """Aligned reuse sentences needed, in order, for ``partial``."""
     partial_min_coverage: float = 0.15
     """Share of the smaller document aligned as reuse for ``partial``."""
+    partial_min_wording: float = 0.4
+    """Mean word-sequence ratio of the reused sentences for ``partial``: reuse keeps the
+    wording skeleton (function words, clause order) that independent reports do not."""
+    lexical_reuse_containment: float = 0.2
+    """Share of the smaller text's word trigrams found in the other above which the pair is
+    at least ``partial`` (verbatim passages survive as shared trigrams)."""
     copy_min_identity: float = 0.8
     """Share of aligned pairs that are identical or minor edits for ``copy``."""
     story_min_cosine: float = 0.6

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
 from retold.align import (
-    IDENTICAL,
-    MINOR,
+    MINOR_RATIO,
+    Match,
     SentenceAlignment,
     align_sentences,
     content_sets,
     lexical_matrix,
     match_level,
     similarity_matrix,
+    word_ratio,
 )
 from retold.config import Config
 from retold.fingerprints import DocPrint, skeleton_tokens
@@ -35,6 +37,8 @@ PARTIAL = "partial"
 SAME_STORY = "same_story"
 RELATED = "related"
 REUSE = frozenset({COPY, REWRITE, PARTIAL})
+# Sentences a run of reuse may skip on either side (a dropped or inserted sentence).
+RUN_GAP = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,7 @@ def relate(
     head_b = np.array([looks_like_heading(t) for t in sb], dtype=bool)
     scores = alignment_scores(al, sa, sb, skip_a | head_a, skip_b | head_b, config)
     ta, tb = words(a_text), words(b_text)
+    scores["containment3"] = round(_containment(ta, tb, 3), 4)
     scores["containment5"] = round(_containment(ta, tb, 5), 4)
     scores["doc_cosine"] = round(float(np.clip(pa.doc_vector @ pb.doc_vector, -1, 1)), 4)
     scores["name_overlap"] = round(_name_overlap(a_text, b_text), 4)
@@ -147,6 +152,23 @@ def relate(
     )
 
 
+def _runs(matches: Sequence[Match], max_gap: int) -> list[int]:
+    """Lengths of runs of matches whose neighbours skip at most ``max_gap`` sentences on
+    either side: reuse comes in consecutive stretches, shared facts of independent reports
+    are scattered."""
+    if not matches:
+        return []
+    out, cur = [], 1
+    for prev, nxt in pairwise(matches):
+        if nxt.a0 - prev.a1 <= max_gap and nxt.b0 - prev.b1 <= max_gap:
+            cur += 1
+        else:
+            out.append(cur)
+            cur = 1
+    out.append(cur)
+    return out
+
+
 def alignment_scores(
     al: SentenceAlignment,
     sa: Sequence[str],
@@ -155,18 +177,17 @@ def alignment_scores(
     skip_b: np.ndarray,
     config: Config,
 ) -> dict[str, float]:
-    """Coverage, strength, identity and order of the alignment, on content sentences only
-    (``skip_a``/``skip_b`` flag boilerplate and headings, which count on neither side)."""
+    """Coverage, strength, wording, contiguity and order of the alignment, on content
+    sentences only (``skip_a``/``skip_b`` flag boilerplate and headings, which count on
+    neither side)."""
     n_a = int((~skip_a).sum())
     n_b = int((~skip_b).sum())
     strong = [m for m in al.matches if m.similarity >= config.strong_match]
     strong_a = sum(int((~skip_a[m.a0 : m.a1]).sum()) for m in strong)
     strong_b = sum(int((~skip_b[m.b0 : m.b1]).sum()) for m in strong)
-    close = sum(
-        1
-        for m in strong
-        if match_level(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1])) in (IDENTICAL, MINOR)
-    )
+    ratios = [word_ratio(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1])) for m in strong]
+    close = sum(1 for r in ratios if r >= MINOR_RATIO)
+    runs = _runs(strong, RUN_GAP)
     return {
         "n_a": float(n_a),
         "n_b": float(n_b),
@@ -177,8 +198,12 @@ def alignment_scores(
         "mean_similarity": round(float(np.mean([m.similarity for m in strong])), 4)
         if strong
         else 0.0,
+        "wording": round(float(np.mean(ratios)), 4) if ratios else 0.0,
         "identity": round(close / len(strong), 4) if strong else 0.0,
-        "order": round(len(strong) / al.best_unordered, 4) if al.best_unordered else 0.0,
+        "longest_run": float(max(runs, default=0)),
+        "order": round(min(1.0, len(strong) / al.best_unordered), 4)
+        if al.best_unordered
+        else 0.0,
     }
 
 
@@ -194,10 +219,18 @@ def decide(scores: Mapping[str, float], config: Config) -> str | None:
         if scores["identity"] >= config.copy_min_identity:
             return COPY
         return REWRITE
+    # Shared word trigrams are reuse evidence of their own (verbatim passages, light edits),
+    # whatever the sentence alignment made of them.
+    if scores["containment3"] >= config.lexical_reuse_containment and strong >= 1:
+        return PARTIAL
+    # A partial reuse keeps the wording skeleton of what it reuses, in a consecutive
+    # stretch; independent reports restate a few shared facts in words of their own.
     if (
         strong >= config.partial_min_sentences
         and ordered
         and strong / max(n_min, 1.0) >= config.partial_min_coverage
+        and scores["longest_run"] >= 2
+        and scores["wording"] >= config.partial_min_wording
     ):
         return PARTIAL
     if scores["doc_cosine"] >= config.story_min_cosine and scores["name_overlap"] >= 0.25:
