@@ -1,0 +1,77 @@
+"""``retold eval DATASET``: one entry point over every evaluation, printing result lines."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable
+
+
+class UnknownDataset(ValueError):
+    """The name is not one of ``DATASETS``."""
+
+
+def _clough() -> list[str] | None:
+    from retold.evaluate.documents import evaluate_clough
+
+    res = evaluate_clough()
+    return None if res is None else res.lines()
+
+
+def _seeds() -> list[str] | None:
+    from retold.evaluate.documents import evaluate_seeds
+
+    res = evaluate_seeds()
+    return None if res is None else res.lines()
+
+
+def _paraphrase(name: str) -> Callable[[], list[str] | None]:
+    def run() -> list[str] | None:
+        from retold.evaluate.datasets import shared_dir
+        from retold.evaluate.paraphrase import evaluate_mrpc, evaluate_pan10
+
+        if shared_dir() is None:
+            return None
+        res = (evaluate_pan10 if name == "pan10" else evaluate_mrpc)("test")
+        return [res.summary()]
+
+    return run
+
+
+def _clusters(name: str) -> Callable[[], list[str] | None]:
+    def run() -> list[str] | None:
+        from retold.evaluate.ecbplus import evaluate_ecbplus
+        from retold.evaluate.wikiref import evaluate_wikiref
+
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            res = evaluate_ecbplus("test") if name == "ecbplus" else evaluate_wikiref()
+        if res is None:
+            return None
+        return [line for line in buf.getvalue().splitlines() if line.strip()]
+
+    return run
+
+
+def _drift() -> list[str] | None:
+    from retold.evaluate.drift import evaluate_drift, format_report
+
+    return format_report(evaluate_drift()).splitlines()
+
+
+DATASETS: dict[str, Callable[[], list[str] | None]] = {
+    "clough-stevenson": _clough,
+    "pan10": _paraphrase("pan10"),
+    "mrpc": _paraphrase("mrpc"),
+    "seeds": _seeds,
+    "ecbplus": _clusters("ecbplus"),
+    "wikiref220": _clusters("wikiref220"),
+    "drift": _drift,
+}
+
+
+def run_eval(name: str) -> list[str] | None:
+    """Result lines for ``name``; None when its data is not available here."""
+    if name not in DATASETS:
+        raise UnknownDataset(f"unknown dataset {name!r}; choose from {', '.join(DATASETS)}")
+    return DATASETS[name]()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+
+from retold.align import align_sentences, best_chain, match_level, word_diff, word_ratio
+
+
+def brute_chain(cells):
+    best = 0.0
+    for r in range(1, len(cells) + 1):
+        for combo in itertools.combinations(range(len(cells)), r):
+            seq = sorted(combo, key=lambda c: (cells[c][0], cells[c][2]))
+            ok = all(
+                cells[q][0] >= cells[p][1] and cells[q][2] >= cells[p][3]
+                for p, q in itertools.pairwise(seq)
+            )
+            if ok:
+                best = max(best, sum(cells[c][4] for c in seq))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_best_chain_matches_brute_force(seed):
+    rng = random.Random(seed)
+    m, n = rng.randint(1, 6), rng.randint(1, 6)
+    cells = []
+    for _ in range(rng.randint(0, 8)):
+        i, j = rng.randrange(m), rng.randrange(n)
+        di, dj = rng.choice([(1, 1), (1, 2), (2, 1)])
+        cells.append((i, i + di, j, j + dj, round(rng.uniform(0.01, 1.0), 3)))
+    chain = best_chain(cells, n + 2)
+    got = sum(cells[c][4] for c in chain)
+    assert got == pytest.approx(brute_chain(cells))
+    for p, q in itertools.pairwise(chain):
+        assert cells[q][0] >= cells[p][1] and cells[q][2] >= cells[p][3]
+
+
+def test_alignment_is_monotone_and_skips_boilerplate():
+    sim = np.array([
+        [0.9, 0.1, 0.1, 0.95],
+        [0.1, 0.85, 0.1, 0.1],
+        [0.1, 0.1, 0.8, 0.1],
+    ])
+    al = align_sentences(sim, sim, threshold=0.5, strong=0.6, merges=False)
+    assert [(m.a0, m.b0) for m in al.matches] == [(0, 0), (1, 1), (2, 2)]
+    assert al.unmatched_b == [3]
+    skip_b = np.array([True, False, False, False])
+    al = align_sentences(sim, sim, threshold=0.5, strong=0.6, skip_b=skip_b, merges=False)
+    assert (0, 0) not in [(m.a0, m.b0) for m in al.matches]
+
+
+def test_merge_aligns_one_sentence_to_two():
+    sim = np.array([[0.7, 0.7], [0.1, 0.1]])
+    al = align_sentences(sim, sim, threshold=0.5, strong=0.6)
+    assert (al.matches[0].b0, al.matches[0].b1) == (0, 2)
+
+
+def test_word_diff_offsets_and_levels():
+    a = "The minister resigned on Monday."
+    b = "The minister quit on Monday."
+    ops = word_diff(a, b)
+    changed = [o for o in ops if o.op != "equal"]
+    assert [a[slice(*o.a_span)] for o in changed] == ["resigned"]
+    assert [b[slice(*o.b_span)] for o in changed] == ["quit"]
+    assert match_level(a, a) == "identical"
+    assert match_level(a, b) == "minor"
+    assert match_level(a, "Officials said nothing about it at all.") == "paraphrase"
+    assert word_ratio("", "") == 1.0

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retold.candidates import (
+    band_keys,
+    build_vector_index,
+    knn_candidates,
+    lsh_params,
+    merge,
+    pairs_from_buckets,
+    sentence_hit_candidates,
+)
+
+
+def test_lsh_params_lower_threshold_means_more_bands():
+    b_lo, r_lo = lsh_params(0.2, 128)
+    b_hi, r_hi = lsh_params(0.8, 128)
+    assert b_lo * r_lo <= 128 and b_hi * r_hi <= 128
+    assert b_lo > b_hi and r_lo < r_hi
+
+
+def test_band_keys_equal_bands_collide_only_in_same_band():
+    sig = np.arange(128, dtype=np.uint32)
+    other = sig.copy()
+    other[5:] += 1000  # only the first band (rows 0..3) agrees
+    ka, kb = band_keys(sig, 32, 4), band_keys(other, 32, 4)
+    assert ka[0] == kb[0]
+    assert not set(ka[1:]) & set(kb[1:])
+    same = np.zeros(128, dtype=np.uint32)
+    keys = band_keys(same, 32, 4)
+    assert len(set(keys.tolist())) == 32  # identical rows in different bands never collide
+
+
+def test_pairs_from_buckets_dedupes():
+    got = pairs_from_buckets([["b", "a"], ["a", "b", "c"], ["d"]], "lexical")
+    assert sorted((c.a, c.b) for c in got) == [("a", "b"), ("a", "c"), ("b", "c")]
+
+
+@pytest.mark.parametrize("n", [1, 7, 33])
+def test_knn_matches_brute_force(n):
+    rng = np.random.default_rng(n)
+    vec = rng.normal(size=(n, 16)).astype(np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    ids = [f"d{i}" for i in range(n)]
+    got = {(c.a, c.b) for c in knn_candidates(ids, vec, build_vector_index(vec), ids, 3, 0.0)}
+    sims = vec @ vec.T
+    want = set()
+    for i in range(n):
+        order = [j for j in np.argsort(-sims[i]) if j != i][:3]
+        order = [j for j in order if sims[i, j] >= 0.0]
+        for j in order:
+            a, b = sorted((ids[i], ids[j]))
+            want.add((a, b))
+    assert got == want
+
+
+def test_sentence_hits_same_whichever_side_is_queried():
+    v = np.eye(4, dtype=np.float32)
+    rows = ["a", "a", "b", "b"]
+    index = build_vector_index(np.vstack([v[:2], v[:2]]))
+    both = sentence_hit_candidates(rows, np.vstack([v[:2], v[:2]]), index, rows, 2, 0.9, 2)
+    one = sentence_hit_candidates(rows[:2], v[:2], index, rows, 2, 0.9, 2)
+    assert [(c.a, c.b) for c in both] == [(c.a, c.b) for c in one] == [("a", "b")]
+
+
+def test_merge_unions_channels():
+    a = pairs_from_buckets([["x", "y"]], "lexical")
+    b = pairs_from_buckets([["y", "x"]], "skeleton")
+    (c,) = merge(a, b)
+    assert c.channels == {"lexical", "skeleton"}

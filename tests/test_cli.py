@@ -1,0 +1,56 @@
+"""CLI commands run for real; the index file they leave is checked through the API."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import EXAMPLES
+from typer.testing import CliRunner
+
+from retold.api import Index
+from retold.cli import app
+
+runner = CliRunner()
+
+
+def test_scan_writes_index_and_json(tmp_path):
+    db, out = tmp_path / "i.db", tmp_path / "out.json"
+    res = runner.invoke(app, ["scan", str(EXAMPLES / "corpus"), "--db", str(db),
+                              "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "Reuse families" in res.output
+    data = json.loads(out.read_text())
+    with Index(db, readonly=True) as index:
+        assert len(index.families()) == len({d["family"] for d in data["documents"]} - {None})
+        assert index.store.count_documents() == len(data["documents"])
+    res = runner.invoke(app, ["families", "--db", str(db)])
+    assert res.exit_code == 0 and "family 1" in res.output
+    res = runner.invoke(app, ["stories", "--db", str(db), "--json"])
+    assert res.exit_code == 0 and json.loads(res.output)
+    assert runner.invoke(app, ["check-index", "--db", str(db)]).exit_code == 0
+
+
+def test_scan_missing_path_fails_with_reason(tmp_path):
+    res = runner.invoke(app, ["scan", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db")])
+    assert res.exit_code == 2
+    assert "no such file" in " ".join(res.output.split())
+
+
+def test_scan_exit_code_says_some_input_failed(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\n\nSome text about a council vote on Monday.\n")
+    (tmp_path / "b.jsonl").write_text("{not json\n")
+    res = runner.invoke(app, ["scan", str(tmp_path), "--db", str(tmp_path / "x.db")])
+    assert res.exit_code == 3
+    assert "b.jsonl:1" in " ".join(res.output.split())
+
+
+def test_every_command_has_help():
+    for name in ("scan", "families", "stories", "check-index", "eval"):
+        res = runner.invoke(app, [name, "--help"])
+        assert res.exit_code == 0
+        assert len(res.output.strip()) > 40
+
+
+def test_eval_unknown_dataset():
+    res = runner.invoke(app, ["eval", "nope"])
+    assert res.exit_code == 2

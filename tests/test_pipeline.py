@@ -1,0 +1,140 @@
+"""End-to-end: scan folders into an index, then read the index back through the API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, gold_key
+
+from retold.api import Index
+from retold.config import Config
+from retold.store import Store, StoreError
+
+REUSE_ROLES = {"copy", "rewrite", "partial", "source"}
+
+
+@pytest.fixture(scope="module")
+def demo_index(tmp_path_factory, static_encoder):
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    with Index(db, encoder=static_encoder) as index:
+        report = index.scan([str(EXAMPLES / "corpus")])
+        data = index.to_json()
+    return db, report, data
+
+
+def _families_by_gold(data, gold):
+    fams = defaultdict(set)
+    for d in data["documents"]:
+        if d["family"] is not None:
+            fams[d["family"]].add(gold_key(d["path"], d["id"]))
+    return sorted(sorted(m) for m in fams.values())
+
+
+def test_demo_families_are_exactly_the_gold_families(demo_index, gold):
+    _, report, data = demo_index
+    assert not report.errors
+    want = defaultdict(set)
+    for key, g in gold["documents"].items():
+        if g["family"]:
+            want[g["family"]].add(key)
+    assert _families_by_gold(data, gold) == sorted(sorted(m) for m in want.values())
+
+
+def test_demo_independent_reports_stay_outside_families(demo_index, gold):
+    _, _, data = demo_index
+    for d in data["documents"]:
+        g = gold["documents"][gold_key(d["path"], d["id"])]
+        if g["role"] in ("independent", "unrelated"):
+            assert d["family"] is None, d["path"]
+            assert d["role"] == "independent"
+
+
+def test_demo_stories_match_gold_and_contain_families(demo_index, gold):
+    _, _, data = demo_index
+    story_of = {gold_key(d["path"], d["id"]): d["story"] for d in data["documents"]}
+    by_gold = defaultdict(set)
+    for key, g in gold["documents"].items():
+        by_gold[g["story"]].add(story_of[key])
+    assert all(len(s) == 1 for s in by_gold.values()), by_gold
+    assert len({next(iter(s)) for s in by_gold.values()}) == len(by_gold)
+    fam_story = defaultdict(set)
+    for d in data["documents"]:
+        if d["family"] is not None:
+            fam_story[d["family"]].add(d["story"])
+    assert all(len(s) == 1 for s in fam_story.values())
+
+
+def test_json_contract(demo_index):
+    _, _, data = demo_index
+    assert set(data) >= {"documents", "pairs", "families", "stories"}
+    doc = data["documents"][0]
+    assert set(doc) >= {"id", "path", "url", "domain", "title", "family", "story", "role"}
+    reuse = [p for p in data["pairs"] if p["relation"] in ("copy", "rewrite", "partial")]
+    assert reuse
+    for p in reuse:
+        assert set(p) >= {"a", "b", "relation", "source", "scores", "alignment", "drift"}
+        for span in p["alignment"]:
+            assert span["level"] in ("identical", "minor", "paraphrase")
+            assert span["a_span"][0] < span["a_span"][1]
+    json.dumps(data)
+
+
+def test_rescan_adds_nothing_and_new_files_extend(tmp_path, static_encoder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLES / "corpus", corpus)
+    later = [p for p in sorted(corpus.iterdir()) if "ferrandi" in p.name]
+    hold = tmp_path / "later"
+    hold.mkdir()
+    for p in later:
+        p.rename(hold / p.name)
+    db = tmp_path / "inc.db"
+    with Index(db, encoder=static_encoder) as index:
+        first = index.scan([str(corpus)])
+        again = index.scan([str(corpus)])
+        assert again.added == [] and again.skipped == len(first.added)
+        n_pairs = len(index.pairs())
+        assert index.scan([str(corpus)]).added == []
+        assert len(index.pairs()) == n_pairs
+        index.scan([str(hold)])
+        incremental = sorted(sorted(m["doc_id"] for m in f["members"]) for f in index.families())
+    with Index(tmp_path / "full.db", encoder=static_encoder) as index:
+        index.scan([str(corpus), str(hold)])
+        full = sorted(sorted(m["doc_id"] for m in f["members"]) for f in index.families())
+    assert incremental == full
+
+
+def test_bad_file_is_reported_and_the_rest_indexed(tmp_path, static_encoder):
+    (tmp_path / "good.txt").write_text("A fine headline\n\nThe council met on Monday to vote.\n")
+    (tmp_path / "bad.jsonl").write_text('{"text": "ok line"}\n{broken\n{"title": "no text"}\n')
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02binary")
+    with Index(tmp_path / "x.db", encoder=static_encoder) as index:
+        report = index.scan([str(tmp_path)])
+        assert len(report.added) == 2
+        reasons = " | ".join(str(e) for e in report.errors)
+        assert "bad.jsonl:2" in reasons and "bad.jsonl:3" in reasons and "bin.txt" in reasons
+        assert index.check_integrity() == []
+
+
+def test_index_refuses_other_settings(tmp_path):
+    Store(tmp_path / "a.db", Config()).close()
+    with pytest.raises(StoreError, match="other settings"):
+        Store(tmp_path / "a.db", Config(num_perm=64))
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match="not a retold index"):
+        Store(tmp_path / "junk.db")
+
+
+def test_seeds_grouping(shared, tmp_path, static_encoder):
+    with Index(tmp_path / "seeds.db", encoder=static_encoder) as index:
+        index.scan([str(shared / "seeds")])
+        data = index.to_json()
+    fam = {Path(d["path"]).name[:3]: d["family"] for d in data["documents"]}
+    story = {Path(d["path"]).name[:3]: d["story"] for d in data["documents"]}
+    assert fam["000"] is not None and fam["000"] == fam["001"] == fam["002"]
+    assert fam["003"] != fam["000"] and fam["004"] != fam["000"]
+    assert story["000"] == story["001"] == story["002"] == story["004"]
+    assert story["003"] != story["000"]
