@@ -30,12 +30,21 @@ from retold.candidates import (
 )
 from retold.config import Config
 from retold.documents import Document, ReadError, content_id
-from retold.families import Edge, build_families, text_evidence
-from retold.fingerprints import DocPrint, Encoder, fingerprint_documents, skeleton_tokens
+from retold.entities import learn_from
+from retold.families import (
+    Edge,
+    Marks,
+    build_families,
+    detail_keys,
+    evidence_signals,
+    lost_details,
+    unsupported_sentences,
+)
+from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
 from retold.readers import read_paths
 from retold.relate import REUSE, PairResult, boilerplate_mask, relate
 from retold.store import PairRow, Store
-from retold.text import normalize
+from retold.text import looks_like_heading, normalize
 
 # Channel tags mixed into band keys so the two MinHash channels share one table.
 _CHANNEL_SALT = {LEXICAL: 0x1F3A_5C7E_9B2D_4E6F, SKELETON: 0x6C1B_8E4D_2A7F_3B95}
@@ -250,43 +259,110 @@ def detect(store: Store, report: ScanReport, progress: Progress) -> None:
 
 def reuse_edges(store: Store) -> list[Edge]:
     """Stored reuse pairs as family edges with text evidence for their direction."""
+    return provenance_evidence(store)[0]
+
+
+def provenance_evidence(store: Store) -> tuple[list[Edge], dict[str, Marks]]:
+    """Reuse edges with their text evidence, and each member's marks of derivation.
+
+    Needs every stored reuse pair at once: whether a sentence was inserted by one side or
+    dropped by the other depends on whether any third member of the family shares it.
+    """
     rows = store.pairs(relations=sorted(REUSE))
     ids = sorted({r.a for r in rows} | {r.b for r in rows})
     texts = store.texts(ids)
     prints = store.prints(ids)
-    specifics = {d: len(set(skeleton_tokens(t))) for d, t in texts.items()}
+    matched: dict[str, set[int]] = {d: set() for d in ids}
+    boiler: dict[str, set[int]] = {d: set() for d in ids}
+    for r in rows:
+        al = r.alignment
+        for sp in al.get("spans", []):
+            matched[r.a].update(range(*sp["a_sentences"]))
+            matched[r.b].update(range(*sp["b_sentences"]))
+        boiler[r.a].update(al.get("boilerplate_a", []))
+        boiler[r.b].update(al.get("boilerplate_b", []))
+    marks: dict[str, Marks] = {}
+    inserted: dict[str, set[int]] = {}
+    for d in ids:
+        pr = prints.get(d)
+        n = len(pr.sentences) if pr is not None else 0
+        title = bool(n) and pr is not None and looks_like_heading(pr.sentences[0].text)
+        inserted[d] = unsupported_sentences(n, matched[d], boiler[d], title)
+        marks[d] = Marks(len(inserted[d]), len(boiler[d]))
+    keys = _sentence_details(rows, texts, prints)
     edges = []
     for r in rows:
         al = r.alignment
-        ev = text_evidence(
-            inserted_a=_inserted(al.get("unmatched_a", []), prints.get(r.a)),
-            inserted_b=_inserted(al.get("unmatched_b", []), prints.get(r.b)),
+        lost_a, lost_b = lost_details(
+            ([keys[r.a][i] for i in range(*sp["a_sentences"]) if i < len(keys[r.a])],
+             [keys[r.b][j] for j in range(*sp["b_sentences"]) if j < len(keys[r.b])])
+            for sp in al.get("spans", [])
+        )
+        signals = evidence_signals(
+            # Only sentences no third member shares count as inserted (see families.py).
+            inserted_a=len(inserted[r.a] & set(al.get("unmatched_a", []))),
+            inserted_b=len(inserted[r.b] & set(al.get("unmatched_b", []))),
             boilerplate_a=len(al.get("boilerplate_a", [])),
             boilerplate_b=len(al.get("boilerplate_b", [])),
-            specifics_a=specifics.get(r.a, 0),
-            specifics_b=specifics.get(r.b, 0),
+            lost_a=lost_a,
+            lost_b=lost_b,
         )
         cov = (float(r.scores.get("coverage_a", 0)) + float(r.scores.get("coverage_b", 0))) / 2
-        edges.append(Edge(r.a, r.b, r.relation, cov, ev))
-    return edges
+        edges.append(Edge(r.a, r.b, r.relation, cov, sum(signals.values()), lost_a, lost_b,
+                          tuple((k, v) for k, v in signals.items() if v)))
+    return edges, marks
 
 
-def _inserted(unmatched: list, pr: DocPrint | None) -> int:
-    return len(unmatched) if pr is not None else 0
+def _sentence_details(
+    rows: Sequence[PairRow], texts: dict[str, str], prints: dict[str, DocPrint]
+) -> dict[str, list[frozenset[str]]]:
+    """Detail keys of every sentence of every reuse member; headings have none (spinners
+    title-case them, which turns common words into apparent names). Acronyms are learned
+    from the whole family so "LDP" and "Liberal Democratic Party" count as one detail."""
+    neighbours: dict[str, set[str]] = {}
+    for r in rows:
+        neighbours.setdefault(r.a, set()).add(r.b)
+        neighbours.setdefault(r.b, set()).add(r.a)
+    out: dict[str, list[frozenset[str]]] = {}
+    seen: set[str] = set()
+    for start in sorted(neighbours):
+        if start in seen:
+            continue
+        family, stack = [], [start]
+        seen.add(start)
+        while stack:
+            d = stack.pop()
+            family.append(d)
+            for n in sorted(neighbours[d] - seen):
+                seen.add(n)
+                stack.append(n)
+        knowledge = learn_from(*(texts[d] for d in family if d in texts))
+        for d in family:
+            pr = prints.get(d)
+            out[d] = [] if pr is None else [
+                frozenset() if looks_like_heading(s.text) else detail_keys(s.text, knowledge)
+                for s in pr.sentences
+            ]
+    return out
 
 
 def rebuild_families(store: Store) -> None:
-    """Recompute families and provenance from the stored reuse pairs."""
+    """Recompute families and provenance from the stored reuse pairs; write each reuse
+    pair's direction back to the pairs table."""
     docs = store.documents()
     order = [d.id for d in docs]
     published = {d.id: d.published for d in docs}
-    edges = reuse_edges(store)
-    fams = build_families(order, edges, published)
+    edges, marks = provenance_evidence(store)
+    fams = build_families(order, edges, published, marks)
     store.replace_families([
         {"id": f.id, "source": f.source, "source_reason": f.source_reason, "tree": f.tree(),
          "members": [{"doc_id": m, "role": f.role.get(m, "rewrite"), "parent": f.parent.get(m)}
                      for m in f.members]}
         for f in fams
+    ])
+    store.set_pair_directions([
+        (a, b, d.source, d.confidence, d.reason)
+        for f in fams for (a, b), d in sorted(f.directions.items())
     ])
 
 

@@ -352,6 +352,17 @@ class Store:
                 self.db.execute(
                     f"UPDATE documents SET status='done' WHERE id IN ({marks})", chunk)
 
+    def set_pair_directions(
+        self, directions: Sequence[tuple[str, str, str | None, float, str]]
+    ) -> None:
+        """Write ``(a, b, source, confidence, reason)`` onto stored pairs, in one transaction
+        (pairs not named keep what they have)."""
+        with self.db:
+            self.db.executemany(
+                "UPDATE pairs SET source=?, confidence=?, direction_reason=? WHERE a=? AND b=?",
+                [(src, conf, reason, a, b) for a, b, src, conf, reason in directions],
+            )
+
     def known_pairs(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         out: set[tuple[str, str]] = set()
         for a, b in keys:
