@@ -182,6 +182,49 @@ def stories(db: DbOption = DEFAULT_DB,
         out.print(table)
 
 
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="The original: a file with one article, or an id "
+                                          "of a document in the index.")],
+    b: Annotated[str, typer.Argument(help="The rewrite: a file or a document id.")],
+    db: DbOption = DEFAULT_DB,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show what B changed from A: aligned sentences, word edits and fact drift."""
+    from retold.api import compare as compare_documents
+    from retold.comparison import (
+        CompareInputError,
+        comparison_json,
+        load_document,
+        render_comparison,
+    )
+    from retold.config import Config
+
+    # The index is opened only to look up ids, so two files compare without any index.
+    index: Index | None = None
+    if not (Path(a).exists() and Path(b).exists()) and db.exists():
+        try:
+            index = Index(db, readonly=True)
+        except StoreError as exc:
+            raise _fail(str(exc), 2) from exc
+    try:
+        store = index.store if index is not None else None
+        first, second = load_document(a, store), load_document(b, store)
+    except CompareInputError as exc:
+        raise _fail(str(exc), 2) from exc
+    finally:
+        if index is not None:
+            index.close()
+    # Ids from an index are compared under that index's settings, as scan compared them.
+    config = index.config if index is not None else Config()
+    result = compare_documents(first, second, config=config)
+    if json_out:
+        data = comparison_json(result, config.max_sentences)
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    render_comparison(result, out, config.max_sentences)
+
+
 @app.command("check-index")
 def check_index(db: DbOption = DEFAULT_DB) -> None:
     """Verify the index file's integrity and consistency."""

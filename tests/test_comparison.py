@@ -1,0 +1,326 @@
+"""``retold compare``: the JSON contract, side-by-side rows, Rich output, CLI input handling."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from retold.api import Comparison, Index, compare, document_from_text
+from retold.cli import app
+from retold.comparison import (
+    ALIGNED,
+    INSERTED,
+    OMITTED,
+    alignment_dict,
+    comparison_json,
+    flip_alignment,
+    pair_rows,
+    render_comparison,
+)
+from retold.readers import read_paths
+from retold.text import normalize
+
+ORIGINAL = """Harbour council approves new ferry terminal
+
+The Ostmere harbour council voted on Tuesday to build a new ferry terminal on the east quay.
+Mayor Lena Varga said the terminal would cost 42 million euros and open in 2027.
+Construction will begin in the spring after a final environmental review.
+The old terminal, built in 1961, handles about 800,000 passengers a year.
+Local fishermen have raised concerns about noise during the works.
+"""
+
+# A light spin: a title and a number changed, one sentence dropped, one appended.
+REWRITE = """Harbour council approves new ferry terminal
+
+The Ostmere harbour council voted on Tuesday to build a new ferry terminal on the east quay.
+Former mayor Lena Varga said the terminal would cost 58 million euros and open in 2027.
+Construction will begin in the spring after a final environmental review.
+The old terminal, built in 1961, handles about 800,000 passengers a year.
+Subscribe to our newsletter for more local news delivered every single morning.
+"""
+
+LEVELS = {"identical", "minor", "paraphrase"}
+DRIFT_TYPES = {"entity", "title", "number", "date", "quote", "negation", "hedge", "inserted",
+               "omitted"}
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def pair(static_encoder: Any) -> Comparison:
+    a = document_from_text(ORIGINAL, "orig")
+    b = document_from_text(REWRITE, "spin")
+    return compare(a, b, encoder=static_encoder)
+
+
+def _span_text(text: str, span: list[int] | tuple[int, int]) -> str:
+    return text[span[0] : span[1]]
+
+
+def check_contract(data: dict[str, Any], a_text: str, b_text: str) -> None:
+    """``retold compare --json`` as DESIGN.md states it, spans inside both texts."""
+    assert set(data) == {"a", "b", "relation", "scores", "alignment", "drift"}
+    assert isinstance(data["a"], str) and isinstance(data["b"], str)
+    assert data["relation"] is None or isinstance(data["relation"], str)
+    assert all(isinstance(v, int | float | str) for v in data["scores"].values())
+    for span in data["alignment"]:
+        assert set(span) == {"a_span", "b_span", "level"}
+        assert span["level"] in LEVELS
+        for key, text in (("a_span", a_text), ("b_span", b_text)):
+            start, end = span[key]
+            assert isinstance(start, int) and isinstance(end, int)
+            assert 0 <= start < end <= len(text)
+    for item in data["drift"]:
+        assert set(item) == {"type", "a_text", "b_text", "a_span", "b_span", "detail"}
+        assert item["type"] in DRIFT_TYPES
+        assert isinstance(item["detail"], str)
+        for side, text in (("a", a_text), ("b", b_text)):
+            span, said = item[f"{side}_span"], item[f"{side}_text"]
+            if span is None:
+                assert said is None
+            else:
+                assert _span_text(text, span) == said
+        if item["type"] == "inserted":
+            assert item["a_text"] is None and item["b_text"]
+        if item["type"] == "omitted":
+            assert item["b_text"] is None and item["a_text"]
+
+
+# --- library ------------------------------------------------------------------------------
+
+
+def test_json_contract_and_spans(pair: Comparison) -> None:
+    data = comparison_json(pair)
+    assert json.loads(json.dumps(data)) == data  # plain JSON types only
+    check_contract(data, pair.a.text, pair.b.text)
+    assert (data["a"], data["b"]) == ("orig", "spin")
+    assert data["relation"] in {"copy", "rewrite"}
+    by_text = {_span_text(pair.a.text, s["a_span"]): s for s in data["alignment"]}
+    changed = next(s for t, s in by_text.items() if t.startswith("Mayor Lena Varga"))
+    assert _span_text(pair.b.text, changed["b_span"]).startswith("Former mayor Lena Varga")
+    assert changed["level"] == "minor"
+    same = by_text["Construction will begin in the spring after a final environmental review."]
+    assert same["level"] == "identical"
+    assert _span_text(pair.b.text, same["b_span"]) == _span_text(pair.a.text, same["a_span"])
+
+
+def test_drift_items_for_changed_number_and_title(pair: Comparison) -> None:
+    drift = comparison_json(pair)["drift"]
+    numbers = [d for d in drift if d["type"] == "number"]
+    assert any("42" in d["a_text"] and "58" in d["b_text"] for d in numbers)
+    titles = [d for d in drift if d["type"] == "title"]
+    assert any("Mayor" in d["a_text"] and "Former" in d["b_text"] for d in titles)
+    assert any(d["type"] == "omitted" and d["a_text"].startswith("Local fishermen")
+               for d in drift)
+    assert any(d["type"] == "inserted" and d["b_text"].startswith("Subscribe") for d in drift)
+    # Unchanged sentences produce nothing.
+    assert not any("1961" in (d["a_text"] or "") for d in drift)
+
+
+def test_rows_in_reading_order_with_word_segments(pair: Comparison) -> None:
+    rows = pair_rows(pair.a.text, pair.b.text, alignment_dict(pair))
+    kinds = [r.kind for r in rows]
+    assert kinds.count(OMITTED) == 1 and kinds.count(INSERTED) == 1
+    assert kinds[-2:] == [OMITTED, INSERTED] or kinds[-2:] == [INSERTED, OMITTED]
+    for r in rows:
+        if r.a_span:
+            assert "".join(s.text for s in r.a_segments) == _span_text(pair.a.text, r.a_span)
+        if r.b_span:
+            assert "".join(s.text for s in r.b_segments) == _span_text(pair.b.text, r.b_span)
+    minor = next(r for r in rows if r.label == "minor")
+    assert {s.text for s in minor.a_segments if s.changed} >= {"42"}
+    assert {s.text for s in minor.b_segments if s.changed} >= {"58"}
+    assert not any(s.changed for s in minor.a_segments if "Lena Varga" in s.text)
+    identical = [r for r in rows if r.label == "identical"]
+    assert identical and all(not s.changed for r in identical for s in r.a_segments)
+    assert all(r.kind == ALIGNED for r in rows if r.label in LEVELS)
+
+
+def test_flip_alignment_swaps_sides(pair: Comparison) -> None:
+    al = alignment_dict(pair)
+    flipped = flip_alignment(al)
+    assert flipped["unmatched_a"] == al["unmatched_b"]
+    assert flipped["spans"][0]["a_span"] == al["spans"][0]["b_span"]
+    assert flip_alignment(flipped)["spans"] == al["spans"]
+
+
+def test_render_comparison(pair: Comparison) -> None:
+    console = Console(record=True, width=160, color_system=None)
+    render_comparison(pair, console)
+    text = console.export_text()
+    for word in ("copy" if pair.result.relation == "copy" else "rewrite", "identical", "minor",
+                 "inserted", "omitted", "number", "title", "42 million", "58 million"):
+        assert word in text
+
+
+def test_hostile_markup_is_not_interpreted_by_rich(static_encoder: Any) -> None:
+    a = document_from_text(ORIGINAL + "[bold red]Styled[/bold red] says the [link=x]wire[/link].\n")
+    c = compare(a, document_from_text(REWRITE), encoder=static_encoder)
+    console = Console(record=True, width=160, color_system=None)
+    render_comparison(c, console)
+    assert "[bold red]Styled[/bold red]" in console.export_text()
+
+
+# --- CLI ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("compare")
+    a, b = root / "orig.txt", root / "spin.txt"
+    a.write_text(ORIGINAL, encoding="utf-8")
+    b.write_text(REWRITE, encoding="utf-8")
+    return a, b
+
+
+def _doc_text(path: Path) -> str:
+    doc = next(iter(read_paths([path])))
+    return normalize(doc.text)  # type: ignore[union-attr]
+
+
+def test_cli_two_files_table(files: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = files
+    res = runner.invoke(app, ["compare", str(a), str(b), "--db", str(tmp_path / "none.db")])
+    assert res.exit_code == 0, res.output
+    assert "minor" in res.output and "inserted" in res.output
+    assert "58 million" in res.output
+    assert not (tmp_path / "none.db").exists()  # two files need no index
+
+
+def test_cli_two_files_json(files: tuple[Path, Path]) -> None:
+    a, b = files
+    res = runner.invoke(app, ["compare", str(a), str(b), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    check_contract(data, _doc_text(a), _doc_text(b))
+    assert any(d["type"] == "number" for d in data["drift"])
+
+
+def test_cli_two_ids_from_index(tmp_path: Path, static_encoder: Any) -> None:
+    db = tmp_path / "idx.db"
+    with Index(db, encoder=static_encoder) as index:
+        index.add([document_from_text(ORIGINAL, "orig"), document_from_text(REWRITE, "spin")])
+        texts = index.store.texts(["orig", "spin"])
+    res = runner.invoke(app, ["compare", "orig", "spin", "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    check_contract(data, texts["orig"], texts["spin"])
+    assert (data["a"], data["b"]) == ("orig", "spin")
+    stored = Index(db, readonly=True)
+    with stored:
+        pairs = stored.to_json()["pairs"]
+    # The same pair from the index and from compare: one alignment, one relation.
+    row = next(p for p in pairs if {p["a"], p["b"]} == {"orig", "spin"})
+    if row["a"] == "orig":
+        assert row["alignment"] == data["alignment"]
+        assert row["relation"] == data["relation"]
+
+
+def test_cli_file_against_id(files: tuple[Path, Path], tmp_path: Path,
+                             static_encoder: Any) -> None:
+    db = tmp_path / "idx.db"
+    with Index(db, encoder=static_encoder) as index:
+        index.add([document_from_text(ORIGINAL, "orig")])
+    res = runner.invoke(app, ["compare", "orig", str(files[1]), "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["a"] == "orig"
+
+
+@pytest.mark.parametrize("case", ["missing", "unknown_id", "jsonl_many", "folder", "bad_type"])
+def test_cli_bad_input_exits_2(case: str, files: tuple[Path, Path], tmp_path: Path,
+                               static_encoder: Any) -> None:
+    a = str(files[0])
+    db = tmp_path / "idx.db"
+    if case == "missing":
+        args = [a, str(tmp_path / "nope.txt"), "--db", str(tmp_path / "absent.db")]
+        needle = "nope.txt"
+    elif case == "unknown_id":
+        with Index(db, encoder=static_encoder) as index:
+            index.add([document_from_text(ORIGINAL, "orig")])
+        args = [a, "no-such-id", "--db", str(db)]
+        needle = "no-such-id"
+    elif case == "jsonl_many":
+        many = tmp_path / "many.jsonl"
+        many.write_text(json.dumps({"text": ORIGINAL}) + "\n" + json.dumps({"text": REWRITE})
+                        + "\n", encoding="utf-8")
+        args = [str(many), a]
+        needle = "many.jsonl"
+    elif case == "folder":
+        args = [str(tmp_path), a]
+        needle = str(tmp_path)
+    else:
+        odd = tmp_path / "article.pdf"
+        odd.write_bytes(b"%PDF-1.4")
+        args = [str(odd), a]
+        needle = "article.pdf"
+    res = runner.invoke(app, ["compare", *args])
+    assert res.exit_code == 2, res.output
+    # One reason, though Rich may wrap it at the test terminal's width.
+    message = " ".join(res.stderr.split())
+    assert message.startswith("error:") and message.count("error:") == 1, message
+    assert needle in res.stderr.replace("\n", ""), message
+
+
+# --- the seed articles --------------------------------------------------------------------
+
+_HARMLESS = re.compile(r"two percent|\b2 ?%|republic of korea|south korea", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def seeds(shared: Path) -> dict[str, Any]:
+    out = {}
+    for prefix in ("000", "001", "002"):
+        found = sorted((shared / "seeds").glob(f"{prefix}_*.txt"))
+        if not found:
+            pytest.skip(f"seed {prefix} not found under {shared / 'seeds'}")
+        out[prefix] = next(iter(read_paths([found[0]])))
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_pairs(seeds: dict[str, Any], static_encoder: Any) -> dict[str, Comparison]:
+    return {f"{x}-{y}": compare(seeds[x], seeds[y], encoder=static_encoder)
+            for x, y in (("000", "001"), ("000", "002"), ("001", "002"))}
+
+
+@pytest.mark.shared
+def test_seed_dropped_date_is_drift(seed_pairs: dict[str, Comparison]) -> None:
+    drift = comparison_json(seed_pairs["000-001"])["drift"]
+    assert any(d["type"] == "date" and "2019" in f"{d['a_text']} {d['b_text']}"
+               for d in drift), drift
+
+
+@pytest.mark.shared
+def test_seed_bio_is_one_sided(seed_pairs: dict[str, Comparison]) -> None:
+    cmp = seed_pairs["000-001"]
+    data = comparison_json(cmp)
+    bio_start = cmp.a.text.rstrip().rfind("\n") + 1  # 000 ends with the author bio
+    bio = cmp.a.text[bio_start:].strip()
+    assert "writer" in bio
+    assert not any(s["a_span"][1] > bio_start for s in data["alignment"])
+    assert any(d["type"] == "omitted" and d["a_span"][0] >= bio_start for d in data["drift"])
+
+
+@pytest.mark.shared
+def test_seed_section_headings_are_inserted(seed_pairs: dict[str, Comparison]) -> None:
+    data = comparison_json(seed_pairs["000-002"])
+    inserted = {d["b_text"] for d in data["drift"] if d["type"] == "inserted"}
+    for heading in ("Navigating Internal and International Pressures",
+                    "Trade Expectations and Talks"):
+        assert heading in inserted
+
+
+@pytest.mark.shared
+def test_seed_harmless_swaps_are_not_drift(seed_pairs: dict[str, Comparison]) -> None:
+    for name, cmp in seed_pairs.items():
+        for d in comparison_json(cmp)["drift"]:
+            if d["type"] in {"inserted", "omitted"}:
+                continue  # whole sentences, not reported changes
+            said = f"{d['a_text']} | {d['b_text']} | {d['detail']}"
+            assert not _HARMLESS.search(said), (name, d)
