@@ -128,7 +128,9 @@ def detail_keys(sentence: str, knowledge: Knowledge | None = None) -> frozenset[
     m = extract(sentence, knowledge)
     keys = {f"e:{t}" for e in m.entities for t in e.tokens}
     keys |= {f"n:{x.key}" for x in m.numbers}
-    keys |= {f"d:{x.key}" for x in m.dates}
+    # Relative dates ("last year", "over a decade ago") are what spinners replace specific
+    # dates with: not details of their own.
+    keys |= {f"d:{x.key}" for x in m.dates if "rel=" not in x.key}
     return frozenset(keys)
 
 
