@@ -225,6 +225,37 @@ def compare(
     render_comparison(result, out, config.max_sentences)
 
 
+@app.command()
+def farms(
+    db: DbOption = DEFAULT_DB,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Profile domains: share of rewritten output, whom they copy, shared site templates."""
+    from retold.farms import farm_report
+
+    with _open(db, readonly=True) as index:
+        report = farm_report(index.store)
+    if json_out:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(title="Domains by share rewritten")
+    for col in ("domain", "docs", "derived", "copy/rewrite/partial", "share", "copies from",
+                "network"):
+        table.add_column(col, no_wrap=col == "domain")
+    for p in report["domains"]:
+        src = ", ".join(f"{d} ({n})" for d, n in p["copies_from"].items())
+        table.add_row(p["domain"], str(p["documents"]), str(p["derived"]),
+                      f"{p['copies']}/{p['rewrites']}/{p['partials']}",
+                      f"{p['share_rewritten']:.0%}", src[:60],
+                      str(p["network"]) if p["network"] else "-")
+    out.print(table)
+    for net in report["networks"]:
+        out.print(f"template network {net['id']}: " + ", ".join(net["domains"]))
+        for line in net["lines"]:
+            out.print(f"  [dim]{line['documents']} docs[/dim] {line['text'][:90]}",
+                      highlight=False)
+
+
 @app.command("check-index")
 def check_index(db: DbOption = DEFAULT_DB) -> None:
     """Verify the index file's integrity and consistency."""

@@ -335,6 +335,15 @@ class Store:
                 " GROUP BY hash", chunk).fetchall())
         return out
 
+    def repeated_sentences(self, min_docs: int = 2) -> list[tuple[int, str, str]]:
+        """``(hash, doc id, sentence text)`` for every sentence whose exact-repeat hash
+        occurs in at least ``min_docs`` documents (template lines, verbatim reuse)."""
+        return [(int(h), d, t) for h, d, t in self.db.execute(
+            "SELECT s.hash, d.id, substr(d.text, s.start + 1, s.end - s.start)"
+            " FROM sentences s JOIN documents d ON d.seq = s.doc_seq WHERE s.hash IN"
+            " (SELECT hash FROM sentences GROUP BY hash HAVING COUNT(DISTINCT doc_seq) >= ?)"
+            " ORDER BY s.hash, d.seq, s.idx", (min_docs,))]
+
     # --- pairs --------------------------------------------------------------------------
 
     def save_pairs(self, rows: Sequence[PairRow], done: Sequence[str]) -> None:
