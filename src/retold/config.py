@@ -36,10 +36,10 @@ class Config:
     """Jaccard of skeleton n-grams above which the skeleton channel proposes a pair."""
     lsh_bands: int | None = None
     """Override the derived number of LSH bands (both channels)."""
-    knn_k: int = 10
+    knn_k: int = 3
     """Neighbours per document from the document-vector index."""
-    knn_min_cosine: float = 0.55
-    """Document-vector cosine below which a neighbour is not a candidate."""
+    knn_min_cosine: float = 0.6
+    """Cosine of mean-centred document vectors below which a neighbour is not a candidate."""
     sentence_knn_k: int = 4
     """Neighbours per sentence for the partial-reuse channel (0 turns the channel off)."""
     sentence_knn_min_cosine: float = 0.86
@@ -65,6 +65,9 @@ class Config:
     partial_min_wording: float = 0.4
     """Mean word-sequence ratio of the reused sentences for ``partial``: reuse keeps the
     wording skeleton (function words, clause order) that independent reports do not."""
+    partial_min_anchored: float = 0.6
+    """Share of the reused sentences that keep a name or number of their counterpart, for
+    ``partial``: reuse keeps the specifics, stock phrases shared by chance do not."""
     lexical_reuse_containment: float = 0.2
     """Share of the smaller text's word trigrams found in the other above which the pair is
     at least ``partial`` (verbatim passages survive as shared trigrams)."""

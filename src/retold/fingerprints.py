@@ -7,6 +7,7 @@ text, so the local pipeline and the Spark job compute identical fingerprints.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -16,9 +17,10 @@ from rensa import RMinHash
 
 from retold.config import Config
 from retold.documents import Document
-from retold.text import STOPWORDS, Sentence, ngrams, split_sentences, squash, word_spans, words
+from retold.text import STOPWORDS, Sentence, ngrams, raw_words, split_sentences, squash, words
 
 MINHASH_SEED = 1_000_003
+_DIGIT = re.compile(r"\d")
 
 
 class Encoder(Protocol):
@@ -54,12 +56,11 @@ def skeleton_tokens(text: str) -> list[str]:
     "Apec", so the ordered sequence of such tokens survives a spin while an independent
     report of the same event mentions them in a different order.
     """
-    out: list[str] = []
-    for _, _, tok in word_spans(text):
-        low = tok.lower()
-        if any(ch.isdigit() for ch in tok) or (tok[0].isupper() and low not in STOPWORDS):
-            out.append(low)
-    return out
+    return [
+        tok.lower()
+        for tok in raw_words(text)
+        if (tok[0].isupper() and tok.lower() not in STOPWORDS) or _DIGIT.search(tok)
+    ]
 
 
 def minhash(shingles: Sequence[str], num_perm: int) -> np.ndarray:

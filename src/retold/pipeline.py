@@ -42,7 +42,7 @@ from retold.families import (
 )
 from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
 from retold.readers import read_paths
-from retold.relate import REUSE, PairResult, boilerplate_mask, relate
+from retold.relate import REUSE, PairResult, boilerplate_mask, relate, text_features
 from retold.store import PairRow, Store
 from retold.text import looks_like_heading, normalize
 
@@ -177,9 +177,12 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
 
     ids, mat = store.doc_vectors()
     if len(ids) > 1:
-        index = build_vector_index(mat)
+        # News articles share a strong common direction in embedding space (genre, register);
+        # removing the corpus mean leaves what tells one article from another.
+        mean = mat.mean(axis=0)
+        index = build_vector_index(_unit_rows(mat - mean))
         pend = [d for d in pending if d in prints]
-        q = np.vstack([prints[d].doc_vector for d in pend])
+        q = _unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - mean)
         groups.append(knn_candidates(pend, q, index, ids, config.knn_k, config.knn_min_cosine))
     if config.sentence_knn_k > 0:
         row_ids, svecs = store.sentence_vectors()
@@ -194,6 +197,11 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
     pend_set = set(pending)
     # Bucket pairs between two already-verified documents were settled by an earlier scan.
     return [c for c in merge(*groups) if c.a in pend_set or c.b in pend_set]
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
 
 
 def verify(
@@ -214,11 +222,12 @@ def verify(
         freq = store.sentence_frequency(
             int(h) for p in prints.values() for h in p.sentence_hashes)
         masks = {d: boilerplate_mask(p.sentence_hashes, freq, config) for d, p in prints.items()}
+        feats = {d: text_features(texts[d], p) for d, p in prints.items()}
         for c in part:
             if c.a not in prints or c.b not in prints:
                 continue
             res = relate(texts[c.a], texts[c.b], prints[c.a], prints[c.b], config,
-                         masks[c.a], masks[c.b])
+                         masks[c.a], masks[c.b], feats[c.a], feats[c.b])
             res.scores["channels"] = ",".join(sorted(c.channels))  # type: ignore[assignment]
             if res.relation is not None:
                 out.append(res)

@@ -84,18 +84,38 @@ def boilerplate_mask(
     return (df >= config.boilerplate_min_docs) & (df > config.boilerplate_ratio * typical)
 
 
-def _containment(a_tokens: Sequence[str], b_tokens: Sequence[str], n: int) -> float:
-    ga, gb = set(ngrams(a_tokens, n)), set(ngrams(b_tokens, n))
+@dataclass(frozen=True, slots=True)
+class TextFeatures:
+    """What verification needs from one document's text, computed once per document."""
+
+    trigrams: frozenset[str]
+    fivegrams: frozenset[str]
+    names: frozenset[str]
+    content: list[frozenset[str]]
+    """Content-word stems per sentence."""
+    specifics: list[frozenset[str]]
+    """Names and numbers per sentence."""
+    headings: np.ndarray
+
+
+def text_features(text: str, pr: DocPrint) -> TextFeatures:
+    sents = [s.text for s in pr.sentences]
+    body = text[: pr.sentences[-1].end] if pr.sentences else ""
+    toks = words(body)
+    return TextFeatures(
+        trigrams=frozenset(ngrams(toks, 3)),
+        fivegrams=frozenset(ngrams(toks, 5)),
+        names=frozenset(skeleton_tokens(body)),
+        content=content_sets(sents),
+        specifics=[frozenset(skeleton_tokens(t)) for t in sents],
+        headings=np.array([looks_like_heading(t) for t in sents], dtype=bool),
+    )
+
+
+def _containment(ga: frozenset[str], gb: frozenset[str]) -> float:
     if not ga or not gb:
         return 0.0
     return len(ga & gb) / min(len(ga), len(gb))
-
-
-def _name_overlap(a_text: str, b_text: str) -> float:
-    sa, sb = set(skeleton_tokens(a_text)), set(skeleton_tokens(b_text))
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / min(len(sa), len(sb))
 
 
 def relate(
@@ -106,25 +126,31 @@ def relate(
     config: Config,
     skip_a: np.ndarray | None = None,
     skip_b: np.ndarray | None = None,
+    fa: TextFeatures | None = None,
+    fb: TextFeatures | None = None,
 ) -> PairResult:
-    """Align ``a`` with ``b`` and decide their relation (pure: no model, no I/O)."""
+    """Align ``a`` with ``b`` and decide their relation (pure: no model, no I/O).
+
+    ``fa``/``fb`` are the documents' ``text_features``; pass them when a document takes part
+    in many pairs, so they are computed once.
+    """
     sa = [s.text for s in pa.sentences]
     sb = [s.text for s in pb.sentences]
     skip_a = np.zeros(len(sa), bool) if skip_a is None else skip_a
     skip_b = np.zeros(len(sb), bool) if skip_b is None else skip_b
     if not sa or not sb:
         return PairResult(pa.doc_id, pb.doc_id, None, {"doc_cosine": 0.0})
-    lex = lexical_matrix(content_sets(sa), content_sets(sb))
+    fa = fa or text_features(a_text, pa)
+    fb = fb or text_features(b_text, pb)
+    lex = lexical_matrix(fa.content, fb.content)
     sim = similarity_matrix(pa.vectors, pb.vectors, lex)
     al = align_sentences(sim, lex, config.match_threshold, config.strong_match, skip_a, skip_b)
-    head_a = np.array([looks_like_heading(t) for t in sa], dtype=bool)
-    head_b = np.array([looks_like_heading(t) for t in sb], dtype=bool)
-    scores = alignment_scores(al, sa, sb, skip_a | head_a, skip_b | head_b, config)
-    ta, tb = words(a_text), words(b_text)
-    scores["containment3"] = round(_containment(ta, tb, 3), 4)
-    scores["containment5"] = round(_containment(ta, tb, 5), 4)
+    scores = alignment_scores(al, sa, sb, skip_a | fa.headings, skip_b | fb.headings, config,
+                              fa.specifics, fb.specifics)
+    scores["containment3"] = round(_containment(fa.trigrams, fb.trigrams), 4)
+    scores["containment5"] = round(_containment(fa.fivegrams, fb.fivegrams), 4)
     scores["doc_cosine"] = round(float(np.clip(pa.doc_vector @ pb.doc_vector, -1, 1)), 4)
-    scores["name_overlap"] = round(_name_overlap(a_text, b_text), 4)
+    scores["name_overlap"] = round(_containment(fa.names, fb.names), 4)
     relation = decide(scores, config)
     spans = [
         AlignedSpan(
@@ -169,6 +195,15 @@ def _runs(matches: Sequence[Match], max_gap: int) -> list[int]:
     return out
 
 
+def _shares_specifics(ka: frozenset[str], kb: frozenset[str]) -> bool:
+    """Whether two aligned sentences share a name or number (or neither has any).
+
+    Spinners and paraphrasers keep the names and figures of what they reuse; two unrelated
+    sentences that merely share a stock phrase ("officials said they would give an update")
+    do not."""
+    return bool(ka & kb) or not (ka or kb)
+
+
 def alignment_scores(
     al: SentenceAlignment,
     sa: Sequence[str],
@@ -176,6 +211,8 @@ def alignment_scores(
     skip_a: np.ndarray,
     skip_b: np.ndarray,
     config: Config,
+    spec_a: Sequence[frozenset[str]],
+    spec_b: Sequence[frozenset[str]],
 ) -> dict[str, float]:
     """Coverage, strength, wording, contiguity and order of the alignment, on content
     sentences only (``skip_a``/``skip_b`` flag boilerplate and headings, which count on
@@ -188,6 +225,12 @@ def alignment_scores(
     ratios = [word_ratio(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1])) for m in strong]
     close = sum(1 for r in ratios if r >= MINOR_RATIO)
     runs = _runs(strong, RUN_GAP)
+    anchored = sum(
+        1
+        for m in strong
+        if _shares_specifics(frozenset().union(*spec_a[m.a0 : m.a1]),
+                             frozenset().union(*spec_b[m.b0 : m.b1]))
+    )
     return {
         "n_a": float(n_a),
         "n_b": float(n_b),
@@ -201,6 +244,7 @@ def alignment_scores(
         "wording": round(float(np.mean(ratios)), 4) if ratios else 0.0,
         "identity": round(close / len(strong), 4) if strong else 0.0,
         "longest_run": float(max(runs, default=0)),
+        "anchored": round(anchored / len(strong), 4) if strong else 0.0,
         "order": round(min(1.0, len(strong) / al.best_unordered), 4)
         if al.best_unordered
         else 0.0,
@@ -229,8 +273,9 @@ def decide(scores: Mapping[str, float], config: Config) -> str | None:
         strong >= config.partial_min_sentences
         and ordered
         and strong / max(n_min, 1.0) >= config.partial_min_coverage
-        and scores["longest_run"] >= 2
+        and scores["longest_run"] >= config.partial_min_sentences
         and scores["wording"] >= config.partial_min_wording
+        and scores["anchored"] >= config.partial_min_anchored
     ):
         return PARTIAL
     if scores["doc_cosine"] >= config.story_min_cosine and scores["name_overlap"] >= 0.25:

@@ -118,6 +118,11 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def raw_words(text: str) -> list[str]:
+    """Word tokens as written (same tokenisation as ``words``, case kept)."""
+    return _WORD.findall(text)
+
+
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """Word tokens with their ``[start, end)`` offsets, in original case."""
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
