@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(VENV)/bin/retold scan examples/corpus --db build/demo.db --json build/demo.json
 
 test: $(STAMP)
+	sh scripts/ensure_chromium.sh
 	$(VENV)/bin/ruff check src tests bench scripts
 	$(PY) -m pytest -q
 
