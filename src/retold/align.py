@@ -10,6 +10,7 @@ O(k log n) over the k candidate matches.
 from __future__ import annotations
 
 import difflib
+import functools
 import heapq
 import re
 from collections.abc import Sequence
@@ -61,7 +62,9 @@ class SentenceAlignment:
     the chain length this measures how much of the overlap keeps its order."""
 
 
-def _stem(token: str) -> str:
+@functools.lru_cache(maxsize=1 << 16)
+def stem(token: str) -> str:
+    """A light suffix-stripper (possessive, plural); pure, so memoised."""
     if token.endswith("'s"):
         token = token[:-2]
     if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
@@ -71,7 +74,7 @@ def _stem(token: str) -> str:
 
 def content_sets(sentences: Sequence[str]) -> list[frozenset[str]]:
     """Content-word stems of each sentence."""
-    return [frozenset(_stem(t) for t in words(s) if t not in STOPWORDS) for s in sentences]
+    return [frozenset(stem(t) for t in words(s) if t not in STOPWORDS) for s in sentences]
 
 
 def lexical_matrix(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> np.ndarray:

@@ -8,10 +8,13 @@ them and the store.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +74,7 @@ class ScanReport:
     candidates: int = 0
     verified: int = 0
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def band_keys_for(pr: DocPrint, config: Config) -> np.ndarray:
@@ -204,34 +208,91 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
 
 
-def verify(
-    store: Store,
-    candidates: Sequence[Candidate],
-    progress: Progress,
-    chunk: int = 500,
-) -> list[PairResult]:
-    """Align and relate every candidate pair; returns the pairs with a relation."""
+@dataclass(slots=True)
+class _Chunk:
+    """Everything one verification task needs, read from the store by the parent process."""
+
+    config: Config
+    pairs: list[tuple[str, str, str]]
+    texts: dict[str, str]
+    prints: dict[str, DocPrint]
+    masks: dict[str, np.ndarray]
+
+
+def _verify_chunk(chunk: _Chunk) -> list[PairResult]:
+    """Relate the pairs of one chunk (runs in a worker process when there are several)."""
+    feats = {d: text_features(chunk.texts[d], p) for d, p in chunk.prints.items()}
+    out = []
+    for a, b, channels in chunk.pairs:
+        res = relate(chunk.texts[a], chunk.texts[b], chunk.prints[a], chunk.prints[b],
+                     chunk.config, chunk.masks[a], chunk.masks[b], feats[a], feats[b])
+        res.scores["channels"] = channels  # type: ignore[assignment]
+        if res.relation is not None:
+            out.append(res)
+    return out
+
+
+def _chunks(store: Store, candidates: Sequence[Candidate], size: int) -> Iterator[_Chunk]:
     config = store.config
-    out: list[PairResult] = []
-    progress.stage("verifying candidate pairs", len(candidates))
-    for start in range(0, len(candidates), chunk):
-        part = candidates[start : start + chunk]
+    for start in range(0, len(candidates), size):
+        part = candidates[start : start + size]
         ids = sorted({c.a for c in part} | {c.b for c in part})
         prints = store.prints(ids)
         texts = store.texts(ids)
         freq = store.sentence_frequency(
             int(h) for p in prints.values() for h in p.sentence_hashes)
         masks = {d: boilerplate_mask(p.sentence_hashes, freq, config) for d, p in prints.items()}
-        feats = {d: text_features(texts[d], p) for d, p in prints.items()}
-        for c in part:
-            if c.a not in prints or c.b not in prints:
-                continue
-            res = relate(texts[c.a], texts[c.b], prints[c.a], prints[c.b], config,
-                         masks[c.a], masks[c.b], feats[c.a], feats[c.b])
-            res.scores["channels"] = ",".join(sorted(c.channels))  # type: ignore[assignment]
-            if res.relation is not None:
-                out.append(res)
-        progress.advance(len(part))
+        pairs = [(c.a, c.b, ",".join(sorted(c.channels))) for c in part
+                 if c.a in prints and c.b in prints]
+        yield _Chunk(config, pairs, texts, prints, masks)
+
+
+def default_workers() -> int:
+    """Worker processes for verification: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def verify(
+    store: Store,
+    candidates: Sequence[Candidate],
+    progress: Progress,
+    chunk: int = 400,
+    workers: int | None = None,
+) -> list[PairResult]:
+    """Align and relate every candidate pair; returns the pairs with a relation.
+
+    ``chunk`` pairs are read and verified together: larger chunks share more document
+    reads, smaller ones spread better over ``workers`` processes (default: every core).
+    Results do not depend on either.
+    """
+    workers = default_workers() if workers is None else max(1, workers)
+    progress.stage("verifying candidate pairs", len(candidates))
+    out: list[PairResult] = []
+    if workers == 1 or len(candidates) <= chunk:
+        for ch in _chunks(store, candidates, chunk):
+            out.extend(_verify_chunk(ch))
+            progress.advance(len(ch.pairs))
+        return out
+    # fork shares the loaded modules with the workers; the store stays in the parent.
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending = set()
+        for ch in _chunks(store, candidates, chunk):
+            pending.add(pool.submit(_verify_chunk, ch))
+            # Bound the chunks in flight so memory stays flat on large scans.
+            if len(pending) >= 2 * workers:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    res = fut.result()
+                    out.extend(res)
+                    progress.advance(chunk)
+        for fut in pending:
+            out.extend(fut.result())
+            progress.advance(chunk)
+    out.sort(key=lambda r: (r.a, r.b))
     return out
 
 
@@ -298,7 +359,8 @@ def provenance_evidence(store: Store) -> tuple[list[Edge], dict[str, Marks]]:
         title = bool(n) and pr is not None and looks_like_heading(pr.sentences[0].text)
         inserted[d] = unsupported_sentences(n, matched[d], boiler[d], title)
         marks[d] = Marks(len(inserted[d]), len(boiler[d]))
-    keys = _sentence_details(rows, texts, prints)
+    undated = {d.id for d in store.documents(ids) if d.published is None}
+    keys = _sentence_details(rows, texts, prints, undated)
     edges = []
     for r in rows:
         al = r.alignment
@@ -323,11 +385,17 @@ def provenance_evidence(store: Store) -> tuple[list[Edge], dict[str, Marks]]:
 
 
 def _sentence_details(
-    rows: Sequence[PairRow], texts: dict[str, str], prints: dict[str, DocPrint]
+    rows: Sequence[PairRow],
+    texts: dict[str, str],
+    prints: dict[str, DocPrint],
+    undated: set[str],
 ) -> dict[str, list[frozenset[str]]]:
     """Detail keys of every sentence of every reuse member; headings have none (spinners
     title-case them, which turns common words into apparent names). Acronyms are learned
-    from the whole family so "LDP" and "Liberal Democratic Party" count as one detail."""
+    from the whole family so "LDP" and "Liberal Democratic Party" count as one detail.
+
+    Families whose members all carry publication times are ordered by time, so their
+    details are not extracted (entity extraction is the costliest step here)."""
     neighbours: dict[str, set[str]] = {}
     for r in rows:
         neighbours.setdefault(r.a, set()).add(r.b)
@@ -345,6 +413,9 @@ def _sentence_details(
             for n in sorted(neighbours[d] - seen):
                 seen.add(n)
                 stack.append(n)
+        if not undated.intersection(family):
+            out.update({d: [] for d in family})
+            continue
         knowledge = learn_from(*(texts[d] for d in family if d in texts))
         for d in family:
             pr = prints.get(d)
@@ -386,11 +457,19 @@ def scan(
     t0 = time.perf_counter()
     progress = progress or Progress()
     report = ScanReport()
+    marks = [("ingest", t0)]
     ingest(read_paths(paths), store, encoder, report, progress)
+    marks.append(("detect", time.perf_counter()))
     detect(store, report, progress)
+    marks.append(("families", time.perf_counter()))
     progress.stage("building families")
     rebuild_families(store)
+    marks.append(("stories", time.perf_counter()))
     if after_detect is not None:
         after_detect(store)
+    marks.append(("end", time.perf_counter()))
+    report.stage_seconds = {
+        name: round(t1 - t, 3) for (name, t), (_, t1) in pairwise(marks)
+    }
     report.seconds = time.perf_counter() - t0
     return report

@@ -21,15 +21,15 @@ from retold.align import (
     Match,
     SentenceAlignment,
     align_sentences,
-    content_sets,
     lexical_matrix,
     match_level,
     similarity_matrix,
+    stem,
     word_ratio,
 )
 from retold.config import Config
-from retold.fingerprints import DocPrint, skeleton_tokens
-from retold.text import looks_like_heading, ngrams, words
+from retold.fingerprints import DocPrint
+from retold.text import STOPWORDS, looks_like_heading, raw_words
 
 COPY = "copy"
 REWRITE = "rewrite"
@@ -88,8 +88,8 @@ def boilerplate_mask(
 class TextFeatures:
     """What verification needs from one document's text, computed once per document."""
 
-    trigrams: frozenset[str]
-    fivegrams: frozenset[str]
+    trigrams: frozenset[tuple[str, ...]]
+    fivegrams: frozenset[tuple[str, ...]]
     names: frozenset[str]
     content: list[frozenset[str]]
     """Content-word stems per sentence."""
@@ -98,21 +98,37 @@ class TextFeatures:
     headings: np.ndarray
 
 
+def _grams(tokens: Sequence[str], n: int) -> frozenset[tuple[str, ...]]:
+    if len(tokens) < n:
+        return frozenset([tuple(tokens)]) if tokens else frozenset()
+    return frozenset(zip(*(tokens[i:] for i in range(n)), strict=False))
+
+
 def text_features(text: str, pr: DocPrint) -> TextFeatures:
-    sents = [s.text for s in pr.sentences]
-    body = text[: pr.sentences[-1].end] if pr.sentences else ""
-    toks = words(body)
+    """Tokenises each sentence once and derives every per-document feature from that."""
+    lowered: list[str] = []
+    content: list[frozenset[str]] = []
+    specifics: list[frozenset[str]] = []
+    for s in pr.sentences:
+        raw = raw_words(s.text)
+        low = [t.lower() for t in raw]
+        lowered.extend(low)
+        content.append(frozenset(stem(t) for t in low if t not in STOPWORDS))
+        specifics.append(frozenset(
+            lw for t, lw in zip(raw, low, strict=True)
+            if (t[0].isupper() and lw not in STOPWORDS) or any(c.isdigit() for c in t)
+        ))
     return TextFeatures(
-        trigrams=frozenset(ngrams(toks, 3)),
-        fivegrams=frozenset(ngrams(toks, 5)),
-        names=frozenset(skeleton_tokens(body)),
-        content=content_sets(sents),
-        specifics=[frozenset(skeleton_tokens(t)) for t in sents],
-        headings=np.array([looks_like_heading(t) for t in sents], dtype=bool),
+        trigrams=_grams(lowered, 3),
+        fivegrams=_grams(lowered, 5),
+        names=frozenset().union(*specifics),
+        content=content,
+        specifics=specifics,
+        headings=np.array([looks_like_heading(s.text) for s in pr.sentences], dtype=bool),
     )
 
 
-def _containment(ga: frozenset[str], gb: frozenset[str]) -> float:
+def _containment(ga: frozenset, gb: frozenset) -> float:
     if not ga or not gb:
         return 0.0
     return len(ga & gb) / min(len(ga), len(gb))
