@@ -1,0 +1,85 @@
+"""Verification on hand-made documents: boilerplate never counts, structure decides."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retold.api import Index, compare, document_from_text
+from retold.config import Config
+from retold.relate import REUSE, boilerplate_mask
+
+BIO = "Jordan Pike is a freelance writer who loves hiking, coffee and helping readers grow."
+NEWSLETTER = "Subscribe to our newsletter for the biggest stories of the day in your inbox."
+
+TOPICS = [
+    ("The Harwick city council voted on Tuesday to close the Elm Street library branch. "
+     "Council member Rosa Feld said the building needed repairs costing 2.4 million crowns. "
+     "Residents gathered outside the hall with signs asking for the branch to stay open. "
+     "The closure takes effect in March, and books will move to the central library."),
+    ("A cargo ship ran aground near the port of Velmar early on Sunday, the coast guard said. "
+     "None of the 19 crew members were hurt, and no fuel had leaked by the afternoon. "
+     "Tugboats tried twice to pull the vessel free at high tide without success. "
+     "The shipping company said it would send divers to inspect the hull on Monday."),
+    ("Snow closed the mountain pass between Orsk and Tilde for a second day on Friday. "
+     "Road crews said drifts up to three metres had buried the highway near the summit. "
+     "About 200 lorries waited in a queue on the eastern side of the pass overnight. "
+     "Forecasters expect the snowfall to ease by Sunday afternoon."),
+    ("The Brenmoor football club appointed Ilse Varga as head coach on Wednesday. "
+     "Varga, 41, led the women's national team to the semi-finals two years ago. "
+     "She signs a three-year contract and takes charge of training next week. "
+     "The club finished ninth last season, its worst result in a decade."),
+]
+
+
+def test_boilerplate_mask_is_relative():
+    hashes = np.array([1, 2, 3, 4, 99])
+    freq = {1: 1, 2: 1, 3: 1, 4: 1, 99: 40}
+    mask = boilerplate_mask(hashes, freq, Config())
+    assert mask.tolist() == [False, False, False, False, True]
+    # A verbatim family: every sentence is equally common, none is boilerplate.
+    freq = {1: 5, 2: 5, 3: 5, 4: 5, 99: 5}
+    assert not boilerplate_mask(hashes, freq, Config()).any()
+
+
+def test_shared_bio_and_newsletter_never_make_reuse(tmp_path, static_encoder):
+    docs = [document_from_text(f"{t} {BIO} {NEWSLETTER}") for t in TOPICS]
+    with Index(tmp_path / "b.db", encoder=static_encoder) as index:
+        index.add(docs)
+        reuse = [p for p in index.pairs() if p["relation"] in REUSE]
+        assert reuse == []
+        assert index.families() == []
+
+
+def test_verbatim_family_sharing_the_same_lines_is_still_found(tmp_path, static_encoder):
+    base = TOPICS[0]
+    copies = [document_from_text(f"{prefix} {base} {BIO}") for prefix in
+              ("From our wires:", "Reposted:", "Local news:", "Breaking:")]
+    with Index(tmp_path / "c.db", encoder=static_encoder) as index:
+        index.add([document_from_text(base), *copies])
+        fams = index.families()
+        assert len(fams) == 1 and len(fams[0]["members"]) == 5
+
+
+def test_independent_report_of_the_same_event_is_not_a_rewrite(static_encoder):
+    original = document_from_text(TOPICS[1])
+    independent = document_from_text(
+        "Divers will inspect the hull of the cargo ship stuck off Velmar on Monday, its "
+        "owners said. The vessel, which grounded before dawn on Sunday, could not be moved "
+        "by two tugboats. The coast guard reported no injuries among the 19 sailors. "
+        "Environmental groups said they were watching for any sign of oil in the bay."
+    )
+    res = compare(original, independent, encoder=static_encoder).result
+    assert res.relation not in REUSE
+
+
+def test_spin_is_a_rewrite(static_encoder):
+    original = document_from_text(TOPICS[3])
+    spin = document_from_text(
+        "The Brenmoor soccer side named Ilse Varga as lead trainer on Wednesday. "
+        "Varga, 41, guided the women's national squad to the semi-finals two years back. "
+        "She inks a three-year deal and assumes control of practice next week. "
+        "The club ended ninth last term, its poorest finish in ten years."
+    )
+    res = compare(original, spin, encoder=static_encoder).result
+    assert res.relation == "rewrite"
+    assert res.scores["coverage_a"] >= 0.75
