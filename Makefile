@@ -25,7 +25,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts
 
 bench: $(STAMP)
-	$(PY) bench/run_bench.py
+	$(PY) bench/run_bench.py --docs 10000
+	$(PY) bench/stories_bench.py --docs 100000 --add 1000
 
 clean:
 	rm -rf $(VENV) build
