@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retold.config import Config
 from retold.documents import Document, content_id
@@ -22,6 +22,9 @@ from retold.fingerprints import Encoder, fingerprint_documents
 from retold.pipeline import Progress, ScanReport, detect, ingest, prepare, rebuild_families, scan
 from retold.relate import PairResult, relate
 from retold.store import Store
+
+if TYPE_CHECKING:
+    from retold.check import VectorCache
 
 
 def default_encoder() -> Encoder:
@@ -108,6 +111,19 @@ class Index:
 
     def check_integrity(self) -> list[str]:
         return self.store.check()
+
+    def check(
+        self, doc: Document, limit: int = 10, drift: int = 0,
+        cache: VectorCache | None = None,
+    ) -> dict[str, Any]:
+        """Relate ``doc`` to the index without adding it: matches with relation and scores,
+        their families and likely sources; drift for the first ``drift`` reuse matches
+        (``retold.check.check_document``). ``cache`` keeps the vector indexes between calls
+        (a server passes one)."""
+        from retold.check import check_document
+
+        return check_document(self.store, doc, self.encoder, limit=limit, cache=cache,
+                              drift=drift)
 
 
 @dataclass(slots=True)

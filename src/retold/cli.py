@@ -287,6 +287,29 @@ def evaluate(
         out.print(line, highlight=False)
 
 
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by "
+                                                     "default; the UI and reads are open).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+) -> None:
+    """Serve the JSON API and web UI over the index (writes need RETOLD_TOKEN)."""
+    try:
+        import uvicorn
+
+        from retold.web.app import create_app
+    except ImportError as exc:
+        raise _fail(f"serve needs the web extra: pip install 'retold[web]' ({exc})", 2) from exc
+    try:
+        web_app = create_app(db)
+    except StoreError as exc:
+        raise _fail(str(exc)) from exc
+    # One process: the single writer thread and the per-thread readers live in it.
+    uvicorn.run(web_app, host=host, port=port, workers=1, log_level="info")
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,240 @@
+"""Check one document against an index without adding it: its candidates, their relations.
+
+The same cascade as a scan (LSH buckets of both MinHash channels, mean-centred document k-NN,
+sentence hits; then ``relate`` on every candidate), but nothing is written: the query's
+fingerprint lives only in memory, so a check can run on a read-only connection while another
+thread ingests.
+
+A scan builds its vector indexes once per batch; a server answers many checks between writes,
+so ``VectorCache`` keeps the two faiss indexes and rebuilds them only when the number of stored
+documents changes (documents are never deleted, so the count is a generation number).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import faiss
+import numpy as np
+
+from retold.candidates import (
+    DOC_KNN,
+    LEXICAL,
+    SENTENCE_KNN,
+    SKELETON,
+    build_vector_index,
+    knn_candidates,
+    lsh_params,
+    sentence_hit_candidates,
+)
+from retold.changes import pair_drift
+from retold.config import Config
+from retold.documents import Document, content_id
+from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
+from retold.pipeline import band_keys_for, pair_row, prepare
+from retold.relate import REUSE, boilerplate_mask, relate, text_features
+from retold.store import Store
+
+# The query's id inside the cascade: never a stored id (a NUL cannot come from a reader), so a
+# query that repeats an indexed document is compared with it rather than skipped as "itself".
+QUERY_ID = "\x00query"
+# Candidates verified per check: relate() costs milliseconds per pair, and a check must stay
+# interactive even when a boilerplate-heavy text lands in many LSH buckets.
+MAX_CANDIDATES = 64
+RELATION_RANK = {"copy": 0, "rewrite": 1, "partial": 2, "same_story": 3, "related": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class _Vectors:
+    generation: int
+    doc_ids: list[str]
+    mean: np.ndarray | None
+    doc_index: faiss.Index | None
+    sentence_ids: list[str]
+    sentence_index: faiss.Index | None
+
+
+class VectorCache:
+    """Document and sentence vector indexes of a store, rebuilt when the store grows.
+
+    Thread-safe: one rebuild at a time; readers use whichever complete snapshot is current
+    (faiss indexes allow concurrent searches).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: _Vectors | None = None
+
+    def get(self, store: Store) -> _Vectors:
+        generation = store.count_documents()
+        current = self._current
+        if current is not None and current.generation == generation:
+            return current
+        with self._lock:
+            current = self._current
+            if current is None or current.generation != generation:
+                current = _build_vectors(store, generation)
+                self._current = current
+            return current
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
+
+
+def _build_vectors(store: Store, generation: int) -> _Vectors:
+    ids, mat = store.doc_vectors()
+    mean = doc_index = None
+    if len(ids):
+        # Centred as in pipeline.find_candidates: the common "news article" direction would
+        # otherwise make every document a neighbour of every other.
+        mean = mat.mean(axis=0)
+        doc_index = build_vector_index(_unit_rows(mat - mean))
+    row_ids, svecs = store.sentence_vectors()
+    sentence_index = build_vector_index(svecs) if len(row_ids) else None
+    return _Vectors(generation, ids, mean, doc_index, row_ids, sentence_index)
+
+
+def candidate_ids(
+    store: Store, pr: DocPrint, config: Config, cache: VectorCache | None = None
+) -> dict[str, set[str]]:
+    """Stored documents the cascade proposes for the query print, with their channels."""
+    found: dict[str, set[str]] = {}
+    keys = band_keys_for(pr, config)
+    # band_keys_for puts the lexical channel's keys first, then the skeleton channel's.
+    n_lex = config.lsh_bands or lsh_params(config.lexical_threshold, config.num_perm)[0]
+    buckets = store.band_buckets([int(k) for k in keys])
+    for i, k in enumerate(keys):
+        channel = LEXICAL if i < n_lex else SKELETON
+        for did in buckets.get(int(k), []):
+            found.setdefault(did, set()).add(channel)
+    vecs = (cache or VectorCache()).get(store)
+    if vecs.doc_index is not None and vecs.mean is not None and pr.doc_vector.size:
+        q = _unit_rows((pr.doc_vector - vecs.mean)[None, :])
+        for c in knn_candidates([QUERY_ID], q, vecs.doc_index, vecs.doc_ids, config.knn_k,
+                                config.knn_min_cosine):
+            found.setdefault(c.b if c.a == QUERY_ID else c.a, set()).add(DOC_KNN)
+    if (config.sentence_knn_k > 0 and vecs.sentence_index is not None
+            and len(pr.vectors) and pr.vectors.ndim == 2):
+        rows = [QUERY_ID] * len(pr.vectors)
+        for c in sentence_hit_candidates(
+            rows, pr.vectors, vecs.sentence_index, vecs.sentence_ids, config.sentence_knn_k,
+            config.sentence_knn_min_cosine, config.sentence_knn_min_hits,
+        ):
+            found.setdefault(c.b if c.a == QUERY_ID else c.a, set()).add(SENTENCE_KNN)
+    found.pop(QUERY_ID, None)
+    return found
+
+
+def check_document(
+    store: Store,
+    doc: Document,
+    encoder: Encoder,
+    limit: int = 10,
+    cache: VectorCache | None = None,
+    drift: int = 0,
+) -> dict[str, Any]:
+    """What the index knows about ``doc``: related stored documents with scores, their
+    families and sources. Nothing is stored.
+
+    Each match is oriented stored document (``a``) → query (``b``), so its drift reads as
+    "what this text changed from the indexed one". Drift is computed for the first ``drift``
+    reuse matches only: entity extraction costs several times the alignment itself.
+    """
+    config = store.config
+    query = prepare(doc)
+    text_hash = content_id(query.text)
+    probe = Document(id=QUERY_ID, text=query.text)
+    (pr,) = fingerprint_documents([probe], encoder, config)
+    # A text without a sentence has nothing to align (and no vector to search with).
+    found = candidate_ids(store, pr, config, cache) if pr.sentences else {}
+    prints = store.prints(sorted(found))
+    # Most channels first, then closest document vector: what a truncation keeps.
+    ranked = sorted(
+        prints,
+        key=lambda d: (-len(found[d]), -float(prints[d].doc_vector @ pr.doc_vector), d),
+    )[:MAX_CANDIDATES]
+    texts = store.texts(ranked)
+    hashes = [int(h) for d in ranked for h in prints[d].sentence_hashes]
+    freq = store.sentence_frequency(hashes + [int(h) for h in pr.sentence_hashes])
+    q_mask = boilerplate_mask(pr.sentence_hashes, freq, config)
+    q_feats = text_features(query.text, pr)
+    rows = {r.id: r for r in store.documents(ranked)}
+    family_of = store.family_of()
+    matches = []
+    for did in ranked:
+        cp = prints[did]
+        res = relate(texts[did], query.text, cp, pr, config,
+                     boilerplate_mask(cp.sentence_hashes, freq, config), q_mask,
+                     text_features(texts[did], cp), q_feats)
+        if res.relation is None:
+            continue
+        alignment = pair_row(res).alignment
+        meta = rows.get(did)
+        fam = family_of.get(did)
+        earlier = None
+        if meta is not None and meta.published is not None and query.published is not None:
+            earlier = "indexed" if meta.published <= query.published else "query"
+        matches.append({
+            "doc_id": did,
+            "title": meta.title if meta else None,
+            "url": meta.url if meta else None,
+            "domain": meta.domain if meta else None,
+            "published": meta.published.isoformat() if meta and meta.published else None,
+            "relation": res.relation,
+            "scores": {k: v for k, v in res.scores.items() if isinstance(v, int | float)},
+            "channels": sorted(found[did]),
+            "family": fam[0] if fam else None,
+            "role": fam[1] if fam else None,
+            "earlier": earlier,
+            "alignment": [{"a_span": list(s["a_span"]), "b_span": list(s["b_span"]),
+                           "level": s["level"]} for s in alignment["spans"]],
+            "drift": [],
+            "_alignment": alignment,
+        })
+    matches.sort(key=_match_order)
+    matches = matches[:limit]
+    reuse = [m for m in matches if m["relation"] in REUSE]
+    for m in reuse[:max(0, drift)]:
+        m["drift"] = pair_drift(texts[m["doc_id"]], query.text, m["_alignment"],
+                                config.max_sentences)
+    for m in matches:
+        del m["_alignment"]
+    fam_ids = sorted({m["family"] for m in matches
+                      if m["family"] is not None and m["relation"] in REUSE})
+    families = [
+        {"id": f["id"], "source": f["source"], "source_reason": f["source_reason"],
+         "size": f["size"]}
+        for f in store.families() if f["id"] in fam_ids
+    ]
+    return {
+        "document": {"id": doc.id, "text_hash": text_hash, "n_sentences": len(pr.sentences),
+                     "truncated": pr.truncated,
+                     "indexed": bool(store.known_hashes([doc.id]))},
+        "matches": matches,
+        "families": families,
+        "sources": _sources(matches, families),
+    }
+
+
+def _match_order(m: dict[str, Any]) -> tuple[int, float, str]:
+    cov = (float(m["scores"].get("coverage_a", 0)) + float(m["scores"].get("coverage_b", 0))) / 2
+    return RELATION_RANK.get(m["relation"], 9), -cov, m["doc_id"]
+
+
+def _sources(matches: Sequence[dict[str, Any]], families: Sequence[dict[str, Any]]) -> list[str]:
+    """Likely sources of the query: the known source of each family it reuses from, and
+    reused documents outside any family; best match first, each once."""
+    source_of = {f["id"]: f["source"] for f in families}
+    out: list[str] = []
+    for m in matches:
+        if m["relation"] not in REUSE or m["earlier"] == "query":
+            continue
+        src = source_of.get(m["family"]) if m["family"] is not None else m["doc_id"]
+        if src and src not in out:
+            out.append(src)
+    return out
