@@ -14,6 +14,7 @@ from retold.documents import Document, ReadError
 from retold.readers.html import decode_html, extract_html, read_html
 from retold.readers.jsonl import read_jsonl
 from retold.readers.plain import read_plain
+from retold.readers.warc import read_warc
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -37,10 +38,9 @@ READERS: dict[str, Reader] = {
     ".htm": read_html,
 }
 
-# Dispatch point for the WARC reader (a later task): register it in READERS under both
-# suffixes and drop them from here. Until then WARC files are reported, not skipped, so a
-# crawl in a directory is never silently ignored.
-PENDING_SUFFIXES: tuple[str, ...] = (".warc.gz", ".warc")
+# WARC crawls are matched on the whole name: READERS is keyed by the last suffix, and
+# ".gz" alone says nothing about what is inside.
+WARC_SUFFIXES: tuple[str, ...] = (".warc.gz", ".warc")
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(READERS)
 
@@ -81,8 +81,8 @@ def read_file(path: Path, shown: str | None = None) -> Iterator[Document | ReadE
 def reader_for(path: Path) -> Reader | None:
     """The reader for ``path``'s extension (case-insensitive), or None."""
     name = path.name.lower()
-    if name.endswith(PENDING_SUFFIXES):
-        return _read_pending
+    if name.endswith(WARC_SUFFIXES):
+        return read_warc
     return READERS.get(Path(name).suffix)
 
 
@@ -127,10 +127,6 @@ def _guarded(reader: Reader, path: Path, shown: str) -> Iterator[Document | Read
         yield from reader(path, shown)
     except Exception as err:
         yield ReadError(shown, f"internal reader error: {type(err).__name__}: {err}")
-
-
-def _read_pending(path: Path, shown: str) -> Iterator[Document | ReadError]:
-    yield ReadError(shown, "WARC files are not supported yet")
 
 
 def _suffix_label(path: Path) -> str:
