@@ -39,10 +39,12 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode text, trusting a BOM, then ``declared``, then UTF-8, cp1252, latin-1.
+    """Decode text, trusting a BOM, then ``declared``, then UTF-8, then line by line.
 
-    cp1252 before latin-1 because stray non-UTF-8 bytes in news text are nearly always
-    Windows curly quotes and dashes; latin-1 decodes anything, so it never fails.
+    Text that is not UTF-8 as a whole is decoded a line at a time: UTF-8 where the line is
+    UTF-8, else cp1252, else latin-1. Files stitched together from several sources mix
+    UTF-8 lines with cp1252 ones, and stray non-UTF-8 bytes in news text are nearly always
+    Windows curly quotes and dashes; latin-1 decodes anything, so this never fails.
     """
     bom = bom_encoding(data)
     if bom is not None:
@@ -56,13 +58,21 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    return data.decode("latin-1")
+    return "".join(_decode_line(line) for line in data.splitlines(keepends=True))
+
+
+def _decode_line(line: bytes) -> str:
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return line.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return line.decode("latin-1")
 
 
 def _candidates(declared: str | None) -> list[str]:
-    fallbacks = ["utf-8", "cp1252"]
     known = known_encoding(declared) if declared else None
-    return [known, *fallbacks] if known and known not in fallbacks else fallbacks
+    return [known, "utf-8"] if known and known not in {"utf-8", "cp1252"} else ["utf-8"]
 
 
 def known_encoding(label: str) -> str | None:

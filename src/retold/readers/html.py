@@ -147,15 +147,21 @@ def page_url(tree: HtmlElement) -> str | None:
 
 
 def published_time(tree: HtmlElement, fallback: str | None) -> datetime | None:
-    """article:published_time (full precision), else trafilatura's date at midnight UTC."""
-    for value in (_meta_content(tree, _PUBLISHED_META), fallback):
+    """article:published_time (full precision), else trafilatura's date at midnight UTC.
+
+    A page whose own published meta is not a date has no date: a malformed page date is
+    the publisher's slip, not a reason to drop the text, nor to trust what htmldate
+    salvages from it ("2023-02-30" would become 2023-02-01, a date the page never gave).
+    """
+    own = _meta_content(tree, _PUBLISHED_META)
+    for value in (own, fallback):
         if not value:
             continue
         try:
             return parse_published(value)
         except (ValueError, OverflowError):
-            # A malformed page date is the publisher's slip, not a reason to drop the text.
-            continue
+            if value == own:
+                return None
     return None
 
 
