@@ -310,6 +310,24 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, workers=1, log_level="info")
 
 
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl | csv | parquet")] = "jsonl",
+    db: DbOption = DEFAULT_DB,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the table files.")]
+    = Path("export"),
+) -> None:
+    """Write documents, pairs, families and stories as one file per table."""
+    from retold.export import FORMATS, export_tables
+
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", 2)
+    with _open(db, readonly=True) as index:
+        written = export_tables(index.store, fmt, out_dir)
+    for path in written:
+        out.print(str(path), highlight=False)
+
+
 def main() -> None:
     app()
 
