@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import os
 import queue
@@ -558,7 +559,11 @@ def create_app(
         if wants_html(request):
             return error_page(422, "invalid request: " + "; ".join(
                 str(e.get("msg")) for e in exc.errors()))
-        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        # Without the offending input: it may be megabytes long, or not encodable at all
+        # (a lone surrogate), and the client has it anyway.
+        errors = [{k: v for k, v in e.items() if k != "input"} for e in exc.errors()]
+        body = json.dumps({"detail": jsonable_encoder(errors)}, ensure_ascii=True)
+        return Response(body, status_code=422, media_type="application/json")
 
     app.add_middleware(Guard)
     return app
