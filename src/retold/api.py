@@ -112,6 +112,16 @@ class Index:
     def check_integrity(self) -> list[str]:
         return self.store.check()
 
+    def load_spark(self, output: str | Path) -> Any:
+        """Load the output of ``retold spark`` into this index (which must be empty):
+        documents with their fingerprints, verified pairs; then families and stories are
+        built as a scan would. Returns ``retold.spark.load.LoadReport``."""
+        from retold.spark.load import load_output
+
+        report = load_output(output, self.store)
+        self._stories(self.store)
+        return report
+
     def check(
         self, doc: Document, limit: int = 10, drift: int = 0,
         cache: VectorCache | None = None,

@@ -328,6 +328,49 @@ def export(
         out.print(str(path), highlight=False)
 
 
+@app.command()
+def spark(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files or folders to read (JSONL, WARC, HTML, text, Parquet), then the output "
+             "folder.")],
+    master: Annotated[str | None, typer.Option("--master", help="Spark master URL "
+                                                                "(default local[2]).")] = None,
+) -> None:
+    """Run the detection pipeline on Spark; load the result with `retold import`."""
+    if len(paths) < 2:
+        raise _fail("give at least one input and the output folder", 2)
+    *inputs, output = paths
+    for p in inputs:
+        if not p.exists():
+            raise _fail(f"{p}: no such file or folder", 2)
+    try:
+        from retold.spark.job import run_job
+    except ImportError as exc:
+        raise _fail(f"spark needs the spark extra: pip install 'retold[spark]' ({exc})",
+                    2) from exc
+    result = run_job([str(p) for p in inputs], str(output), master=master)
+    out.print(json.dumps(result, indent=2), highlight=False)
+
+
+@app.command("import")
+def import_spark(
+    output: Annotated[Path, typer.Argument(help="Output folder of `retold spark`.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Load the output of `retold spark` into a new index (families and stories rebuilt)."""
+    from retold.spark.load import SparkOutputError, read_settings
+
+    try:
+        config, _ = read_settings(output)
+        with Index(db, config=config) as index:
+            report = index.load_spark(output)
+            n_stories = len(index.stories())
+    except (SparkOutputError, StoreError) as exc:
+        raise _fail(str(exc)) from exc
+    out.print(f"{report.documents} documents, {report.pairs} pairs, {report.families} "
+              f"families, {n_stories} stories loaded into {db}")
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,469 @@
+"""retold on Spark: the local pipeline's stages over a cluster, with the same core functions.
+
+    spark-submit src/retold/spark/job.py INPUT OUTPUT
+    python -m retold.spark.job INPUT OUTPUT          (local[2] unless --master is given)
+    retold spark INPUT OUTPUT
+
+INPUT is a file or folder of anything ``retold scan`` reads (JSONL, WARC, HTML, text) or of
+Parquet files with a ``text`` column (and optionally ``id``, ``url``, ``title``,
+``published``). Stages:
+
+1. read: JSONL split by line across tasks; other files one task each (WARC streamed);
+2. fingerprints in ``mapPartitions`` (one static encoder per partition), stored in the
+   index's encoding (float16 vectors) so every later stage sees what the index would hold;
+3. candidates: LSH band keys (``pipeline.band_keys_for``) self-joined on the key, plus the
+   document-vector and sentence-vector k-NN channels of the local pipeline, computed on the
+   driver with faiss over collected vectors (exact, and identical to the local scan; this
+   is the part that does not scale past what the driver holds, roughly a few million
+   sentences);
+4. boilerplate: sentence document-frequencies by a group-by over sentence hashes;
+5. verification: both sides' texts and fingerprints joined onto each candidate pair, then
+   ``relate.relate`` in ``mapPartitions``;
+6. families: connected components of reuse edges by iterative min-label propagation.
+
+OUTPUT gets ``documents``, ``pairs``, ``families`` and ``errors`` (Parquet folders) and
+``retold.json``; ``retold import OUTPUT --db INDEX`` loads them (``retold.spark.load``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retold.candidates import (
+    LEXICAL,
+    SKELETON,
+    Candidate,
+    build_vector_index,
+    knn_candidates,
+    merge,
+    sentence_hit_candidates,
+)
+from retold.config import Config
+from retold.documents import Document, ReadError, content_id, domain_of, parse_published
+from retold.spark.load import print_columns, print_from_columns, write_settings
+
+# Documents per encoder call inside a partition (as ``pipeline.ingest`` batches them).
+ENCODE_BATCH = 256
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+# Label propagation stops after this many rounds even if labels still move (a chain of
+# reuse longer than this is not a family anyone could read).
+MAX_CC_ROUNDS = 64
+
+
+def spark_session(master: str | None = None, app_name: str = "retold") -> Any:
+    """A quiet SparkSession whose Python workers run this interpreter (same venv)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName(app_name)
+    if master or not os.environ.get("SPARK_ENV_LOADED"):
+        # Under spark-submit the master comes from the command line; alone we run locally.
+        builder = builder.master(master or "local[2]")
+    spark = (builder.config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", "8")
+             .config("spark.sql.adaptive.enabled", "true")
+             .config("spark.python.worker.reuse", "true")
+             .config("spark.ui.showConsoleProgress", "false")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
+
+
+# --- stage 1: read -----------------------------------------------------------------------
+
+def _doc_row(ord_: int, rec: Document | ReadError) -> tuple[str, dict[str, Any]]:
+    if isinstance(rec, ReadError):
+        return "error", {"ord": ord_, "path": rec.path, "reason": rec.reason,
+                         "line": rec.line, "offset": rec.offset}
+    return "doc", {"ord": ord_, "id": rec.id, "text": rec.text, "url": rec.url,
+                   "domain": rec.domain, "title": rec.title,
+                   "published": rec.published.isoformat() if rec.published else None,
+                   "path": rec.path}
+
+
+def _read_files(items: Iterable[tuple[int, str]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    from retold.readers import read_file
+
+    for file_no, name in items:
+        # Records are numbered within their file; the file's place makes the global order
+        # the same as ``read_paths`` gives the local scan.
+        for i, rec in enumerate(read_file(Path(name), name)):
+            yield _doc_row((file_no << 32) | i, rec)
+
+
+def _read_jsonl_lines(
+    file_no: int, name: str
+) -> Any:
+    def parse(items: Iterable[tuple[str, int]]) -> Iterator[tuple[str, dict[str, Any]]]:
+        from retold.readers.jsonl import parse_line
+
+        for line, idx in items:
+            if line.strip():
+                yield _doc_row((file_no << 32) | idx, parse_line(line.encode("utf-8"), name,
+                                                                 idx + 1))
+    return parse
+
+
+def _parquet_rows(items: Iterable[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for row in items:
+        r = row.asDict()
+        text = (r.get("text") or "").strip()
+        name = r.get("_file") or "parquet"
+        if not text:
+            yield _doc_row(r["_ord"], ReadError(name, "empty text"))
+            continue
+        try:
+            published = parse_published(r.get("published"))
+        except (ValueError, OverflowError):
+            published = None
+        url = r.get("url")
+        yield _doc_row(r["_ord"], Document(
+            id=str(r["id"]) if r.get("id") is not None else content_id(text), text=text,
+            url=url, domain=r.get("domain") or domain_of(url), title=r.get("title"),
+            published=published, path=name))
+
+
+def read_input(spark: Any, inputs: list[str]) -> Any:
+    """An RDD of ``("doc" | "error", row)`` in a global input order (``row["ord"]``)."""
+    from pyspark.sql import functions as F
+
+    from retold.readers import reader_for, walk_files
+
+    sc = spark.sparkContext
+    files: list[str] = []
+    for given in inputs:
+        p = Path(given)
+        if p.is_dir():
+            files += [str(f) for f in walk_files(p) if isinstance(f, Path)
+                      and (reader_for(f) is not None or f.suffix.lower() == ".parquet")]
+        else:
+            files.append(str(p))
+    parts = []
+    plain: list[tuple[int, str]] = []
+    for file_no, name in enumerate(files):
+        lower = name.lower()
+        if lower.endswith(JSONL_SUFFIXES):
+            lines = sc.textFile(name).zipWithIndex()
+            parts.append(lines.mapPartitions(_read_jsonl_lines(file_no, name)))
+        elif lower.endswith(".parquet"):
+            df = (spark.read.parquet(name)
+                  .withColumn("_ord", F.monotonically_increasing_id() + F.lit(file_no << 32))
+                  .withColumn("_file", F.lit(name)))
+            parts.append(df.rdd.mapPartitions(_parquet_rows))
+        else:
+            plain.append((file_no, name))
+    if plain:
+        parts.append(sc.parallelize(plain, min(len(plain), 64)).mapPartitions(_read_files))
+    if not parts:
+        return sc.emptyRDD()
+    return sc.union(parts) if len(parts) > 1 else parts[0]
+
+
+# --- stage 2: fingerprints ---------------------------------------------------------------
+
+def _fingerprint_partition(config: Config) -> Any:
+    def run(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        from retold.embeddings import StaticEncoder
+        from retold.fingerprints import fingerprint_documents
+        from retold.pipeline import band_keys_for, prepare
+
+        encoder = StaticEncoder()  # once per partition: loading the model is the cost
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> Iterator[dict[str, Any]]:
+            docs = [prepare(Document(id=r["id"], text=r["text"])) for r in batch]
+            prints = fingerprint_documents(docs, encoder, config)
+            for r, d, pr in zip(batch, docs, prints, strict=True):
+                yield {**r, "text": d.text, "text_hash": content_id(d.text),
+                       **print_columns(pr, band_keys_for(pr, config))}
+
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= ENCODE_BATCH:
+                yield from flush()
+                batch = []
+        if batch:
+            yield from flush()
+    return run
+
+
+def _documents_schema() -> Any:
+    from pyspark.sql import types as T
+
+    return T.StructType([
+        T.StructField("ord", T.LongType()), T.StructField("id", T.StringType()),
+        T.StructField("text", T.StringType()), T.StructField("url", T.StringType()),
+        T.StructField("domain", T.StringType()), T.StructField("title", T.StringType()),
+        T.StructField("published", T.StringType()), T.StructField("path", T.StringType()),
+        T.StructField("text_hash", T.StringType()),
+        T.StructField("n_sentences", T.IntegerType()),
+        T.StructField("truncated", T.BooleanType()),
+        T.StructField("starts", T.ArrayType(T.IntegerType())),
+        T.StructField("ends", T.ArrayType(T.IntegerType())),
+        T.StructField("hashes", T.ArrayType(T.LongType())),
+        T.StructField("lexical", T.BinaryType()), T.StructField("skeleton", T.BinaryType()),
+        T.StructField("doc_vector", T.BinaryType()), T.StructField("vectors", T.BinaryType()),
+        T.StructField("dim", T.IntegerType()),
+        T.StructField("bands", T.ArrayType(T.LongType())),
+    ])
+
+
+def _errors_schema() -> Any:
+    from pyspark.sql import types as T
+
+    return T.StructType([
+        T.StructField("ord", T.LongType()), T.StructField("path", T.StringType()),
+        T.StructField("reason", T.StringType()), T.StructField("line", T.LongType()),
+        T.StructField("offset", T.LongType()),
+    ])
+
+
+# --- stage 3: candidates -----------------------------------------------------------------
+
+def band_candidates(docs: Any, config: Config) -> Any:
+    """``(a, b, channel)`` for every pair sharing an LSH bucket: a self-join on band keys.
+
+    Keys carry their channel's salt (``pipeline.band_keys_for``), so equal keys are always
+    of one channel; the first ``n_lex`` keys of a document are lexical.
+    """
+    from pyspark.sql import functions as F
+
+    from retold.pipeline import _params
+
+    n_lex, _ = _params(config, config.lexical_threshold)
+    keys = (docs.select("id", F.posexplode("bands").alias("pos", "key"))
+            .withColumn("channel", F.when(F.col("pos") < n_lex, F.lit(LEXICAL))
+                        .otherwise(F.lit(SKELETON)))
+            .select("id", "key", "channel"))
+    left, right = keys.alias("l"), keys.alias("r")
+    return (left.join(right, (F.col("l.key") == F.col("r.key"))
+                      & (F.col("l.id") < F.col("r.id")))
+            .select(F.col("l.id").alias("a"), F.col("r.id").alias("b"),
+                    F.col("l.channel").alias("channel"))
+            .distinct())
+
+
+def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
+    """The doc-vector and sentence-vector k-NN channels, exactly as ``find_candidates``
+    runs them when every document is pending: vectors in input order, faiss on the driver.
+    """
+    rows = docs.select("ord", "id", "doc_vector", "vectors", "dim").orderBy("ord").collect()
+    ids = [r["id"] for r in rows]
+    groups: list[list[Candidate]] = []
+    if len(ids) > 1:
+        mat = np.vstack([np.frombuffer(bytes(r["doc_vector"]), np.float16) for r in rows])
+        mat = mat.astype(np.float32)
+        mean = mat.mean(axis=0)
+        unit = _unit_rows(mat - mean)
+        groups.append(knn_candidates(ids, unit, build_vector_index(unit), ids, config.knn_k,
+                                     config.knn_min_cosine))
+    if config.sentence_knn_k > 0:
+        row_ids: list[str] = []
+        blocks = []
+        for r in rows:
+            if not r["dim"]:
+                continue
+            block = np.frombuffer(bytes(r["vectors"]), np.float16).reshape(-1, r["dim"])
+            blocks.append(block)
+            row_ids.extend([r["id"]] * len(block))
+        if len(row_ids) > 1:
+            svecs = np.vstack(blocks).astype(np.float32)
+            groups.append(sentence_hit_candidates(
+                row_ids, svecs, build_vector_index(svecs), row_ids, config.sentence_knn_k,
+                config.sentence_knn_min_cosine, config.sentence_knn_min_hits))
+    return merge(*groups)
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
+
+
+# --- stage 4 and 5: boilerplate and verification ------------------------------------------
+
+def sentence_frequencies(docs: Any) -> Any:
+    """Per document, how many documents contain each of its sentences (``freqs``, in
+    sentence order), as ``Store.sentence_frequency`` counts them."""
+    from pyspark.sql import functions as F
+
+    sents = docs.select("id", F.posexplode("hashes").alias("idx", "hash"))
+    df = sents.groupBy("hash").agg(F.countDistinct("id").alias("df"))
+    return (sents.join(df, "hash")
+            .groupBy("id")
+            .agg(F.sort_array(F.collect_list(F.struct("idx", "df"))).alias("f"))
+            .select("id", F.col("f.df").alias("freqs")))
+
+
+_SIDE = ("text", "starts", "ends", "hashes", "lexical", "skeleton", "doc_vector", "vectors",
+         "dim", "truncated", "freqs")
+
+
+def _verify_partition(config: Config) -> Any:
+    def run(rows: Iterable[Any]) -> Iterator[tuple[str, str, str, str, str, str]]:
+        from retold.pipeline import pair_row
+        from retold.relate import boilerplate_mask, relate, text_features
+
+        cache: dict[str, tuple[Any, Any, Any, str]] = {}
+
+        def side(doc_id: str, r: dict[str, Any], prefix: str) -> tuple[Any, Any, Any, str]:
+            if doc_id not in cache:
+                cols = {k: r[prefix + k] for k in _SIDE}
+                pr = print_from_columns(doc_id, cols["text"], cols)
+                freq = dict(zip((int(h) for h in cols["hashes"]), cols["freqs"] or [],
+                                strict=False))
+                mask = boilerplate_mask(pr.sentence_hashes, freq, config)
+                cache[doc_id] = (pr, mask, text_features(cols["text"], pr), cols["text"])
+                if len(cache) > 2000:  # bound memory on skewed partitions
+                    cache.pop(next(iter(cache)))
+            return cache[doc_id]
+
+        for row in rows:
+            r = row.asDict()
+            pa, ma, fa, ta = side(r["a"], r, "a_")
+            pb, mb, fb, tb = side(r["b"], r, "b_")
+            res = relate(ta, tb, pa, pb, config, ma, mb, fa, fb)
+            res.scores["channels"] = r["channels"]  # type: ignore[assignment]
+            if res.relation is None:
+                continue
+            pr_row = pair_row(res)
+            yield (pr_row.a, pr_row.b, pr_row.relation, r["channels"],
+                   json.dumps(pr_row.scores, sort_keys=True),
+                   json.dumps(pr_row.alignment, sort_keys=True))
+    return run
+
+
+# --- stage 6: families ---------------------------------------------------------------------
+
+def connected_components(edges: Any, max_rounds: int = MAX_CC_ROUNDS) -> Any:
+    """``(doc_id, family)`` where family is the smallest id in the document's component.
+
+    Min-label propagation: every round each node takes the smallest label among itself and
+    its neighbours; it stops when a round changes nothing (rounds ~ component diameter).
+    """
+    from pyspark.sql import functions as F
+
+    und = edges.select("a", "b").union(edges.select(F.col("b").alias("a"),
+                                                    F.col("a").alias("b"))).cache()
+    labels = und.select(F.col("a").alias("doc_id")).distinct().withColumn(
+        "family", F.col("doc_id")).localCheckpoint()
+    for _ in range(max_rounds):
+        offers = (und.join(labels, und.b == labels.doc_id)
+                  .select(und.a.alias("doc_id"), labels.family))
+        new = (labels.union(offers).groupBy("doc_id").agg(F.min("family").alias("family"))
+               .localCheckpoint())  # cuts the lineage that would grow every round
+        changed = (new.alias("n").join(labels.alias("o"), "doc_id")
+                   .filter(F.col("n.family") != F.col("o.family")).count())
+        labels = new
+        if changed == 0:
+            break
+    und.unpersist()
+    return labels
+
+
+# --- the job -------------------------------------------------------------------------------
+
+def run_job(
+    inputs: list[str], output: str, spark: Any = None, config: Config | None = None,
+    master: str | None = None,
+) -> dict[str, Any]:
+    """Run every stage; returns counts and per-stage seconds (also in ``retold.json``)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from retold.relate import REUSE
+
+    config = config or Config()
+    spark = spark or spark_session(master)
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    marks = [("read+fingerprint", time.perf_counter())]
+
+    records = read_input(spark, inputs).persist(StorageLevel.MEMORY_AND_DISK)
+    errors = spark.createDataFrame(records.filter(lambda kv: kv[0] == "error")
+                                   .map(lambda kv: kv[1]), _errors_schema())
+    raw = spark.createDataFrame(
+        records.filter(lambda kv: kv[0] == "doc").map(lambda kv: kv[1]),
+        "ord long, id string, text string, url string, domain string, title string,"
+        " published string, path string")
+    # The first record of an id wins, as in ``pipeline.ingest``.
+    first = raw.groupBy("id").agg(F.min("ord").alias("ord"))
+    raw = raw.join(first, ["id", "ord"])
+    n_parts = max(2, spark.sparkContext.defaultParallelism * 2)
+    docs_rdd = raw.repartition(n_parts).rdd.map(lambda r: r.asDict()).mapPartitions(
+        _fingerprint_partition(config))
+    docs = spark.createDataFrame(docs_rdd, _documents_schema()).persist(
+        StorageLevel.MEMORY_AND_DISK)
+    docs.write.mode("overwrite").parquet(str(out / "documents"))
+    errors.write.mode("overwrite").parquet(str(out / "errors"))
+    n_docs = docs.count()
+    records.unpersist()
+
+    marks.append(("candidates", time.perf_counter()))
+    lsh = band_candidates(docs, config)
+    knn = [(c.a, c.b, ch) for c in vector_candidates(docs, config) for ch in sorted(c.channels)]
+    knn_df = spark.createDataFrame(knn, "a string, b string, channel string")
+    cands = (lsh.union(knn_df).groupBy("a", "b")
+             .agg(F.array_join(F.array_sort(F.collect_set("channel")), ",").alias("channels"))
+             .persist(StorageLevel.MEMORY_AND_DISK))
+    n_cands = cands.count()
+
+    marks.append(("verify", time.perf_counter()))
+    side = docs.join(sentence_frequencies(docs), "id", "left").select("id", *_SIDE[:-1],
+                                                                      "freqs")
+    a_side = side.select([F.col(c).alias("a_" + c) for c in side.columns])
+    b_side = side.select([F.col(c).alias("b_" + c) for c in side.columns])
+    joined = (cands.join(a_side, cands.a == a_side.a_id).join(b_side, cands.b == b_side.b_id)
+              .repartition(n_parts, "a"))
+    pair_schema = T.StructType([T.StructField(c, T.StringType()) for c in
+                                ("a", "b", "relation", "channels", "scores", "alignment")])
+    pairs = spark.createDataFrame(joined.rdd.mapPartitions(_verify_partition(config)),
+                                  pair_schema).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs.write.mode("overwrite").parquet(str(out / "pairs"))
+    n_pairs = pairs.count()
+
+    marks.append(("families", time.perf_counter()))
+    edges = pairs.filter(F.col("relation").isin(sorted(REUSE)))
+    families = connected_components(edges)
+    families.write.mode("overwrite").parquet(str(out / "families"))
+    n_fam = families.select("family").distinct().count()
+    marks.append(("end", time.perf_counter()))
+
+    counts = {"documents": n_docs, "errors": errors.count(), "candidates": n_cands,
+              "pairs": n_pairs, "families": n_fam}
+    seconds = {name: round(t1 - t0, 3) for (name, t0), (_, t1) in pairwise(marks)}
+    write_settings(out, config, counts)
+    docs.unpersist()
+    cands.unpersist()
+    pairs.unpersist()
+    return {"counts": counts, "seconds": seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="retold-spark", description=__doc__.split("\n")[0])
+    parser.add_argument("input", nargs="+", help="files or folders to read")
+    parser.add_argument("output", help="output folder (Parquet tables and retold.json)")
+    parser.add_argument("--master", default=None, help="Spark master (default local[2])")
+    args = parser.parse_args(argv)
+    result = run_job(args.input, args.output, master=args.master)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    # Re-enter through the package so Spark pickles the stage functions by reference to
+    # ``retold.spark.job`` rather than by value from ``__main__`` (what spark-submit runs).
+    from retold.spark.job import main as _main
+
+    sys.exit(_main())
