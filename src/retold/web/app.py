@@ -59,6 +59,9 @@ log = logging.getLogger("retold.web")
 # Documents waiting for the writer at most; beyond this a write gets 503 and Retry-After
 # rather than queueing unbounded memory behind a slow ingest.
 MAX_QUEUED_DOCS = 20_000
+# Bytes of an oversized body read and dropped before the 413 (see Guard._drain); beyond
+# this the connection is simply closed.
+DRAIN_LIMIT = 64 * 1024 * 1024
 SECURITY_HEADERS = [
     # The UI has no script at all: nothing but its own stylesheet may load.
     (b"content-security-policy",
@@ -107,6 +110,7 @@ class Guard:
             except ValueError:
                 too_big = False
             if too_big:
+                await self._drain(receive, 0)
                 await self._reject(send)
                 return
         seen = 0
@@ -118,6 +122,8 @@ class Guard:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
+                    if message.get("more_body", False):
+                        await self._drain(receive, seen)
                     raise _TooLarge(self.max_body)
             return message
 
@@ -133,6 +139,21 @@ class Guard:
         except _TooLarge:
             if not started:
                 await self._reject(send)
+
+    async def _drain(self, receive: Receive, seen: int) -> None:
+        """Read and drop the rest of the body (up to ``DRAIN_LIMIT``) before answering.
+
+        Closing a connection whose request bytes are still unread makes the kernel send a
+        reset, which can destroy the 413 before the client reads it; a client still
+        uploading would then see a broken connection instead of the answer.
+        """
+        while seen <= DRAIN_LIMIT:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            seen += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
 
     async def _reject(self, send: Send) -> None:
         body = (b'{"detail":"request body larger than %d bytes"}' % self.max_body)
