@@ -61,6 +61,10 @@ def normalize(text: str) -> str:
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-"})
 
 
+# Characters before a period searched for an abbreviation: far more than any word.
+_ABBREVIATION_WINDOW = 200
+
+
 def _ends_with_abbreviation(chunk: str) -> bool:
     tail = chunk.rstrip(".!?…\"')]”’").rsplit(None, 1)
     if not tail:
@@ -91,7 +95,10 @@ def split_sentences(text: str, max_sentences: int | None = None) -> list[Sentenc
             nxt = m.end(2)
             following = text[nxt : nxt + 1]
             # Do not split "U.S. officials" or "Dr. Jones", nor before a lower-case word.
-            if _ends_with_abbreviation(text[start:end]) or (following and following.islower()):
+            # Only the tail is looked at: the whole run since ``start`` grows without bound
+            # when nothing splits (lower case after every period), which made this quadratic.
+            tail = text[max(start, end - _ABBREVIATION_WINDOW) : end]
+            if _ends_with_abbreviation(tail) or (following and following.islower()):
                 continue
         _append(out, text, start, end)
         start = nxt
