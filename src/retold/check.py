@@ -204,12 +204,17 @@ def check_document(
                                 config.max_sentences)
     for m in matches:
         del m["_alignment"]
-    fam_ids = sorted({m["family"] for m in matches
-                      if m["family"] is not None and m["relation"] in REUSE})
+    fam_ids = {m["family"] for m in matches
+               if m["family"] is not None and m["relation"] in REUSE}
+    # From the member table alone: Store.families() reads every family (one query each).
+    members: dict[int, list[tuple[str, str]]] = {}
+    for did, (fid, role) in family_of.items():
+        if fid in fam_ids:
+            members.setdefault(fid, []).append((did, role))
     families = [
-        {"id": f["id"], "source": f["source"], "source_reason": f["source_reason"],
-         "size": f["size"]}
-        for f in store.families() if f["id"] in fam_ids
+        {"id": fid, "source": next((d for d, r in sorted(ms) if r == "source"), None),
+         "size": len(ms)}
+        for fid, ms in sorted(members.items())
     ]
     return {
         "document": {"id": doc.id, "text_hash": text_hash, "n_sentences": len(pr.sentences),

@@ -168,14 +168,24 @@ class Guard:
 
 
 class Readers:
-    """One read-only ``Index`` per request thread, all sharing the app's encoder."""
+    """One read-only ``Index`` per request thread, all sharing the app's encoder; and the
+    families and stories lists, cached between writes.
 
-    def __init__(self, path: Path, encoder: Encoder) -> None:
+    Reading every family or story costs one query per item (hundreds of milliseconds at a
+    few thousand documents), while they change only when the index does. A cached list is
+    keyed by the writer's generation (bumped after each of its ingests) and the document
+    count (which also catches a scan by another process); callers must not modify it.
+    """
+
+    def __init__(self, path: Path, encoder: Encoder,
+                 generation: Callable[[], int] = lambda: 0) -> None:
         self.path = path
         self.encoder = encoder
+        self._generation = generation
         self._local = threading.local()
         self._opened: list[Index] = []
         self._lock = threading.Lock()
+        self._derived: dict[str, tuple[tuple[int, int], list[dict[str, Any]]]] = {}
 
     def _get(self) -> Index:
         index: Index | None = getattr(self._local, "index", None)
@@ -194,6 +204,8 @@ class Readers:
         its endpoint on different pool threads, and two requests must not share a connection.
         """
         index = self._get()
+        # Read before the snapshot starts, so the data read is at least this new.
+        self._local.generation = self._generation()
         db = index.store.db
         db.execute("BEGIN")
         try:
@@ -201,6 +213,26 @@ class Readers:
         finally:
             if db.in_transaction:
                 db.rollback()
+
+    def families(self, index: Index) -> list[dict[str, Any]]:
+        """``Index.families()`` of the snapshot ``index`` is in (cached between writes)."""
+        return self._cached("families", index, index.families)
+
+    def stories(self, index: Index) -> list[dict[str, Any]]:
+        """``Index.stories()`` of the snapshot ``index`` is in (cached between writes)."""
+        return self._cached("stories", index, index.stories)
+
+    def _cached(self, name: str, index: Index,
+                load: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        key = (int(self._local.generation), index.store.count_documents())
+        with self._lock:
+            hit = self._derived.get(name)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        value = load()
+        with self._lock:
+            self._derived[name] = (key, value)
+        return value
 
     def close(self) -> None:
         with self._lock:
@@ -231,6 +263,8 @@ class Writer:
         self.max_queued = max_queued
         self.max_batch = max_batch
         self.busy = False
+        self.generation = 0
+        """Bumped after every ingest: readers' cached families and stories expire."""
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._queued = 0
@@ -268,6 +302,7 @@ class Writer:
         except Exception:
             log.exception("resuming the pending documents failed")
         finally:
+            self.generation += 1
             self.busy = False
         stopping = False
         while not stopping:
@@ -306,6 +341,7 @@ class Writer:
         finally:
             with self._lock:
                 self._queued -= sum(len(job.docs) for job in jobs)
+            self.generation += 1
             self.busy = False
 
     def _fail_rest(self) -> None:
@@ -381,7 +417,7 @@ def create_app(
     encoder.encode(["warm up"])  # load the model now, not on the first request
     # Opening the writable index first creates the file and schema the readers need.
     writer = Writer(Index(db_path, encoder=encoder))
-    readers = Readers(db_path, encoder)
+    readers = Readers(db_path, encoder, lambda: writer.generation)
     cache = VectorCache()
 
     @asynccontextmanager
@@ -502,7 +538,7 @@ def create_app(
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Any:
         with readers.snapshot() as index:
-            fams = index.families()
+            fams = readers.families(index)
         return {"total": len(fams), "offset": offset, "limit": limit,
                 "items": fams[offset : offset + limit]}
 
@@ -510,7 +546,7 @@ def create_app(
              tags=["read"])
     def get_family(family_id: int) -> Any:
         with readers.snapshot() as index:
-            fam = next((f for f in index.families() if f["id"] == family_id), None)
+            fam = next((f for f in readers.families(index) if f["id"] == family_id), None)
             if fam is None:
                 raise HTTPException(404, f"no family {family_id}")
             docs = index.store.documents([mm["doc_id"] for mm in fam["members"]])
@@ -522,7 +558,7 @@ def create_app(
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Any:
         with readers.snapshot() as index:
-            stories = index.stories()
+            stories = readers.stories(index)
         return {"total": len(stories), "offset": offset, "limit": limit,
                 "items": stories[offset : offset + limit]}
 

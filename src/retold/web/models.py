@@ -169,10 +169,16 @@ class FamilyBrief(BaseModel):
     size: int
 
 
+class CheckFamily(BaseModel):
+    id: int
+    source: str | None = Field(description="The family's source document, when known.")
+    size: int
+
+
 class CheckOut(BaseModel):
     document: CheckedDocument
     matches: list[Match]
-    families: list[FamilyBrief]
+    families: list[CheckFamily]
     sources: list[str] = Field(description="Likely sources of the text, best first.")
 
 

@@ -150,13 +150,13 @@ def add_ui(app: FastAPI, readers: Any, cache: VectorCache) -> None:
                                      "family": fam[0] if fam else None})
                         if len(hits) >= TITLE_HITS:
                             break
-            families = sorted(index.families(), key=lambda f: (-int(f["size"]), f["id"]))
+            families = sorted(readers.families(index), key=lambda f: (-int(f["size"]), f["id"]))
             sources = {f["source"] for f in families[:LIST_ROWS] if f["source"]}
             src_docs = {d.id: d for d in store.documents(sorted(sources))}
             fam_rows = [{"id": f["id"], "size": f["size"],
                          "source": _doc_view(src_docs.get(f["source"]), f["source"])
                          if f["source"] else None} for f in families[:LIST_ROWS]]
-            stories = sorted(index.stories(), key=lambda s: (-int(s["size"]), s["id"]))
+            stories = sorted(readers.stories(index), key=lambda s: (-int(s["size"]), s["id"]))
             counts = {"documents": store.count_documents(), "families": len(families),
                       "stories": len(stories)}
         story_rows = [{"id": s["id"], "label": s["label"], "size": s["size"],
@@ -168,7 +168,7 @@ def add_ui(app: FastAPI, readers: Any, cache: VectorCache) -> None:
     @app.get("/families/{family_id}", response_class=HTMLResponse, include_in_schema=False)
     def family_page(family_id: int) -> HTMLResponse:
         with readers.snapshot() as index:
-            fam = next((f for f in index.families() if f["id"] == family_id), None)
+            fam = next((f for f in readers.families(index) if f["id"] == family_id), None)
             if fam is None:
                 raise HTTPException(404, f"no family {family_id}")
             view = family_view(index.store, fam)
@@ -177,7 +177,7 @@ def add_ui(app: FastAPI, readers: Any, cache: VectorCache) -> None:
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: int) -> HTMLResponse:
         with readers.snapshot() as index:
-            story = next((s for s in index.stories() if s["id"] == story_id), None)
+            story = next((s for s in readers.stories(index) if s["id"] == story_id), None)
             if story is None:
                 raise HTTPException(404, f"no story {story_id}")
             family_of = index.store.family_of()
