@@ -458,3 +458,64 @@ def test_cli_exit_status_on_hostile_and_clean_folders(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["check-index", "--db", str(tmp_path / "c.db")])
     assert res.exit_code == 0, res.output
+
+
+# --- paths: a scan never reads outside the folder it was given -------------------------------
+
+@pytest.fixture()
+def linked(tmp_path: Path) -> Path:
+    """A scanned folder with every kind of symbolic link, and a secret next to it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret text outside the scanned folder.")
+    scan = tmp_path / "scan"
+    (scan / "sub").mkdir(parents=True)
+    (scan / "a.txt").write_text(GOOD["good.txt"])
+    (scan / "sub" / "b.md").write_text(GOOD["good.md"])
+    links = {
+        "inside.txt": "a.txt",  # a link within the folder: read
+        "out.txt": "../outside/secret.txt",  # to a file outside: reported, not read
+        "broken.txt": "nowhere.txt",
+        "loop1.txt": "loop2.txt",
+        "loop2.txt": "loop1.txt",
+        "device.txt": "/dev/zero",  # would never end
+        "outdir": "../outside",  # directory links are not followed
+        "sub/up": "..",  # a directory cycle
+        "notes.pdf": "../outside/secret.txt",  # not a supported name: ignored as before
+    }
+    for name, target in links.items():
+        (scan / name).symlink_to(target)
+    return scan
+
+
+def test_directory_walk_stays_inside_the_folder(linked: Path) -> None:
+    out = list(read_paths([linked]))
+    docs = {Path(d.path).relative_to(linked).as_posix() for d in out if isinstance(d, Document)}
+    errors = {Path(e.path).relative_to(linked).as_posix(): e.reason
+              for e in out if isinstance(e, ReadError)}
+    assert docs == {"a.txt", "inside.txt", "sub/b.md"}
+    assert "outside the scanned folder" in errors.pop("out.txt")
+    assert "broken symbolic link" in errors.pop("broken.txt")
+    assert "not a regular file" in errors.pop("device.txt")
+    assert set(errors) == {"loop1.txt", "loop2.txt"}  # "Too many levels of symbolic links"
+    assert not any("Secret" in d.text for d in out if isinstance(d, Document))
+
+
+def test_named_paths_are_followed_but_never_hang(linked: Path) -> None:
+    (doc,) = read_paths([linked / "out.txt"])  # named by the user: read where it points
+    assert isinstance(doc, Document) and doc.text.startswith("Secret")
+    (loop,) = read_paths([linked / "loop1.txt"])
+    assert isinstance(loop, ReadError) and "symbolic link" in loop.reason
+    (dev,) = read_paths([linked / "device.txt"])
+    assert isinstance(dev, ReadError) and dev.reason == "not a regular file"
+
+
+def test_cli_scan_of_a_folder_with_link_loops(linked: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["scan", str(linked), "--db", str(tmp_path / "l.db")])
+    assert res.exit_code == 3, res.output  # the bad links are reported, the rest indexed
+    with Index(tmp_path / "l.db", readonly=True) as index:
+        paths = {Path(d.path).name for d in index.store.documents()}
+        texts = index.store.texts([d.id for d in index.store.documents()])
+    assert {"a.txt", "b.md"} <= paths and "out.txt" not in paths
+    assert not any("Secret" in t for t in texts.values())

@@ -62,8 +62,12 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
             continue
         if is_dir:
             yield from _read_directory(path)
+        elif exists and not path.is_file():  # a FIFO or device would block or never end
+            yield ReadError(shown, "not a regular file")
         elif exists:
             yield from read_file(path, shown)
+        elif path.is_symlink():
+            yield ReadError(shown, "broken symbolic link (target missing or a link loop)")
         else:
             yield ReadError(shown, "no such file or directory")
 
@@ -94,11 +98,15 @@ def _read_directory(root: Path) -> Iterator[Document | ReadError]:
             yield from read_file(path)
 
 
-def walk_files(root: Path) -> Iterator[Path | ReadError]:
+def walk_files(root: Path, _inside: Path | None = None) -> Iterator[Path | ReadError]:
     """Non-hidden files under ``root``, depth first, each directory in name order.
 
-    Symlinked directories are not followed, so a link cycle cannot loop forever.
+    Nothing outside ``root`` is read through a link: symlinked directories are not
+    followed (so a link cycle cannot loop forever), and a symlinked file is read only when
+    it resolves inside ``root``. A link to a file outside, a broken link and a link loop are
+    ReadErrors when their name is one a reader handles, never silently dropped.
     """
+    inside = _inside if _inside is not None else root.resolve()
     try:
         with os.scandir(root) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -109,16 +117,38 @@ def walk_files(root: Path) -> Iterator[Path | ReadError]:
         if entry.name.startswith("."):
             continue
         path = root / entry.name
+        is_link = False
         try:
+            is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=False)
+            links_to_dir = is_link and entry.is_dir()
             is_file = entry.is_file()
         except OSError as err:
-            yield ReadError(str(path), f"cannot stat: {err.strerror or err}")
+            if not is_link or reader_for(path) is not None:
+                yield ReadError(str(path), f"cannot stat: {err.strerror or err}")
             continue
         if is_dir:
-            yield from walk_files(path)
+            yield from walk_files(path, inside)
+        elif links_to_dir:
+            continue
+        elif is_link and reader_for(path) is not None:
+            problem = _link_problem(path, inside)
+            yield path if problem is None else ReadError(str(path), problem)
         elif is_file:
             yield path
+
+
+def _link_problem(path: Path, inside: Path) -> str | None:
+    """Why the symlinked file ``path`` is not read, or None when it may be."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as err:  # broken, or a loop (RuntimeError before 3.13)
+        return f"broken symbolic link ({getattr(err, 'strerror', None) or err})"
+    if not target.is_file():
+        return "symbolic link to something that is not a regular file"
+    if not target.is_relative_to(inside):
+        return "symbolic link to a file outside the scanned folder; not read"
+    return None
 
 
 def _guarded(reader: Reader, path: Path, shown: str) -> Iterator[Document | ReadError]:
