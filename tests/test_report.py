@@ -164,3 +164,30 @@ def test_hostile_document_shows_as_text(tmp_path: Path, static_encoder: Any) -> 
 ])
 def test_safe_url(url: str | None, ok: bool) -> None:
     assert (safe_url(url) is not None) == ok
+
+
+def test_hostile_ids_paths_and_scripts_in_text(tmp_path: Path, static_encoder: Any) -> None:
+    """Payloads where a JSONL feed or a file name can put them: the id, the path, the
+    title, a mixed-case javascript: URL, a script-closing tag in the text, template syntax."""
+    evil_id = '"><script>alert(2)</script>'
+    evil_path = "<img src=x onerror=alert(3)>.txt"
+    closer = "</script><script>alert(6)</script>"
+    text = "\n".join([*BASE[:2], f"A reader pasted {closer} and {{{{ 7*7 }}}} here.",
+                      *BASE[2:]])
+    docs = [
+        Document(id="wire-9", text="\n".join(BASE), url="https://wire.example/f"),
+        Document(id=evil_id, text=text, path=evil_path, url="JaVaScRiPt:alert(5)",
+                 title="<a onmouseover=alert(4)>hover</a>", domain="x' onfocus='alert(7)"),
+    ]
+    with Index(tmp_path / "h.db", encoder=static_encoder) as index:
+        index.add(docs)
+        assert any(evil_id in {m["doc_id"] for m in f["members"]} for f in index.families())
+        html = write_report(index.store, tmp_path / "report.html").read_text(encoding="utf-8")
+    page = parse(html)
+    assert_inert(page)
+    assert_no_external_resources(page)
+    shown = "".join(page.text)
+    for payload in (evil_id, closer, "{{ 7*7 }}", "<a onmouseover=alert(4)>hover</a>"):
+        assert payload in shown, payload
+    assert "alert(6)" not in page.scripts[0] and "alert(2)" not in page.scripts[0]
+    assert not any("javascript" in (a.get("href") or "").lower() for _, a in page.tags)
