@@ -57,20 +57,11 @@ class Config:
     boilerplate_ratio: float = 2.0
     """... when it is this many times more common than its document's typical sentence."""
     rewrite_coverage: float = 0.5
-    """Share of both documents' sentences aligned as reuse for ``rewrite``/``copy``."""
-    partial_min_sentences: int = 3
-    """Aligned reuse sentences needed, in order, for ``partial``."""
-    partial_min_coverage: float = 0.15
-    """Share of the smaller document aligned as reuse for ``partial``."""
-    partial_min_wording: float = 0.4
-    """Mean word-sequence ratio of the reused sentences for ``partial``: reuse keeps the
-    wording skeleton (function words, clause order) that independent reports do not."""
-    partial_min_anchored: float = 0.6
-    """Share of the reused sentences that keep a name or number of their counterpart, for
-    ``partial``: reuse keeps the specifics, stock phrases shared by chance do not."""
-    lexical_reuse_containment: float = 0.2
-    """Share of the smaller text's word trigrams found in the other above which the pair is
-    at least ``partial`` (verbatim passages survive as shared trigrams)."""
+    """Share of both documents' sentences aligned as reuse for ``rewrite``/``copy`` (a
+    reuse pair below it is ``partial``)."""
+    reuse_probability: float = 0.5
+    """Probability of reuse (``docmodel``, trained on Clough & Stevenson folds and synthetic
+    rewrites vs same-event independent reports) at and above which a pair is reuse."""
     copy_min_identity: float = 0.8
     """Share of aligned pairs that are identical or minor edits for ``copy``."""
     story_min_cosine: float = 0.6
@@ -97,7 +88,7 @@ class Config:
 
     def __post_init__(self) -> None:
         for name in ("lexical_threshold", "skeleton_threshold", "match_threshold",
-                     "strong_match", "rewrite_coverage", "partial_min_coverage"):
+                     "strong_match", "rewrite_coverage", "reuse_probability"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {value}")

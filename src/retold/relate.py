@@ -3,7 +3,7 @@
 Relations, strongest first:
 - ``copy``: most sentences of both sides aligned, nearly all of them verbatim or lightly edited;
 - ``rewrite``: most sentences of both sides aligned in order, reworded (spins, paraphrases);
-- ``partial``: a run of sentences reused in order, but one side is mostly something else;
+- ``partial``: reuse (by the document model, ``docmodel``) of part of the other side;
 - ``same_story``: no reuse, but the same names and a close topic (an independent report);
 - ``related``: the same topic only.
 """
@@ -28,6 +28,7 @@ from retold.align import (
     word_ratio,
 )
 from retold.config import Config
+from retold.docmodel import DocModel, shipped_model
 from retold.fingerprints import DocPrint
 from retold.text import STOPWORDS, looks_like_heading, raw_words
 
@@ -96,6 +97,10 @@ class TextFeatures:
     specifics: list[frozenset[str]]
     """Names and numbers per sentence."""
     headings: np.ndarray
+    content_words: frozenset[str] = frozenset()
+    """Content-word stems of the whole text."""
+    content_pairs: frozenset[tuple[str, ...]] = frozenset()
+    """Consecutive content-word stems (stopwords skipped) of the whole text."""
 
 
 def _grams(tokens: Sequence[str], n: int) -> frozenset[tuple[str, ...]]:
@@ -107,13 +112,16 @@ def _grams(tokens: Sequence[str], n: int) -> frozenset[tuple[str, ...]]:
 def text_features(text: str, pr: DocPrint) -> TextFeatures:
     """Tokenises each sentence once and derives every per-document feature from that."""
     lowered: list[str] = []
+    stems: list[str] = []
     content: list[frozenset[str]] = []
     specifics: list[frozenset[str]] = []
     for s in pr.sentences:
         raw = raw_words(s.text)
         low = [t.lower() for t in raw]
         lowered.extend(low)
-        content.append(frozenset(stem(t) for t in low if t not in STOPWORDS))
+        cs = [stem(t) for t in low if t not in STOPWORDS]
+        stems.extend(cs)
+        content.append(frozenset(cs))
         specifics.append(frozenset(
             lw for t, lw in zip(raw, low, strict=True)
             if (t[0].isupper() and lw not in STOPWORDS) or any(c.isdigit() for c in t)
@@ -125,6 +133,8 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
         content=content,
         specifics=specifics,
         headings=np.array([looks_like_heading(s.text) for s in pr.sentences], dtype=bool),
+        content_words=frozenset(stems),
+        content_pairs=_grams(stems, 2),
     )
 
 
@@ -165,6 +175,8 @@ def relate(
                               fa.specifics, fb.specifics)
     scores["containment3"] = round(_containment(fa.trigrams, fb.trigrams), 4)
     scores["containment5"] = round(_containment(fa.fivegrams, fb.fivegrams), 4)
+    scores["content1"] = round(_containment(fa.content_words, fb.content_words), 4)
+    scores["content2"] = round(_containment(fa.content_pairs, fb.content_pairs), 4)
     scores["doc_cosine"] = round(float(np.clip(pa.doc_vector @ pb.doc_vector, -1, 1)), 4)
     scores["name_overlap"] = round(_containment(fa.names, fb.names), 4)
     relation = decide(scores, config)
@@ -267,32 +279,31 @@ def alignment_scores(
     }
 
 
-def decide(scores: Mapping[str, float], config: Config) -> str | None:
-    """The relation from alignment scores; thresholds are the config's named knobs."""
+def decide(
+    scores: Mapping[str, float], config: Config, model: DocModel | None = None
+) -> str | None:
+    """The relation from alignment scores.
+
+    Whether the pair is reuse at all is the document model's call (``docmodel``: a logistic
+    regression over coverage, wording, runs, kept names and shared trigrams/content words,
+    trained on Clough & Stevenson and on synthetic rewrites against same-event independent
+    reports); its probability is compared with ``config.reuse_probability``. The kind of
+    reuse then follows from coverage: most of both sides aligned in order is ``copy`` (kept
+    wording) or ``rewrite``, anything less ``partial``. ``model`` replaces the shipped model
+    (cross-validation refits it per fold).
+    """
     cov_a, cov_b = scores["coverage_a"], scores["coverage_b"]
     strong = scores["strong"]
     n_min = min(scores["n_a"], scores["n_b"])
     ordered = scores["order"] >= 0.5
-    # Very short texts (one or two sentences) cannot show a run; whole coverage stands in.
-    enough = strong >= min(2.0, n_min) and strong >= 1
-    if enough and ordered and min(cov_a, cov_b) >= config.rewrite_coverage:
-        if scores["identity"] >= config.copy_min_identity:
-            return COPY
-        return REWRITE
-    # Shared word trigrams are reuse evidence of their own (verbatim passages, light edits),
-    # whatever the sentence alignment made of them.
-    if scores["containment3"] >= config.lexical_reuse_containment and strong >= 1:
-        return PARTIAL
-    # A partial reuse keeps the wording skeleton of what it reuses, in a consecutive
-    # stretch; independent reports restate a few shared facts in words of their own.
-    if (
-        strong >= config.partial_min_sentences
-        and ordered
-        and strong / max(n_min, 1.0) >= config.partial_min_coverage
-        and scores["longest_run"] >= config.partial_min_sentences
-        and scores["wording"] >= config.partial_min_wording
-        and scores["anchored"] >= config.partial_min_anchored
-    ):
+    model = model or shipped_model()
+    if strong >= 1 and model.probability(scores) >= config.reuse_probability:
+        # Very short texts (one or two sentences) cannot show a run; whole coverage stands in.
+        enough = strong >= min(2.0, n_min)
+        if enough and ordered and min(cov_a, cov_b) >= config.rewrite_coverage:
+            if scores["identity"] >= config.copy_min_identity:
+                return COPY
+            return REWRITE
         return PARTIAL
     if scores["doc_cosine"] >= config.story_min_cosine and scores["name_overlap"] >= 0.25:
         return SAME_STORY
