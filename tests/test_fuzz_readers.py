@@ -519,3 +519,15 @@ def test_cli_scan_of_a_folder_with_link_loops(linked: Path, tmp_path: Path) -> N
         texts = index.store.texts([d.id for d in index.store.documents()])
     assert {"a.txt", "b.md"} <= paths and "out.txt" not in paths
     assert not any("Secret" in t for t in texts.values())
+
+
+def test_warc_response_without_target_uri_is_a_broken_record(tmp: Path) -> None:
+    """Found by fuzz/fuzz_warc.py: warcio raised AttributeError on this record, which
+    escaped the WARC reader as an internal error."""
+    http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+            b"<html><body><p>Page text.</p></body></html>")
+    record = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+              b"Content-Type: application/http; msgtype=response\r\n"
+              b"Content-Length: %d\r\n\r\n" % len(http)) + http + b"\r\n\r\n"
+    out = read_one(write(tmp, "c.warc", record))
+    assert out and all(isinstance(r, ReadError) and r.offset is not None for r in out)

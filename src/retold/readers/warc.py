@@ -36,6 +36,13 @@ from retold.readers.html import decode_html, extract_html
 # trap, and reading it whole would make memory depend on the input.
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# What warcio raises on a damaged file. Beyond its own and zlib's errors, a malformed record
+# reaches plain Python errors inside it: a response record without WARC-Target-URI is an
+# AttributeError (found by fuzz/fuzz_warc.py), so those count as broken records too.
+_BROKEN: tuple[type[BaseException], ...] = (
+    ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError,
+    AttributeError, IndexError, KeyError, TypeError,
+)
 
 
 @dataclass(slots=True)
@@ -90,7 +97,7 @@ def iter_warc(
                                      " the record)", offset=offset)
                 if item is not None:
                     yield item
-        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as err:
+        except _BROKEN as err:
             stats.broken += 1
             # The offset is where the last record started (or 0): the damage is there or
             # after it, and nothing past it can be framed any more.
