@@ -169,9 +169,6 @@ def test_rewrites_found_in_other_scripts(scanned: tuple, lang: str) -> None:
     assert relation(index, f"{lang}-orig", f"{lang}-rewrite") in REUSE
 
 
-@pytest.mark.xfail(strict=True, reason="text.split_sentences ends sentences only at . ! ? "
-                   "followed by whitespace: a Japanese article (。 with no space) is one "
-                   "sentence, so the rewrite is not aligned sentence by sentence; see issue 7")
 def test_japanese_sentences_are_split() -> None:
     assert len(split_sentences(ARTICLES["ja"][0])) == 6
 

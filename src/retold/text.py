@@ -19,8 +19,9 @@ _ABBREVIATIONS = frozenset(
 )
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace,
-# or at a line break: headings, bylines and bios are lines of their own in scraped news.
-_BOUNDARY = re.compile(r"""([.!?…]+["'”’)\]]*)(\s+)|(\n+)""")
+# at a full-width 。！？ whether or not a space follows (Chinese and Japanese put none), or at
+# a line break: headings, bylines and bios are lines of their own in scraped news.
+_BOUNDARY = re.compile(r"""([.!?…]+["'”’)\]]*)(\s+)|([。！？]+[」』"'”’）)\]]*)|(\n+)""")
 _WORD = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
@@ -87,9 +88,11 @@ def split_sentences(text: str, max_sentences: int | None = None) -> list[Sentenc
     out: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if m.group(3) is not None:
-            end = m.start(3)
-            nxt = m.end(3)
+        if m.group(4) is not None:
+            end = m.start(4)
+            nxt = m.end(4)
+        elif m.group(3) is not None:
+            end = nxt = m.end(3)
         else:
             end = m.end(1)
             nxt = m.end(2)
