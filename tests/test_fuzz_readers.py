@@ -422,15 +422,13 @@ def test_pipeline_indexes_the_good_and_reports_the_bad(tmp_path: Path,
     errors = {(Path(e.path).name, e.line) for e in report.errors}
     assert {Path(p).name for p, _ in errors} >= bad_files
     feed = sorted(line for name, line in errors if name == "feed.jsonl" and line)
-    # truncated, too deep, bad date x3, wrong types, missing text (1-based line numbers)
-    assert feed == [4, 6, 9, 10, 11, 12, 13]
+    # duplicate id, truncated, too deep, bad date x3, wrong types, missing text (1-based)
+    assert feed == [3, 4, 6, 9, 10, 11, 12, 13]
     assert any("duplicate id 'j-dup'" in e.reason for e in report.errors)
     for err in report.errors:
         assert err.reason and "internal" not in err.reason
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline.ingest reports a duplicate JSONL id without "
-                   "its line (the Document carries it in meta['line']); see issue 7")
 def test_duplicate_id_error_names_its_line(tmp_path: Path, static_encoder: object) -> None:
     (tmp_path / "d.jsonl").write_text('{"id": "x", "text": "First text here."}\n'
                                       '{"id": "x", "text": "Second, other text."}\n')

@@ -136,8 +136,10 @@ def ingest(
             h = content_id(doc.text)
             if doc.id in seen:
                 if seen[doc.id] != h:
-                    report.errors.append(ReadError(doc.path or "?", f"duplicate id {doc.id!r}"
-                                                   " with different text; first kept"))
+                    line = doc.meta.get("line")
+                    report.errors.append(ReadError(
+                        doc.path or "?", f"duplicate id {doc.id!r} with different text;"
+                        " first kept", line=int(line) if line and line.isdigit() else None))
                 else:
                     report.skipped += 1
                 continue
