@@ -77,7 +77,9 @@ CREATE TABLE IF NOT EXISTS family_members (
 CREATE TABLE IF NOT EXISTS stories (
     id INTEGER PRIMARY KEY, label TEXT, first TEXT, last TEXT, size INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS family_members_family ON family_members(family_id);
 CREATE TABLE IF NOT EXISTS story_members (doc_id TEXT PRIMARY KEY, story_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story_id);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
