@@ -372,9 +372,8 @@ def test_warc_is_reported_not_skipped(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert {".txt", ".md", ".markdown", ".jsonl", ".ndjson", ".html", ".htm"} == set(
-        SUPPORTED_SUFFIXES
-    )
+    assert {".txt", ".md", ".markdown", ".jsonl", ".ndjson", ".html", ".htm", ".warc",
+            ".warc.gz"} == set(SUPPORTED_SUFFIXES)
 
 
 # --- robustness -------------------------------------------------------------------------

@@ -42,7 +42,7 @@ READERS: dict[str, Reader] = {
 # ".gz" alone says nothing about what is inside.
 WARC_SUFFIXES: tuple[str, ...] = (".warc.gz", ".warc")
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset(READERS)
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(READERS) | frozenset(WARC_SUFFIXES)
 
 
 def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
