@@ -54,9 +54,13 @@ def _clusters(name: str) -> Callable[[], list[str] | None]:
 
 
 def _drift() -> list[str] | None:
-    from retold.evaluate.drift import evaluate_drift, format_report
+    from retold.evaluate.drift import HOLDOUT_PATH, evaluate_drift, format_report
 
-    return format_report(evaluate_drift()).splitlines()
+    return ["development pairs (rules were written against these):",
+            *format_report(evaluate_drift()).splitlines(),
+            "",
+            "held-out pairs (written after the rules were frozen):",
+            *format_report(evaluate_drift(HOLDOUT_PATH)).splitlines()]
 
 
 DATASETS: dict[str, Callable[[], list[str] | None]] = {
