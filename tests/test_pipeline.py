@@ -138,3 +138,41 @@ def test_seeds_grouping(shared, tmp_path, static_encoder):
     assert fam["003"] != fam["000"] and fam["004"] != fam["000"]
     assert story["000"] == story["001"] == story["002"] == story["004"]
     assert story["003"] != story["000"]
+
+
+def test_bulk_shared_buckets_equal_the_keyed_lookup(demo_index, monkeypatch):
+    import retold.store as store_mod
+
+    db, _, _ = demo_index
+    with Store(db, readonly=True) as store:
+        keys = [k for (k,) in store.db.execute("SELECT key FROM bands")]
+        keyed = {k: v for k, v in store.band_buckets(keys).items() if len(v) > 1}
+        assert keyed, "the demo corpus shares LSH buckets"
+        monkeypatch.setattr(store_mod, "_BULK_BUCKET_KEYS", 0)
+        assert store.band_buckets(keys, shared_only=True) == keyed
+        some = keys[: len(keys) // 3]
+        assert store.band_buckets(some, shared_only=True) == {
+            k: v for k, v in keyed.items() if k in set(some)}
+
+
+def test_index_does_not_depend_on_worker_count(tmp_path, static_encoder):
+    """Fingerprinting in a pool (batches stored in input order) gives the same index."""
+    from retold.pipeline import Progress, ScanReport, detect, ingest
+    from retold.readers import read_paths
+
+    out = {}
+    for workers in (1, 2):
+        store = Store(tmp_path / f"w{workers}.db")
+        report = ScanReport()
+        # batches of 4 make several batches, so the pool really runs
+        ingest(read_paths([EXAMPLES / "corpus"]), store, static_encoder, report, Progress(),
+               batch_size=4, workers=workers)
+        detect(store, report, Progress(), workers)
+        out[workers] = (
+            store.db.execute("SELECT seq, id, text_hash FROM documents ORDER BY seq").fetchall(),
+            store.db.execute("SELECT a, b, relation FROM pairs ORDER BY a, b").fetchall(),
+            sorted(report.added),
+        )
+        store.close()
+    assert out[1] == out[2]
+    assert len(out[1][0]) == len(out[1][2]) > 20

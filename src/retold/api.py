@@ -43,9 +43,13 @@ class Index:
         config: Config | None = None,
         readonly: bool = False,
         encoder: Encoder | None = None,
+        workers: int | None = None,
     ) -> None:
         self.store = Store(path, config, readonly=readonly)
         self._encoder = encoder
+        # Worker processes for fingerprinting and verification (None: every core). A
+        # threaded server passes 1: forking it could copy a lock another thread holds.
+        self.workers = workers
 
     @property
     def config(self) -> Config:
@@ -68,14 +72,15 @@ class Index:
 
     def scan(self, paths: Sequence[str | Path], progress: Progress | None = None) -> ScanReport:
         """Read every supported file under ``paths``; index what is new; update results."""
-        return scan(paths, self.store, self.encoder, progress, after_detect=self._stories)
+        return scan(paths, self.store, self.encoder, progress, after_detect=self._stories,
+                    workers=self.workers)
 
     def add(self, docs: Iterable[Document], progress: Progress | None = None) -> ScanReport:
         """Index documents given as objects (same effect as scanning files holding them)."""
         progress = progress or Progress()
         report = ScanReport()
-        ingest(docs, self.store, self.encoder, report, progress)
-        detect(self.store, report, progress)
+        ingest(docs, self.store, self.encoder, report, progress, workers=self.workers)
+        detect(self.store, report, progress, self.workers)
         rebuild_families(self.store)
         self._stories(self.store)
         return report

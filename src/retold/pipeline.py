@@ -8,11 +8,16 @@ them and the store.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from pathlib import Path
@@ -118,47 +123,28 @@ def ingest(
     report: ScanReport,
     progress: Progress,
     batch_size: int = 256,
+    workers: int | None = None,
 ) -> None:
     """Fingerprint and store new documents batch by batch (each batch one transaction).
 
-    ``batch_size`` trades memory for fewer, larger transactions and encoder calls.
+    ``batch_size`` trades memory for fewer, larger transactions and encoder calls. From the
+    second batch on, fingerprinting runs in ``workers`` processes (default: every core) while
+    this process reads and stores; batches are stored in input order, so the index does not
+    depend on ``workers``.
     """
     config = store.config
+    workers = default_workers() if workers is None else max(1, workers)
     progress.stage("reading and fingerprinting")
-    for batch in _batched(records, batch_size):
-        docs: list[Document] = []
-        seen: dict[str, str] = {}
-        for rec in batch:
-            if isinstance(rec, ReadError):
-                report.errors.append(rec)
-                continue
-            doc = prepare(rec)
-            h = content_id(doc.text)
-            if doc.id in seen:
-                if seen[doc.id] != h:
-                    line = doc.meta.get("line")
-                    report.errors.append(ReadError(
-                        doc.path or "?", f"duplicate id {doc.id!r} with different text;"
-                        " first kept", line=int(line) if line and line.isdigit() else None))
-                else:
-                    report.skipped += 1
-                continue
-            seen[doc.id] = h
-            docs.append(doc)
-        known = store.known_hashes([d.id for d in docs])
-        new: list[Document] = []
-        for d in docs:
-            if d.id in known:
-                if known[d.id] != seen[d.id]:
-                    report.errors.append(ReadError(
-                        d.path or "?", f"id {d.id!r} is already indexed with different text;"
-                        " the stored document is kept"))
-                else:
-                    report.skipped += 1
-            else:
-                new.append(d)
+    # Submitted but not yet stored: the store cannot see these when a later batch is checked.
+    inflight: dict[str, str] = {}
+    window: deque[tuple[list[Document], int, Future[list[DocPrint]] | None]] = deque()
+    pool: ProcessPoolExecutor | None = None
+
+    def store_oldest() -> None:
+        new, n_read, fut = window.popleft()
         if new:
-            prints = fingerprint_documents(new, encoder, config)
+            prints = fut.result() if fut is not None else fingerprint_documents(
+                new, encoder, config)
             for d, pr in zip(new, prints, strict=True):
                 if pr.truncated:
                     report.warnings.append(
@@ -166,7 +152,104 @@ def ingest(
                         " the rest is ignored")
             store.add_documents(new, prints, [band_keys_for(p, config) for p in prints])
             report.added.extend(d.id for d in new)
-        progress.advance(len(batch))
+            for d in new:
+                inflight.pop(d.id, None)
+        progress.advance(n_read)
+
+    try:
+        for i, batch in enumerate(_batched(records, batch_size)):
+            new = _new_documents(batch, store, inflight, report)
+            if i == 1 and workers > 1:  # a one-batch scan never pays for the pool
+                pool = _fork_pool(workers, _init_fingerprint_worker, (encoder,))
+            fut = pool.submit(_fingerprint_in_worker, new, config) if pool and new else None
+            window.append((new, len(batch), fut))
+            while window and (pool is None or len(window) > 2 * workers):
+                store_oldest()
+        while window:
+            store_oldest()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _new_documents(
+    batch: list[Document | ReadError],
+    store: Store,
+    inflight: dict[str, str],
+    report: ScanReport,
+) -> list[Document]:
+    """The documents of ``batch`` not yet indexed; read errors and id clashes reported."""
+    docs: list[Document] = []
+    seen: dict[str, str] = {}
+    for rec in batch:
+        if isinstance(rec, ReadError):
+            report.errors.append(rec)
+            continue
+        doc = prepare(rec)
+        h = content_id(doc.text)
+        if doc.id in seen:
+            if seen[doc.id] != h:
+                line = doc.meta.get("line")
+                report.errors.append(ReadError(
+                    doc.path or "?", f"duplicate id {doc.id!r} with different text;"
+                    " first kept", line=int(line) if line and line.isdigit() else None))
+            else:
+                report.skipped += 1
+            continue
+        seen[doc.id] = h
+        docs.append(doc)
+    known = store.known_hashes([d.id for d in docs])
+    known.update({d.id: inflight[d.id] for d in docs if d.id in inflight})
+    new: list[Document] = []
+    for d in docs:
+        if d.id in known:
+            if known[d.id] != seen[d.id]:
+                report.errors.append(ReadError(
+                    d.path or "?", f"id {d.id!r} is already indexed with different text;"
+                    " the stored document is kept"))
+            else:
+                report.skipped += 1
+        else:
+            new.append(d)
+            inflight[d.id] = seen[d.id]
+    return new
+
+
+_worker_encoder: Encoder | None = None
+
+
+def _init_fingerprint_worker(encoder: Encoder) -> None:
+    global _worker_encoder
+    _die_with_parent()
+    _worker_encoder = encoder
+
+
+def _fingerprint_in_worker(docs: list[Document], config: Config) -> list[DocPrint]:
+    assert _worker_encoder is not None, "pool started without _init_fingerprint_worker"
+    return fingerprint_documents(docs, _worker_encoder, config)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies: a scan killed with SIGKILL
+    must not leave pool workers waiting forever on a pipe nobody writes to."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _fork_pool(
+    workers: int,
+    initializer: Callable[..., None] = _die_with_parent,
+    initargs: tuple = (),
+) -> ProcessPoolExecutor:
+    """A process pool that shares the loaded modules (and, through ``initargs``, which
+    fork passes without pickling, the loaded encoder) with its workers."""
+    ctx = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=initializer,
+                               initargs=initargs)
 
 
 def find_candidates(store: Store, pending: Sequence[str], config: Config) -> list[Candidate]:
@@ -175,7 +258,8 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
         return []
     prints = store.prints(pending)
     keys_of = {d: band_keys_for(p, config) for d, p in prints.items()}
-    buckets = store.band_buckets([int(k) for ks in keys_of.values() for k in ks])
+    buckets = store.band_buckets([int(k) for ks in keys_of.values() for k in ks],
+                                 shared_only=True)
     n_lex, _ = _params(config, config.lexical_threshold)
     lexical_b = [buckets.get(int(k), []) for ks in keys_of.values() for k in ks[:n_lex]]
     skeleton_b = [buckets.get(int(k), []) for ks in keys_of.values() for k in ks[n_lex:]]
@@ -227,7 +311,8 @@ def _verify_chunk(chunk: _Chunk) -> list[PairResult]:
     out = []
     for a, b, channels in chunk.pairs:
         res = relate(chunk.texts[a], chunk.texts[b], chunk.prints[a], chunk.prints[b],
-                     chunk.config, chunk.masks[a], chunk.masks[b], feats[a], feats[b])
+                     chunk.config, chunk.masks[a], chunk.masks[b], feats[a], feats[b],
+                     describe_all=False)
         res.scores["channels"] = channels  # type: ignore[assignment]
         if res.relation is not None:
             out.append(res)
@@ -278,9 +363,8 @@ def verify(
             out.extend(_verify_chunk(ch))
             progress.advance(len(ch.pairs))
         return out
-    # fork shares the loaded modules with the workers; the store stays in the parent.
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # The store stays in the parent; workers get the pairs' texts and prints per chunk.
+    with _fork_pool(workers) as pool:
         pending = set()
         for ch in _chunks(store, candidates, chunk):
             pending.add(pool.submit(_verify_chunk, ch))
@@ -315,7 +399,9 @@ def pair_row(res: PairResult) -> PairRow:
     return PairRow(res.a, res.b, res.relation or "", None, None, None, res.scores, alignment)
 
 
-def detect(store: Store, report: ScanReport, progress: Progress) -> None:
+def detect(
+    store: Store, report: ScanReport, progress: Progress, workers: int | None = None
+) -> None:
     """Verify every pending document against the index; then mark it done."""
     pending = store.pending_ids()
     if not pending:
@@ -323,7 +409,7 @@ def detect(store: Store, report: ScanReport, progress: Progress) -> None:
     progress.stage("finding candidates", None)
     cands = find_candidates(store, pending, store.config)
     report.candidates += len(cands)
-    results = verify(store, cands, progress)
+    results = verify(store, cands, progress, workers=workers)
     report.verified += len(cands)
     rows = [pair_row(r) for r in results]
     store.save_pairs(rows, pending)
@@ -454,15 +540,19 @@ def scan(
     encoder: Encoder,
     progress: Progress | None = None,
     after_detect: Callable[[Store], None] | None = None,
+    workers: int | None = None,
 ) -> ScanReport:
-    """Index the documents under ``paths`` and update pairs, families and stories."""
+    """Index the documents under ``paths`` and update pairs, families and stories.
+
+    ``workers`` processes fingerprint and verify (default: every core; 1 never forks).
+    """
     t0 = time.perf_counter()
     progress = progress or Progress()
     report = ScanReport()
     marks = [("ingest", t0)]
-    ingest(read_paths(paths), store, encoder, report, progress)
+    ingest(read_paths(paths), store, encoder, report, progress, workers=workers)
     marks.append(("detect", time.perf_counter()))
-    detect(store, report, progress)
+    detect(store, report, progress, workers)
     marks.append(("families", time.perf_counter()))
     progress.stage("building families")
     rebuild_families(store)

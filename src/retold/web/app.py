@@ -416,7 +416,7 @@ def create_app(
     encoder = encoder or default_encoder()
     encoder.encode(["warm up"])  # load the model now, not on the first request
     # Opening the writable index first creates the file and schema the readers need.
-    writer = Writer(Index(db_path, encoder=encoder))
+    writer = Writer(Index(db_path, encoder=encoder, workers=1))
     readers = Readers(db_path, encoder, lambda: writer.generation)
     cache = VectorCache()
 
