@@ -275,7 +275,11 @@ def word_ratio(a: str, b: str) -> float:
 
 def match_level(a: str, b: str) -> str:
     """``identical`` (same words), ``minor`` (a few words changed) or ``paraphrase``."""
-    ratio = word_ratio(a, b)
+    return level_of(word_ratio(a, b))
+
+
+def level_of(ratio: float) -> str:
+    """The match level of a ``word_ratio``."""
     if ratio >= IDENTICAL_RATIO:
         return IDENTICAL
     if ratio >= MINOR_RATIO:

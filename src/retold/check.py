@@ -170,7 +170,7 @@ def check_document(
         cp = prints[did]
         res = relate(texts[did], query.text, cp, pr, config,
                      boilerplate_mask(cp.sentence_hashes, freq, config), q_mask,
-                     text_features(texts[did], cp), q_feats)
+                     text_features(texts[did], cp), q_feats, describe_all=False)
         if res.relation is None:
             continue
         alignment = pair_row(res).alignment

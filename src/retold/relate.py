@@ -10,7 +10,8 @@ Relations, strongest first:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -21,8 +22,8 @@ from retold.align import (
     Match,
     SentenceAlignment,
     align_sentences,
+    level_of,
     lexical_matrix,
-    match_level,
     similarity_matrix,
     stem,
     word_ratio,
@@ -38,6 +39,7 @@ PARTIAL = "partial"
 SAME_STORY = "same_story"
 RELATED = "related"
 REUSE = frozenset({COPY, REWRITE, PARTIAL})
+_DIGIT = re.compile(r"\d")
 # Sentences a run of reuse may skip on either side (a dropped or inserted sentence).
 RUN_GAP = 2
 
@@ -124,7 +126,7 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
         content.append(frozenset(cs))
         specifics.append(frozenset(
             lw for t, lw in zip(raw, low, strict=True)
-            if (t[0].isupper() and lw not in STOPWORDS) or any(c.isdigit() for c in t)
+            if (t[0].isupper() and lw not in STOPWORDS) or _DIGIT.search(t)
         ))
     return TextFeatures(
         trigrams=_grams(lowered, 3),
@@ -154,11 +156,14 @@ def relate(
     skip_b: np.ndarray | None = None,
     fa: TextFeatures | None = None,
     fb: TextFeatures | None = None,
+    describe_all: bool = True,
 ) -> PairResult:
     """Align ``a`` with ``b`` and decide their relation (pure: no model, no I/O).
 
     ``fa``/``fb`` are the documents' ``text_features``; pass them when a document takes part
-    in many pairs, so they are computed once.
+    in many pairs, so they are computed once. ``describe_all=False`` leaves the aligned spans
+    of a pair that is not reuse empty (the index keeps spans of reuse pairs only, and
+    labelling every span costs a word diff).
     """
     sa = [s.text for s in pa.sentences]
     sb = [s.text for s in pb.sentences]
@@ -171,8 +176,16 @@ def relate(
     lex = lexical_matrix(fa.content, fb.content)
     sim = similarity_matrix(pa.vectors, pb.vectors, lex)
     al = align_sentences(sim, lex, config.match_threshold, config.strong_match, skip_a, skip_b)
+    ratios: dict[tuple[int, int, int, int], float] = {}
+
+    def ratio(m: Match) -> float:  # shared by the wording score and the span labels
+        key = (m.a0, m.a1, m.b0, m.b1)
+        if key not in ratios:
+            ratios[key] = word_ratio(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1]))
+        return ratios[key]
+
     scores = alignment_scores(al, sa, sb, skip_a | fa.headings, skip_b | fb.headings, config,
-                              fa.specifics, fb.specifics)
+                              fa.specifics, fb.specifics, ratio)
     scores["containment3"] = round(_containment(fa.trigrams, fb.trigrams), 4)
     scores["containment5"] = round(_containment(fa.fivegrams, fb.fivegrams), 4)
     scores["content1"] = round(_containment(fa.content_words, fb.content_words), 4)
@@ -184,14 +197,13 @@ def relate(
         AlignedSpan(
             a_span=(pa.sentences[m.a0].start, pa.sentences[m.a1 - 1].end),
             b_span=(pb.sentences[m.b0].start, pb.sentences[m.b1 - 1].end),
-            level=match_level(
-                " ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1])
-            ),
+            level=level_of(ratio(m)),
             similarity=round(m.similarity, 4),
             a_sentences=(m.a0, m.a1),
             b_sentences=(m.b0, m.b1),
         )
         for m in al.matches
+        if describe_all or relation in REUSE
     ]
     return PairResult(
         a=pa.doc_id,
@@ -241,6 +253,7 @@ def alignment_scores(
     config: Config,
     spec_a: Sequence[frozenset[str]],
     spec_b: Sequence[frozenset[str]],
+    ratio: Callable[[Match], float] | None = None,
 ) -> dict[str, float]:
     """Coverage, strength, wording, contiguity and order of the alignment, on content
     sentences only (``skip_a``/``skip_b`` flag boilerplate and headings, which count on
@@ -250,7 +263,10 @@ def alignment_scores(
     strong = [m for m in al.matches if m.similarity >= config.strong_match]
     strong_a = sum(int((~skip_a[m.a0 : m.a1]).sum()) for m in strong)
     strong_b = sum(int((~skip_b[m.b0 : m.b1]).sum()) for m in strong)
-    ratios = [word_ratio(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1])) for m in strong]
+    if ratio is None:
+        def ratio(m: Match) -> float:
+            return word_ratio(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1]))
+    ratios = [ratio(m) for m in strong]
     close = sum(1 for r in ratios if r >= MINOR_RATIO)
     runs = _runs(strong, RUN_GAP)
     anchored = sum(

@@ -332,7 +332,7 @@ def _verify_partition(config: Config) -> Any:
             r = row.asDict()
             pa, ma, fa, ta = side(r["a"], r, "a_")
             pb, mb, fb, tb = side(r["b"], r, "b_")
-            res = relate(ta, tb, pa, pb, config, ma, mb, fa, fb)
+            res = relate(ta, tb, pa, pb, config, ma, mb, fa, fb, describe_all=False)
             res.scores["channels"] = r["channels"]  # type: ignore[assignment]
             if res.relation is None:
                 continue
