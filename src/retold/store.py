@@ -24,6 +24,8 @@ from retold.fingerprints import DocPrint
 from retold.text import Sentence
 
 SCHEMA_VERSION = "1"
+# Above this many keys, band_buckets(shared_only=True) scans the shared buckets instead.
+_BULK_BUCKET_KEYS = 20_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -315,16 +317,33 @@ class Store:
             return [], np.zeros((0, 0), np.float32)
         return ids, np.vstack(blocks).astype(np.float32)
 
-    def band_buckets(self, keys: Sequence[int]) -> dict[int, list[str]]:
-        """Document ids in each LSH bucket among ``keys``."""
+    def band_buckets(
+        self, keys: Sequence[int], shared_only: bool = False
+    ) -> dict[int, list[str]]:
+        """Document ids in each LSH bucket among ``keys``; with ``shared_only``, only the
+        buckets that hold two or more stored documents (the only ones that make pairs)."""
+        wanted = {int(k) for k in keys}
         out: dict[int, list[str]] = {}
-        for chunk in _chunks(sorted({int(k) for k in keys}), 500):
+        if shared_only and len(wanted) > _BULK_BUCKET_KEYS:
+            # Most buckets hold one document (790k of 850k keys at 10k documents): asking
+            # for the shared ones by key is an index scan, while fetching every wanted key
+            # costs a Python dict entry per row.
+            for key, did in self.db.execute(
+                "SELECT b.key, d.id FROM bands b JOIN documents d ON d.seq = b.doc_seq"
+                " WHERE b.key IN (SELECT key FROM bands GROUP BY key HAVING COUNT(*) > 1)"
+            ):
+                if key in wanted:
+                    out.setdefault(key, []).append(did)
+            return out
+        for chunk in _chunks(sorted(wanted), 500):
             marks = ",".join("?" * len(chunk))
             for key, did in self.db.execute(
                 f"SELECT b.key, d.id FROM bands b JOIN documents d ON d.seq = b.doc_seq"
                 f" WHERE b.key IN ({marks})", chunk
             ):
                 out.setdefault(key, []).append(did)
+        if shared_only:
+            out = {k: v for k, v in out.items() if len(v) > 1}
         return out
 
     def sentence_frequency(self, hashes: Iterable[int]) -> dict[int, int]:
