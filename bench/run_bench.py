@@ -81,15 +81,23 @@ def components(pairs: set[tuple[str, str]]) -> dict[str, str]:
     return {x: find(x) for x in parent}
 
 
-def score(db: Path, corpus: Path) -> dict[str, object]:
-    gold, kinds = gold_pairs(corpus)
-    comp = components(gold)
+def reuse_pairs(db: Path) -> set[tuple[str, str]]:
+    """The (a, b) pairs a retold index calls copy, rewrite or partial."""
     con = sqlite3.connect(db)
-    predicted = {(a, b) for a, b in con.execute(
-        f"SELECT a, b FROM pairs WHERE relation IN ({','.join('?' * len(REUSE))})", REUSE)}
-    n_docs = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    n_fam = con.execute("SELECT COUNT(*) FROM families").fetchone()[0]
-    con.close()
+    try:
+        return {(a, b) for a, b in con.execute(
+            f"SELECT a, b FROM pairs WHERE relation IN ({','.join('?' * len(REUSE))})", REUSE)}
+    finally:
+        con.close()
+
+
+def score_pairs(predicted: set[tuple[str, str]], gold: set[tuple[str, str]],
+                kinds: dict[tuple[str, str], str]) -> dict[str, object]:
+    """Pair precision/recall/F1 of ``predicted`` against ``gold`` (from :func:`gold_pairs`).
+
+    Pure, so any system's pair set (retold's or a baseline's) is scored the same way.
+    """
+    comp = components(gold)
     correct = sum(1 for a, b in predicted if a in comp and comp.get(a) == comp.get(b))
     found = gold & predicted
     p = correct / len(predicted) if predicted else 0.0
@@ -97,10 +105,20 @@ def score(db: Path, corpus: Path) -> dict[str, object]:
     by_kind = Counter(kinds[k] for k in found)
     totals = Counter(kinds.values())
     return {
-        "documents": n_docs, "families": n_fam, "predicted": len(predicted),
+        "predicted": len(predicted),
         "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
         "recall_by_kind": {k: f"{by_kind[k]}/{totals[k]}" for k in sorted(totals)},
     }
+
+
+def score(db: Path, corpus: Path) -> dict[str, object]:
+    gold, kinds = gold_pairs(corpus)
+    predicted = reuse_pairs(db)
+    con = sqlite3.connect(db)
+    n_docs = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    n_fam = con.execute("SELECT COUNT(*) FROM families").fetchone()[0]
+    con.close()
+    return {"documents": n_docs, "families": n_fam, **score_pairs(predicted, gold, kinds)}
 
 
 def run_scan(corpus: Path, db: Path) -> tuple[float, float]:

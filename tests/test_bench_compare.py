@@ -1,0 +1,78 @@
+"""Tests for the baselines in bench/compare_bench.py (numpy paraphrase mining, MinHash LSH)."""
+
+from __future__ import annotations
+
+import sys
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # bench/ is not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from bench.compare_bench import (  # noqa: E402
+    best_threshold,
+    datasketch_pairs,
+    paraphrase_mining_embeddings,
+)
+
+
+def _emb(n: int = 12, dim: int = 8, seed: int = 0) -> np.ndarray:
+    # Deliberately not unit length: the function must normalise, as cos_sim does.
+    return np.random.default_rng(seed).normal(size=(n, dim)).astype(np.float32) * 3
+
+
+def _cos(e: np.ndarray) -> np.ndarray:
+    u = e / np.linalg.norm(e, axis=1, keepdims=True)
+    return u @ u.T
+
+
+def test_mining_matches_brute_force_all_pairs_across_chunks() -> None:
+    e = _emb()
+    c = _cos(e)
+    got = paraphrase_mining_embeddings(e, query_chunk_size=5, corpus_chunk_size=4, top_k=50)
+    want = sorted(((float(c[i, j]), i, j) for i, j in combinations(range(len(e)), 2)),
+                  reverse=True)
+    assert [(i, j) for _, i, j in got] == [(i, j) for _, i, j in want]
+    np.testing.assert_allclose([s for s, _, _ in got], [s for s, _, _ in want], atol=1e-6)
+
+
+def test_mining_keeps_each_rows_top_k() -> None:
+    e = _emb()
+    c = _cos(e)
+    np.fill_diagonal(c, -np.inf)
+    got = paraphrase_mining_embeddings(e, top_k=2)
+    want = {tuple(sorted((i, int(j)))) for i in range(len(e)) for j in np.argsort(-c[i])[:2]}
+    assert {(i, j) for _, i, j in got} == want
+    scores = [s for s, _, _ in got]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_mining_max_pairs_keeps_the_best() -> None:
+    e = _emb()
+    c = _cos(e)
+    best = sorted(((float(c[i, j]), i, j) for i, j in combinations(range(len(e)), 2)),
+                  reverse=True)
+    # max_pairs - 1 = 4 directed entries survive: both directions of the 2 best pairs.
+    got = paraphrase_mining_embeddings(e, max_pairs=5)
+    assert [(i, j) for _, i, j in got] == [(i, j) for _, i, j in best[:2]]
+
+
+def test_datasketch_finds_an_exact_copy() -> None:
+    story = ("The county fire department said crews contained the blaze near the river on"
+             " Monday after strong winds pushed flames toward several farms and homes.")
+    other = ("Shares of the regional bank rose sharply after quarterly earnings beat analyst"
+             " forecasts, the company said in a statement released on Tuesday morning.")
+    docs = [("a", story), ("b", other), ("c", story.upper())]
+    assert datasketch_pairs(docs) == {("a", "c")}
+
+
+def test_best_threshold_picks_the_f1_optimum() -> None:
+    gold = {("a", "b"), ("c", "d")}
+    kinds = {("a", "b"): "copy", ("c", "d"): "spin"}
+    scored = [(0.95, "a", "b"), (0.9, "a", "x"), (0.8, "c", "d"), (0.5, "e", "f")]
+    t, s = best_threshold(scored, gold, kinds)
+    assert t == 0.8
+    assert (s["precision"], s["recall"]) == (2 / 3, 1.0)
