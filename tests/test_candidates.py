@@ -90,3 +90,16 @@ def test_large_index_finds_near_duplicates_like_the_exact_one():
     found = float(np.mean(idx[:, 0] == picks))
     assert found >= 0.95, found
     assert np.all(sims[idx[:, 0] == picks, 0] > 0.9)
+
+
+def test_a_crowded_bucket_gives_a_chain_not_every_pair():
+    from retold.candidates import MAX_BUCKET_ALL_PAIRS
+
+    crowd = [f"d{i:04d}" for i in range(MAX_BUCKET_ALL_PAIRS * 4)]
+    got = {(c.a, c.b) for c in pairs_from_buckets([list(reversed(crowd)), ["x", "y"]],
+                                                  "skeleton")}
+    assert ("x", "y") in got
+    chain = {(crowd[i], crowd[i + 1]) for i in range(len(crowd) - 1)}
+    assert got == chain | {("x", "y")}
+    small = crowd[:MAX_BUCKET_ALL_PAIRS]
+    assert len(pairs_from_buckets([small], "lexical")) == len(small) * (len(small) - 1) // 2

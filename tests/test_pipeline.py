@@ -176,3 +176,18 @@ def test_index_does_not_depend_on_worker_count(tmp_path, static_encoder):
         store.close()
     assert out[1] == out[2]
     assert len(out[1][0]) == len(out[1][2]) > 20
+
+
+def test_candidates_do_not_depend_on_query_batches(demo_index, monkeypatch):
+    """find_candidates reads and queries pending documents in batches; the batch size
+    changes memory, not the candidates."""
+    import retold.pipeline as pipeline_mod
+
+    db, _, _ = demo_index
+    with Store(db, readonly=True) as store:
+        everything = [d.id for d in store.documents()]
+        whole = pipeline_mod.find_candidates(store, everything, store.config)
+        monkeypatch.setattr(pipeline_mod, "_QUERY_DOCS", 3)
+        batched = pipeline_mod.find_candidates(store, everything, store.config)
+    assert whole and [(c.a, c.b, c.channels) for c in whole] == [
+        (c.a, c.b, c.channels) for c in batched]

@@ -11,6 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import faiss
 import numpy as np
@@ -71,19 +72,37 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 def pairs_from_buckets(buckets: Iterable[Sequence[str]], channel: str) -> list[Candidate]:
-    """Every pair of ids that share a bucket (buckets of one id give nothing)."""
+    """Every pair of ids that share a bucket (buckets of one id give nothing).
+
+    A bucket of more than ``MAX_BUCKET_ALL_PAIRS`` ids gives only the chain of neighbours
+    in id order: one band value shared by hundreds of documents is a template or a common
+    skeleton, not reuse between each two of them, and all its pairs grow with the square
+    of the corpus (at 100,000 generated documents, buckets over 50 made 509k of 1.2M
+    pairs). Copies in such a bucket stay connected through the chain and the other
+    channels.
+    """
     seen: dict[tuple[str, str], Candidate] = {}
     for ids in buckets:
         uniq = sorted(set(ids))
+        if len(uniq) > MAX_BUCKET_ALL_PAIRS:
+            for a, b in pairwise(uniq):
+                seen.setdefault((a, b), Candidate(a, b, {channel}))
+            continue
         for i, a in enumerate(uniq):
             for b in uniq[i + 1 :]:
                 seen.setdefault((a, b), Candidate(a, b, {channel}))
     return list(seen.values())
 
 
+MAX_BUCKET_ALL_PAIRS = 50
+
+
 def build_vector_index(vectors: np.ndarray) -> faiss.Index:
-    """Inner-product index over L2-normalised rows: exact when small, IVF when large."""
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    """Inner-product index over L2-normalised rows: exact when small, IVF when large.
+
+    ``vectors`` may be float16; they are converted in blocks, so a large matrix is never
+    held twice.
+    """
     n, dim = vectors.shape
     if n <= FLAT_INDEX_MAX_ROWS:
         index = faiss.IndexFlatIP(dim)
@@ -101,10 +120,14 @@ def build_vector_index(vectors: np.ndarray) -> faiss.Index:
                                               faiss.METRIC_INNER_PRODUCT)
         rng = np.random.default_rng(0)
         sample = vectors[rng.choice(n, size=min(n, 40 * nlist), replace=False)]
-        index.train(sample)
+        index.train(np.ascontiguousarray(sample, dtype=np.float32))
         index.nprobe = 8
-    index.add(vectors)
+    for start in range(0, n, _ADD_BLOCK):
+        index.add(np.ascontiguousarray(vectors[start : start + _ADD_BLOCK], dtype=np.float32))
     return index
+
+
+_ADD_BLOCK = 65_536
 
 
 def knn_candidates(
@@ -147,13 +170,28 @@ def sentence_hit_candidates(
     A hit is counted once per query sentence and target document, so one sentence repeated
     in a target cannot make a candidate on its own.
     """
+    hits = sentence_hits(query_doc_of_row, query_vectors, index, index_doc_of_row, k,
+                         min_cosine)
+    return hit_candidates(hits, min_hits)
+
+
+def sentence_hits(
+    query_doc_of_row: Sequence[str],
+    query_vectors: np.ndarray,
+    index: faiss.Index,
+    index_doc_of_row: Sequence[str],
+    k: int,
+    min_cosine: float,
+    hits: dict[tuple[str, str], int] | None = None,
+) -> dict[tuple[str, str], int]:
+    """Near-identical sentences per (query document, indexed document), added to ``hits``;
+    a query document's rows must all come in one call (queries can go in batches of
+    documents, so the query matrix of a large scan is never built whole)."""
+    hits = defaultdict(int) if hits is None else hits
     if len(query_doc_of_row) == 0 or index.ntotal == 0 or k <= 0:
-        return []
+        return hits
     kk = min(k + 1, index.ntotal)
     sims, idx = index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), kk)
-    # Counted per direction and combined with max, so a pair gets the same verdict whether
-    # one or both of its documents are in the query batch.
-    hits: dict[tuple[str, str], int] = defaultdict(int)
     for qi, qdoc in enumerate(query_doc_of_row):
         targets = {
             index_doc_of_row[j]
@@ -161,7 +199,14 @@ def sentence_hit_candidates(
             if j >= 0 and sim >= min_cosine and index_doc_of_row[j] != qdoc
         }
         for t in targets:
-            hits[(qdoc, t)] += 1
+            hits[(qdoc, t)] = hits.get((qdoc, t), 0) + 1
+    return hits
+
+
+def hit_candidates(hits: dict[tuple[str, str], int], min_hits: int) -> list[Candidate]:
+    """Pairs with at least ``min_hits`` sentence hits. Hits are counted per direction and
+    combined with max, so a pair gets the same verdict whether one or both of its documents
+    were queried."""
     best: dict[tuple[str, str], int] = defaultdict(int)
     for (q, t), n in hits.items():
         key = (q, t) if q < t else (t, q)

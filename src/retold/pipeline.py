@@ -30,11 +30,12 @@ from retold.candidates import (
     Candidate,
     band_keys,
     build_vector_index,
+    hit_candidates,
     knn_candidates,
     lsh_params,
     merge,
     pairs_from_buckets,
-    sentence_hit_candidates,
+    sentence_hits,
 )
 from retold.config import Config
 from retold.documents import Document, ReadError, content_id
@@ -253,40 +254,63 @@ def _fork_pool(
 
 
 def find_candidates(store: Store, pending: Sequence[str], config: Config) -> list[Candidate]:
-    """Candidate pairs involving at least one pending document, from every channel."""
+    """Candidate pairs involving at least one pending document, from every channel.
+
+    Pending documents are read and queried ``_QUERY_DOCS`` at a time: their sentence vectors
+    and texts are the bulk of a large scan's memory.
+    """
     if not pending:
         return []
-    prints = store.prints(pending)
-    keys_of = {d: band_keys_for(p, config) for d, p in prints.items()}
-    buckets = store.band_buckets([int(k) for ks in keys_of.values() for k in ks],
-                                 shared_only=True)
-    n_lex, _ = _params(config, config.lexical_threshold)
-    lexical_b = [buckets.get(int(k), []) for ks in keys_of.values() for k in ks[:n_lex]]
-    skeleton_b = [buckets.get(int(k), []) for ks in keys_of.values() for k in ks[n_lex:]]
-    groups = [pairs_from_buckets(lexical_b, LEXICAL), pairs_from_buckets(skeleton_b, SKELETON)]
-
     ids, mat = store.doc_vectors()
+    doc_index, mean = None, None
     if len(ids) > 1:
         # News articles share a strong common direction in embedding space (genre, register);
         # removing the corpus mean leaves what tells one article from another.
         mean = mat.mean(axis=0)
-        index = build_vector_index(_unit_rows(mat - mean))
-        pend = [d for d in pending if d in prints]
-        q = _unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - mean)
-        groups.append(knn_candidates(pend, q, index, ids, config.knn_k, config.knn_min_cosine))
+        doc_index = build_vector_index(_unit_rows(mat - mean))
+    del mat
+    sentence_index, row_ids = None, []
     if config.sentence_knn_k > 0:
         row_ids, svecs = store.sentence_vectors()
         if len(row_ids) > 1:
-            index = build_vector_index(svecs)
-            q_rows = [d for d in pending if d in prints for _ in range(len(prints[d].vectors))]
-            qv = [prints[d].vectors for d in pending if d in prints and len(prints[d].vectors)]
+            sentence_index = build_vector_index(svecs)
+        del svecs
+    keys_of: dict[str, np.ndarray] = {}
+    groups: list[list[Candidate]] = []
+    hits: dict[tuple[str, str], int] = {}
+    for start in range(0, len(pending), _QUERY_DOCS):
+        prints = store.prints(pending[start : start + _QUERY_DOCS])
+        pend = [d for d in pending[start : start + _QUERY_DOCS] if d in prints]
+        keys_of.update((d, band_keys_for(prints[d], config)) for d in pend)
+        if doc_index is not None and pend:
+            q = _unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - mean)
+            groups.append(knn_candidates(pend, q, doc_index, ids, config.knn_k,
+                                         config.knn_min_cosine))
+        if sentence_index is not None:
+            q_rows = [d for d in pend for _ in range(len(prints[d].vectors))]
+            qv = [prints[d].vectors for d in pend if len(prints[d].vectors)]
             if qv:
-                groups.append(sentence_hit_candidates(
-                    q_rows, np.vstack(qv), index, row_ids, config.sentence_knn_k,
-                    config.sentence_knn_min_cosine, config.sentence_knn_min_hits))
+                sentence_hits(q_rows, np.vstack(qv), sentence_index, row_ids,
+                              config.sentence_knn_k, config.sentence_knn_min_cosine, hits)
+        del prints
+    if sentence_index is not None:
+        groups.append(hit_candidates(hits, config.sentence_knn_min_hits))
+    buckets = store.band_buckets([int(k) for ks in keys_of.values() for k in ks],
+                                 shared_only=True)
+    n_lex, _ = _params(config, config.lexical_threshold)
+    # Each bucket once per channel (a bucket shared by n pending documents was listed n times).
+    lexical_keys = {int(k) for ks in keys_of.values() for k in ks[:n_lex]}
+    skeleton_keys = {int(k) for ks in keys_of.values() for k in ks[n_lex:]}
+    lexical_b = [buckets[k] for k in sorted(lexical_keys) if k in buckets]
+    skeleton_b = [buckets[k] for k in sorted(skeleton_keys) if k in buckets]
+    groups += [pairs_from_buckets(lexical_b, LEXICAL), pairs_from_buckets(skeleton_b, SKELETON)]
     pend_set = set(pending)
     # Bucket pairs between two already-verified documents were settled by an earlier scan.
     return [c for c in merge(*groups) if c.a in pend_set or c.b in pend_set]
+
+
+# Pending documents read and queried together by find_candidates (a few hundred MB).
+_QUERY_DOCS = 5_000
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:

@@ -301,7 +301,8 @@ class Store:
         return ids, mat.astype(np.float32)
 
     def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every sentence vector with the id of its document, in insertion order."""
+        """Every sentence vector (float16, as stored: 3 million rows take 1.5 GB) with the id
+        of its document, in insertion order."""
         ids: list[str] = []
         blocks: list[np.ndarray] = []
         for did, vecs, dim in self.db.execute(
@@ -314,8 +315,8 @@ class Store:
             blocks.append(block)
             ids.extend([did] * len(block))
         if not blocks:
-            return [], np.zeros((0, 0), np.float32)
-        return ids, np.vstack(blocks).astype(np.float32)
+            return [], np.zeros((0, 0), np.float16)
+        return ids, np.vstack(blocks)
 
     def band_buckets(
         self, keys: Sequence[int], shared_only: bool = False
