@@ -470,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     text = compare(args, shlex.join(["python", "bench/compare_bench.py", *raw]))
     print(text)
     if not args.no_write:
-        write_section(text, "compare")
+        write_section(text, f"compare-{args.docs}")
     return 0
 
 
