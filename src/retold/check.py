@@ -152,19 +152,22 @@ def check_document(
     (pr,) = fingerprint_documents([probe], encoder, config)
     # A text without a sentence has nothing to align (and no vector to search with).
     found = candidate_ids(store, pr, config, cache) if pr.sentences else {}
-    prints = store.prints(sorted(found))
-    # Most channels first, then closest document vector: what a truncation keeps.
+    # Most channels first, then closest document vector: what a truncation keeps. Only the
+    # kept candidates are read in full (a crowded LSH bucket can propose hundreds).
+    doc_vecs = store.doc_vector_of(found)
     ranked = sorted(
-        prints,
-        key=lambda d: (-len(found[d]), -float(prints[d].doc_vector @ pr.doc_vector), d),
+        doc_vecs,
+        key=lambda d: (-len(found[d]), -float(doc_vecs[d] @ pr.doc_vector), d),
     )[:MAX_CANDIDATES]
+    prints = store.prints(ranked)
+    ranked = [d for d in ranked if d in prints]
     texts = store.texts(ranked)
     hashes = [int(h) for d in ranked for h in prints[d].sentence_hashes]
     freq = store.sentence_frequency(hashes + [int(h) for h in pr.sentence_hashes])
     q_mask = boilerplate_mask(pr.sentence_hashes, freq, config)
     q_feats = text_features(query.text, pr)
     rows = {r.id: r for r in store.documents(ranked)}
-    family_of = store.family_of()
+    family_of = store.family_of(ranked)
     matches = []
     for did in ranked:
         cp = prints[did]
@@ -207,10 +210,7 @@ def check_document(
     fam_ids = {m["family"] for m in matches
                if m["family"] is not None and m["relation"] in REUSE}
     # From the member table alone: Store.families() reads every family (one query each).
-    members: dict[int, list[tuple[str, str]]] = {}
-    for did, (fid, role) in family_of.items():
-        if fid in fam_ids:
-            members.setdefault(fid, []).append((did, role))
+    members = store.family_roles(fam_ids)
     families = [
         {"id": fid, "source": next((d for d, r in sorted(ms) if r == "source"), None),
          "size": len(ms)}

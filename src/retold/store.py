@@ -460,9 +460,40 @@ class Store:
                         "tree": json.loads(tree), "members": members})
         return out
 
-    def family_of(self) -> dict[str, tuple[int, str]]:
-        return {d: (f, r) for d, f, r in self.db.execute(
-            "SELECT doc_id, family_id, role FROM family_members")}
+    def family_of(self, ids: Iterable[str] | None = None) -> dict[str, tuple[int, str]]:
+        """Family id and role of every family member, or of those among ``ids``."""
+        if ids is None:
+            return {d: (f, r) for d, f, r in self.db.execute(
+                "SELECT doc_id, family_id, role FROM family_members")}
+        out: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(sorted(set(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update({d: (f, r) for d, f, r in self.db.execute(
+                "SELECT doc_id, family_id, role FROM family_members"
+                f" WHERE doc_id IN ({marks})", chunk)})
+        return out
+
+    def family_roles(self, family_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+        """(doc id, role) of the members of each of ``family_ids``."""
+        out: dict[int, list[tuple[str, str]]] = {}
+        for chunk in _chunks(sorted(set(family_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for d, f, r in self.db.execute(
+                "SELECT doc_id, family_id, role FROM family_members"
+                f" WHERE family_id IN ({marks})", chunk):
+                out.setdefault(f, []).append((d, r))
+        return out
+
+    def doc_vector_of(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """The document vectors of ``ids`` (float32), without reading texts or sentences."""
+        out: dict[str, np.ndarray] = {}
+        for chunk in _chunks(sorted(set(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for did, vec in self.db.execute(
+                "SELECT d.id, p.doc_vector FROM documents d JOIN prints p ON p.doc_seq = d.seq"
+                f" WHERE d.id IN ({marks})", chunk):
+                out[did] = np.frombuffer(vec, dtype=np.float16).astype(np.float32)
+        return out
 
     def replace_stories(self, stories: Sequence[dict[str, object]]) -> None:
         """Replace all stories: each ``{"id", "label", "first", "last", "members": [ids]}``."""
