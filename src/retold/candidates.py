@@ -187,7 +187,7 @@ def sentence_hits(
     """Near-identical sentences per (query document, indexed document), added to ``hits``;
     a query document's rows must all come in one call (queries can go in batches of
     documents, so the query matrix of a large scan is never built whole)."""
-    hits = defaultdict(int) if hits is None else hits
+    hits = {} if hits is None else hits
     if len(query_doc_of_row) == 0 or index.ntotal == 0 or k <= 0:
         return hits
     kk = min(k + 1, index.ntotal)

@@ -184,7 +184,7 @@ def relate(
             ratios[key] = word_ratio(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1]))
         return ratios[key]
 
-    scores = alignment_scores(al, sa, sb, skip_a | fa.headings, skip_b | fb.headings, config,
+    scores = alignment_scores(al, skip_a | fa.headings, skip_b | fb.headings, config,
                               fa.specifics, fb.specifics, ratio)
     scores["containment3"] = round(_containment(fa.trigrams, fb.trigrams), 4)
     scores["containment5"] = round(_containment(fa.fivegrams, fb.fivegrams), 4)
@@ -246,26 +246,21 @@ def _shares_specifics(ka: frozenset[str], kb: frozenset[str]) -> bool:
 
 def alignment_scores(
     al: SentenceAlignment,
-    sa: Sequence[str],
-    sb: Sequence[str],
     skip_a: np.ndarray,
     skip_b: np.ndarray,
     config: Config,
     spec_a: Sequence[frozenset[str]],
     spec_b: Sequence[frozenset[str]],
-    ratio: Callable[[Match], float] | None = None,
+    ratio: Callable[[Match], float],
 ) -> dict[str, float]:
     """Coverage, strength, wording, contiguity and order of the alignment, on content
     sentences only (``skip_a``/``skip_b`` flag boilerplate and headings, which count on
-    neither side)."""
+    neither side). ``ratio`` gives the word ratio of a match's two sides."""
     n_a = int((~skip_a).sum())
     n_b = int((~skip_b).sum())
     strong = [m for m in al.matches if m.similarity >= config.strong_match]
     strong_a = sum(int((~skip_a[m.a0 : m.a1]).sum()) for m in strong)
     strong_b = sum(int((~skip_b[m.b0 : m.b1]).sum()) for m in strong)
-    if ratio is None:
-        def ratio(m: Match) -> float:
-            return word_ratio(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1]))
     ratios = [ratio(m) for m in strong]
     close = sum(1 for r in ratios if r >= MINOR_RATIO)
     runs = _runs(strong, RUN_GAP)
