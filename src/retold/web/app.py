@@ -359,7 +359,7 @@ def _outcomes(index: Index, groups: list[list[Document]],
     """Each document's fate, read back from the committed index (so it is what is stored)."""
     ids = sorted({d.id for docs in groups for d in docs})
     known = index.store.known_hashes(ids)
-    family_of = index.store.family_of()
+    family_of = index.store.family_of(ids)
     reported: set[str] = set()
     out = []
     for docs in groups:
@@ -514,7 +514,7 @@ def create_app(
             doc = index.document(doc_id)
             if doc is None:
                 raise HTTPException(404, f"no document {doc_id!r}")
-            fam = index.store.family_of().get(doc_id)
+            fam = index.store.family_of([doc_id]).get(doc_id)
             story = index.store.story_of().get(doc_id)
         return m.DocumentOut(
             id=doc.id, title=doc.title, url=doc.url, domain=doc.domain,

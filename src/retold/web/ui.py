@@ -180,7 +180,7 @@ def add_ui(app: FastAPI, readers: Any, cache: VectorCache) -> None:
             story = next((s for s in readers.stories(index) if s["id"] == story_id), None)
             if story is None:
                 raise HTTPException(404, f"no story {story_id}")
-            family_of = index.store.family_of()
+            family_of = index.store.family_of(story["members"])
             docs = index.store.documents(story["members"])
         members = []
         for d in docs:
@@ -207,7 +207,7 @@ def add_ui(app: FastAPI, readers: Any, cache: VectorCache) -> None:
             if not rows:
                 raise HTTPException(404, f"no document {doc_id!r}")
             text = index.store.texts([doc_id])[doc_id]
-            fam = index.store.family_of().get(doc_id)
+            fam = index.store.family_of([doc_id]).get(doc_id)
             story = index.store.story_of().get(doc_id)
         view = _doc_view(rows[0], doc_id, fam[1] if fam else None)
         return render("document.html", doc=view, text=text, family=fam[0] if fam else None,
