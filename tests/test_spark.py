@@ -98,3 +98,36 @@ def test_import_refuses_a_folder_that_is_not_spark_output(tmp_path: Path) -> Non
 
     with Index(tmp_path / "x.db") as index, pytest.raises(SparkOutputError):
         load_output(tmp_path, index.store)
+
+
+def test_spark_banding_chains_crowded_buckets_like_the_local_pipeline() -> None:
+    from retold.candidates import LEXICAL, MAX_BUCKET_ALL_PAIRS, SKELETON, pairs_from_buckets
+    from retold.config import Config
+    from retold.pipeline import _params
+    from retold.spark.job import band_candidates, spark_session
+
+    config = Config()
+    n_lex, n_skel = _params(config, config.lexical_threshold)
+    # Document i: its own keys except that lexical band 0 is shared by a crowd (a template),
+    # skeleton band 0 by a small group, and document 3 repeats a key it already has.
+    crowd = [f"d{i:03d}" for i in range(MAX_BUCKET_ALL_PAIRS + 20)]
+    rows = []
+    for i, d in enumerate(crowd):
+        bands = [10_000_000 + 1000 * i + j for j in range(n_lex + n_skel)]
+        bands[0] = 7
+        if i < 5:
+            bands[n_lex] = 9
+        if i == 3:
+            bands[1] = 7
+        rows.append((d, bands))
+    spark = spark_session("local[2]")
+    try:
+        docs = spark.createDataFrame(rows, "id string, bands array<long>")
+        got = sorted((r["a"], r["b"], r["channel"])
+                     for r in band_candidates(docs, config).collect())
+    finally:
+        spark.stop()
+    want = sorted((c.a, c.b, next(iter(c.channels))) for c in
+                  pairs_from_buckets([crowd], LEXICAL) + pairs_from_buckets([crowd[:5]], SKELETON))
+    assert got == want
+    assert len([p for p in got if p[2] == LEXICAL]) == len(crowd) - 1

@@ -184,9 +184,9 @@ def sentence_hits(
     min_cosine: float,
     hits: dict[tuple[str, str], int] | None = None,
 ) -> dict[tuple[str, str], int]:
-    """Near-identical sentences per (query document, indexed document), added to ``hits``;
-    a query document's rows must all come in one call (queries can go in batches of
-    documents, so the query matrix of a large scan is never built whole)."""
+    """Near-identical sentences per (query document, indexed document), added to ``hits``.
+    Each query row counts on its own, so queries can go in batches of any rows and the
+    query matrix of a large scan is never built whole."""
     hits = {} if hits is None else hits
     if len(query_doc_of_row) == 0 or index.ntotal == 0 or k <= 0:
         return hits

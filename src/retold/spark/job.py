@@ -41,12 +41,14 @@ import numpy as np
 
 from retold.candidates import (
     LEXICAL,
+    MAX_BUCKET_ALL_PAIRS,
     SKELETON,
     Candidate,
     build_vector_index,
+    hit_candidates,
     knn_candidates,
     merge,
-    sentence_hit_candidates,
+    sentence_hits,
 )
 from retold.config import Config
 from retold.documents import Document, ReadError, content_id, domain_of, parse_published
@@ -70,6 +72,10 @@ def spark_session(master: str | None = None, app_name: str = "retold") -> Any:
     if master or not os.environ.get("SPARK_ENV_LOADED"):
         # Under spark-submit the master comes from the command line; alone we run locally.
         builder = builder.master(master or "local[2]")
+        # In local mode the executors live in the driver's JVM, whose default 1 GB heap is
+        # too small for the verification join of a 100,000-document corpus.
+        builder = builder.config("spark.driver.memory",
+                                 os.environ.get("RETOLD_SPARK_DRIVER_MEMORY", "4g"))
     spark = (builder.config("spark.ui.enabled", "false")
              .config("spark.sql.shuffle.partitions", "8")
              .config("spark.sql.adaptive.enabled", "true")
@@ -235,8 +241,11 @@ def band_candidates(docs: Any, config: Config) -> Any:
     """``(a, b, channel)`` for every pair sharing an LSH bucket: a self-join on band keys.
 
     Keys carry their channel's salt (``pipeline.band_keys_for``), so equal keys are always
-    of one channel; the first ``n_lex`` keys of a document are lexical.
+    of one channel; the first ``n_lex`` keys of a document are lexical. A bucket of more
+    than ``MAX_BUCKET_ALL_PAIRS`` documents gives the chain of neighbours in id order, as
+    ``candidates.pairs_from_buckets`` does locally (by a window, not a self-join).
     """
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     from retold.pipeline import _params
@@ -245,44 +254,73 @@ def band_candidates(docs: Any, config: Config) -> Any:
     keys = (docs.select("id", F.posexplode("bands").alias("pos", "key"))
             .withColumn("channel", F.when(F.col("pos") < n_lex, F.lit(LEXICAL))
                         .otherwise(F.lit(SKELETON)))
-            .select("id", "key", "channel"))
-    left, right = keys.alias("l"), keys.alias("r")
-    return (left.join(right, (F.col("l.key") == F.col("r.key"))
-                      & (F.col("l.id") < F.col("r.id")))
-            .select(F.col("l.id").alias("a"), F.col("r.id").alias("b"),
-                    F.col("l.channel").alias("channel"))
-            .distinct())
+            .select("id", "key", "channel").distinct())
+    sizes = keys.groupBy("key").agg(F.count("id").alias("n")).filter(F.col("n") > 1)
+    keys = keys.join(sizes, "key")
+    small = keys.filter(F.col("n") <= MAX_BUCKET_ALL_PAIRS)
+    left, right = small.alias("l"), small.alias("r")
+    all_pairs = (left.join(right, (F.col("l.key") == F.col("r.key"))
+                           & (F.col("l.id") < F.col("r.id")))
+                 .select(F.col("l.id").alias("a"), F.col("r.id").alias("b"),
+                         F.col("l.channel").alias("channel")))
+    chain = (keys.filter(F.col("n") > MAX_BUCKET_ALL_PAIRS)
+             .withColumn("b", F.lead("id").over(Window.partitionBy("key").orderBy("id")))
+             .filter(F.col("b").isNotNull())
+             .select(F.col("id").alias("a"), "b", "channel"))
+    return all_pairs.union(chain).distinct()
 
 
 def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
     """The doc-vector and sentence-vector k-NN channels, exactly as ``find_candidates``
     runs them when every document is pending: vectors in input order, faiss on the driver.
+
+    Rows reach the driver one partition at a time and vectors stay float16 there (at
+    100,000 documents the sentence rows are 1.5 GB as float16; a ``collect`` would first
+    hold every row in the driver's JVM).
     """
-    rows = docs.select("ord", "id", "doc_vector", "vectors", "dim").orderBy("ord").collect()
-    ids = [r["id"] for r in rows]
+    # Partitions in any order (an orderBy before toLocalIterator costs a sort and one job
+    # per partition); rows are put back in input order here, by reference.
+    ords: list[int] = []
+    ids_any: list[str] = []
+    docs_any: list[np.ndarray] = []
+    sents_any: list[np.ndarray] = []
+    for r in docs.select("ord", "id", "doc_vector", "vectors", "dim").toLocalIterator(
+            prefetchPartitions=True):
+        ords.append(r["ord"])
+        ids_any.append(r["id"])
+        docs_any.append(np.frombuffer(bytes(r["doc_vector"]), np.float16))
+        dim = r["dim"] if config.sentence_knn_k > 0 else 0
+        sents_any.append(np.frombuffer(bytes(r["vectors"]), np.float16).reshape(-1, dim)
+                         if dim else np.zeros((0, 0), np.float16))
+    order = sorted(range(len(ords)), key=ords.__getitem__)
+    ids = [ids_any[i] for i in order]
+    doc_rows = [docs_any[i] for i in order]
+    blocks = [sents_any[i] for i in order if len(sents_any[i])]
+    row_ids = [ids_any[i] for i in order for _ in range(len(sents_any[i]))]
+    del docs_any, sents_any
     groups: list[list[Candidate]] = []
     if len(ids) > 1:
-        mat = np.vstack([np.frombuffer(bytes(r["doc_vector"]), np.float16) for r in rows])
-        mat = mat.astype(np.float32)
+        mat = np.vstack(doc_rows).astype(np.float32)
         mean = mat.mean(axis=0)
         unit = _unit_rows(mat - mean)
         groups.append(knn_candidates(ids, unit, build_vector_index(unit), ids, config.knn_k,
                                      config.knn_min_cosine))
-    if config.sentence_knn_k > 0:
-        row_ids: list[str] = []
-        blocks = []
-        for r in rows:
-            if not r["dim"]:
-                continue
-            block = np.frombuffer(bytes(r["vectors"]), np.float16).reshape(-1, r["dim"])
-            blocks.append(block)
-            row_ids.extend([r["id"]] * len(block))
-        if len(row_ids) > 1:
-            svecs = np.vstack(blocks).astype(np.float32)
-            groups.append(sentence_hit_candidates(
-                row_ids, svecs, build_vector_index(svecs), row_ids, config.sentence_knn_k,
-                config.sentence_knn_min_cosine, config.sentence_knn_min_hits))
+    del doc_rows
+    if len(row_ids) > 1:
+        svecs = np.vstack(blocks)
+        del blocks
+        index = build_vector_index(svecs)
+        hits: dict[tuple[str, str], int] = {}
+        for start in range(0, len(row_ids), _QUERY_ROWS):
+            stop = start + _QUERY_ROWS
+            sentence_hits(row_ids[start:stop], svecs[start:stop], index, row_ids,
+                          config.sentence_knn_k, config.sentence_knn_min_cosine, hits)
+        groups.append(hit_candidates(hits, config.sentence_knn_min_hits))
     return merge(*groups)
+
+
+# Sentence rows searched per faiss call on the driver (a float32 copy of 100 MB).
+_QUERY_ROWS = 100_000
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:
