@@ -178,6 +178,22 @@ def test_index_does_not_depend_on_worker_count(tmp_path, static_encoder):
     assert len(out[1][0]) == len(out[1][2]) > 20
 
 
+def test_verification_does_not_depend_on_workers_or_chunks(demo_index):
+    """Pool workers read their chunks from the index file themselves; every pair, score
+    and alignment is what one process reading everything gets."""
+    from retold.pipeline import Progress, find_candidates, pair_row, verify
+
+    with Store(demo_index[0]) as store:
+        ids = [d.id for d in store.documents()]
+        cands = find_candidates(store, ids, store.config)
+        assert len(cands) > 20
+        one = [pair_row(r) for r in verify(store, cands, Progress(), workers=1)]
+        assert one
+        for chunk, workers in ((7, 2), (1, 3)):
+            assert [pair_row(r) for r in verify(store, cands, Progress(), chunk=chunk,
+                                                workers=workers)] == one
+
+
 def test_candidates_do_not_depend_on_query_batches(demo_index, monkeypatch):
     """find_candidates reads and queries pending documents in batches; the batch size
     changes memory, not the candidates."""

@@ -17,7 +17,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from pathlib import Path
@@ -318,44 +318,41 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
 
 
-@dataclass(slots=True)
-class _Chunk:
-    """Everything one verification task needs, read from the store by the parent process."""
-
-    config: Config
-    pairs: list[tuple[str, str, str]]
-    texts: dict[str, str]
-    prints: dict[str, DocPrint]
-    masks: dict[str, np.ndarray]
-
-
-def _verify_chunk(chunk: _Chunk) -> list[PairResult]:
-    """Relate the pairs of one chunk (runs in a worker process when there are several)."""
-    feats = {d: text_features(chunk.texts[d], p) for d, p in chunk.prints.items()}
+def _verify_pairs(store: Store, pairs: Sequence[tuple[str, str, str]]) -> list[PairResult]:
+    """Relate ``(a, b, channels)`` pairs, reading both sides' texts and prints from ``store``;
+    returns the pairs with a relation."""
+    config = store.config
+    ids = sorted({a for a, _, _ in pairs} | {b for _, b, _ in pairs})
+    prints = store.prints(ids)
+    texts = store.texts(ids)
+    freq = store.sentence_frequency(int(h) for p in prints.values() for h in p.sentence_hashes)
+    masks = {d: boilerplate_mask(p.sentence_hashes, freq, config) for d, p in prints.items()}
+    feats = {d: text_features(texts[d], p) for d, p in prints.items()}
     out = []
-    for a, b, channels in chunk.pairs:
-        res = relate(chunk.texts[a], chunk.texts[b], chunk.prints[a], chunk.prints[b],
-                     chunk.config, chunk.masks[a], chunk.masks[b], feats[a], feats[b],
-                     describe_all=False)
+    for a, b, channels in pairs:
+        if a not in prints or b not in prints:
+            continue
+        res = relate(texts[a], texts[b], prints[a], prints[b], config, masks[a], masks[b],
+                     feats[a], feats[b], describe_all=False)
         res.scores["channels"] = channels  # type: ignore[assignment]
         if res.relation is not None:
             out.append(res)
     return out
 
 
-def _chunks(store: Store, candidates: Sequence[Candidate], size: int) -> Iterator[_Chunk]:
-    config = store.config
-    for start in range(0, len(candidates), size):
-        part = candidates[start : start + size]
-        ids = sorted({c.a for c in part} | {c.b for c in part})
-        prints = store.prints(ids)
-        texts = store.texts(ids)
-        freq = store.sentence_frequency(
-            int(h) for p in prints.values() for h in p.sentence_hashes)
-        masks = {d: boilerplate_mask(p.sentence_hashes, freq, config) for d, p in prints.items()}
-        pairs = [(c.a, c.b, ",".join(sorted(c.channels))) for c in part
-                 if c.a in prints and c.b in prints]
-        yield _Chunk(config, pairs, texts, prints, masks)
+_worker_store: Store | None = None
+
+
+def _init_verify_worker(path: str) -> None:
+    global _worker_store
+    _die_with_parent()
+    # A connection of its own: SQLite connections must not be used across a fork.
+    _worker_store = Store(path, readonly=True)
+
+
+def _verify_in_worker(pairs: list[tuple[str, str, str]]) -> list[PairResult]:
+    assert _worker_store is not None, "pool started without _init_verify_worker"
+    return _verify_pairs(_worker_store, pairs)
 
 
 def default_workers() -> int:
@@ -377,31 +374,24 @@ def verify(
 
     ``chunk`` pairs are read and verified together: larger chunks share more document
     reads, smaller ones spread better over ``workers`` processes (default: every core).
-    Results do not depend on either.
+    Each worker reads its chunks from the index file itself (reading them in this process
+    and shipping them made it the bottleneck). Results depend on neither.
     """
     workers = default_workers() if workers is None else max(1, workers)
     progress.stage("verifying candidate pairs", len(candidates))
+    parts = [[(c.a, c.b, ",".join(sorted(c.channels))) for c in candidates[i : i + chunk]]
+             for i in range(0, len(candidates), chunk)]
     out: list[PairResult] = []
-    if workers == 1 or len(candidates) <= chunk:
-        for ch in _chunks(store, candidates, chunk):
-            out.extend(_verify_chunk(ch))
-            progress.advance(len(ch.pairs))
+    if workers == 1 or len(parts) <= 1 or not store.on_disk:
+        for part in parts:
+            out.extend(_verify_pairs(store, part))
+            progress.advance(len(part))
         return out
-    # The store stays in the parent; workers get the pairs' texts and prints per chunk.
-    with _fork_pool(workers) as pool:
-        pending = set()
-        for ch in _chunks(store, candidates, chunk):
-            pending.add(pool.submit(_verify_chunk, ch))
-            # Bound the chunks in flight so memory stays flat on large scans.
-            if len(pending) >= 2 * workers:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    res = fut.result()
-                    out.extend(res)
-                    progress.advance(chunk)
-        for fut in pending:
+    with _fork_pool(workers, _init_verify_worker, (store.path,)) as pool:
+        futures = {pool.submit(_verify_in_worker, part): len(part) for part in parts}
+        for fut in as_completed(futures):
             out.extend(fut.result())
-            progress.advance(chunk)
+            progress.advance(futures[fut])
     out.sort(key=lambda r: (r.a, r.b))
     return out
 

@@ -147,6 +147,11 @@ class Store:
             self.db.close()
             raise StoreError(f"{self.path}: not a retold index ({exc})") from exc
 
+    @property
+    def on_disk(self) -> bool:
+        """Whether other processes can open this index (an in-memory one is private)."""
+        return self.path != ":memory:" and not self.path.startswith("file::memory:")
+
     def _settle_config(self, config: Config | None, readonly: bool) -> Config:
         row = self.db.execute("SELECT value FROM meta WHERE key='config'").fetchone()
         if row is None:
