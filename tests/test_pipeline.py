@@ -207,3 +207,23 @@ def test_candidates_do_not_depend_on_query_batches(demo_index, monkeypatch):
         batched = pipeline_mod.find_candidates(store, everything, store.config)
     assert whole and [(c.a, c.b, c.channels) for c in whole] == [
         (c.a, c.b, c.channels) for c in batched]
+
+
+def test_stories_do_not_depend_on_workers(demo_index, tmp_path, static_encoder):
+    """Batches featurized in a pool (each worker reading the index itself) are clustered in
+    the same order as in one process, so the stories are the same."""
+    import shutil
+
+    from retold.storyline import STATE_KEY, update_stories
+
+    got = {}
+    for workers in (1, 2):
+        db = tmp_path / f"s{workers}.db"
+        shutil.copy(demo_index[0], db)
+        with Store(db) as store:
+            store.db.execute("DELETE FROM state WHERE key=?", (STATE_KEY,))
+            store.db.commit()
+            update_stories(store, static_encoder, batch=4, workers=workers)
+            got[workers] = store.stories()
+    assert got[1] == got[2]
+    assert len(got[1]) > 4

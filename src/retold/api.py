@@ -20,6 +20,7 @@ from retold.config import Config
 from retold.documents import Document, content_id
 from retold.fingerprints import Encoder, fingerprint_documents
 from retold.pipeline import Progress, ScanReport, detect, ingest, prepare, rebuild_families, scan
+from retold.pool import default_workers
 from retold.relate import PairResult, relate
 from retold.store import Store
 
@@ -88,7 +89,8 @@ class Index:
     def _stories(self, store: Store) -> None:
         from retold.storyline import update_stories
 
-        update_stories(store, self.encoder)
+        workers = default_workers() if self.workers is None else max(1, self.workers)
+        update_stories(store, self.encoder, workers=workers)
 
     # --- reading ------------------------------------------------------------------------
 

@@ -8,12 +8,6 @@ them and the store.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import multiprocessing
-import os
-import signal
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,6 +44,7 @@ from retold.families import (
     unsupported_sentences,
 )
 from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
+from retold.pool import default_workers, die_with_parent, fork_pool
 from retold.readers import read_paths
 from retold.relate import REUSE, PairResult, boilerplate_mask, relate, text_features
 from retold.store import PairRow, Store
@@ -161,7 +156,7 @@ def ingest(
         for i, batch in enumerate(_batched(records, batch_size)):
             new = _new_documents(batch, store, inflight, report)
             if i == 1 and workers > 1:  # a one-batch scan never pays for the pool
-                pool = _fork_pool(workers, _init_fingerprint_worker, (encoder,))
+                pool = fork_pool(workers, _init_fingerprint_worker, (encoder,))
             fut = pool.submit(_fingerprint_in_worker, new, config) if pool and new else None
             window.append((new, len(batch), fut))
             while window and (pool is None or len(window) > 2 * workers):
@@ -221,36 +216,13 @@ _worker_encoder: Encoder | None = None
 
 def _init_fingerprint_worker(encoder: Encoder) -> None:
     global _worker_encoder
-    _die_with_parent()
+    die_with_parent()
     _worker_encoder = encoder
 
 
 def _fingerprint_in_worker(docs: list[Document], config: Config) -> list[DocPrint]:
     assert _worker_encoder is not None, "pool started without _init_fingerprint_worker"
     return fingerprint_documents(docs, _worker_encoder, config)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when its parent dies: a scan killed with SIGKILL
-    must not leave pool workers waiting forever on a pipe nobody writes to."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _fork_pool(
-    workers: int,
-    initializer: Callable[..., None] = _die_with_parent,
-    initargs: tuple = (),
-) -> ProcessPoolExecutor:
-    """A process pool that shares the loaded modules (and, through ``initargs``, which
-    fork passes without pickling, the loaded encoder) with its workers."""
-    ctx = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=initializer,
-                               initargs=initargs)
 
 
 def find_candidates(store: Store, pending: Sequence[str], config: Config) -> list[Candidate]:
@@ -345,7 +317,7 @@ _worker_store: Store | None = None
 
 def _init_verify_worker(path: str) -> None:
     global _worker_store
-    _die_with_parent()
+    die_with_parent()
     # A connection of its own: SQLite connections must not be used across a fork.
     _worker_store = Store(path, readonly=True)
 
@@ -353,14 +325,6 @@ def _init_verify_worker(path: str) -> None:
 def _verify_in_worker(pairs: list[tuple[str, str, str]]) -> list[PairResult]:
     assert _worker_store is not None, "pool started without _init_verify_worker"
     return _verify_pairs(_worker_store, pairs)
-
-
-def default_workers() -> int:
-    """Worker processes for verification: the cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def verify(
@@ -387,7 +351,7 @@ def verify(
             out.extend(_verify_pairs(store, part))
             progress.advance(len(part))
         return out
-    with _fork_pool(workers, _init_verify_worker, (store.path,)) as pool:
+    with fork_pool(workers, _init_verify_worker, (store.path,)) as pool:
         futures = {pool.submit(_verify_in_worker, part): len(part) for part in parts}
         for fut in as_completed(futures):
             out.extend(fut.result())

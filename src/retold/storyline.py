@@ -8,15 +8,39 @@ one story: members the story index put elsewhere follow the family's majority st
 from __future__ import annotations
 
 import io
-from collections import Counter
+from collections import Counter, deque
+from itertools import islice
 
 import numpy as np
 
 from retold.fingerprints import Encoder
+from retold.pool import die_with_parent, fork_pool
 from retold.store import Store
-from retold.stories import StoryIndex, StoryParams, featurize
+from retold.stories import StoryFeatures, StoryIndex, StoryParams, featurize
 
 STATE_KEY = "story_index"
+
+
+def _features(
+    store: Store, ids: list[str], params: StoryParams, encoder: Encoder | None
+) -> StoryFeatures:
+    docs = [store.document(i) for i in ids]
+    return featurize([d for d in docs if d is not None], params, encoder)
+
+
+_worker: tuple[Store, Encoder | None] | None = None
+
+
+def _init_story_worker(path: str, encoder: Encoder | None) -> None:
+    global _worker
+    die_with_parent()
+    # A connection of its own: SQLite connections must not be used across a fork.
+    _worker = (Store(path, readonly=True), encoder)
+
+
+def _features_in_worker(ids: list[str], params: StoryParams) -> StoryFeatures:
+    assert _worker is not None, "pool started without _init_story_worker"
+    return _features(_worker[0], ids, params, _worker[1])
 
 
 def load_story_index(store: Store, params: StoryParams | None = None) -> StoryIndex:
@@ -33,17 +57,33 @@ def save_story_index(store: Store, index: StoryIndex) -> None:
     store.set_state(STATE_KEY, buf.getvalue())
 
 
-def update_stories(store: Store, encoder: Encoder | None = None, batch: int = 1000) -> None:
+def update_stories(
+    store: Store, encoder: Encoder | None = None, batch: int = 1000, workers: int = 1
+) -> None:
     """Assign documents not yet in a story, then persist stories with the family rule.
 
-    ``batch`` bounds how many document texts are held in memory at once.
+    ``batch`` bounds how many document texts are held in memory at once. With ``workers``
+    above 1 and an index on disk, later batches are read and featurized in a pool while
+    this process clusters the earlier ones (clustering is sequential: each batch sees the
+    stories of those before it); the stories do not depend on ``workers``.
     """
     index = load_story_index(store)
     seen = set(index.doc_ids)
-    rows = [d for d in store.documents() if d.id not in seen]
-    for start in range(0, len(rows), batch):
-        docs = [store.document(r.id) for r in rows[start : start + batch]]
-        index.add(featurize([d for d in docs if d is not None], index.params, encoder))
+    rows = [d.id for d in store.documents() if d.id not in seen]
+    parts = [rows[i : i + batch] for i in range(0, len(rows), batch)]
+    if workers > 1 and len(parts) > 1 and store.on_disk:
+        with fork_pool(workers, _init_story_worker, (store.path, encoder)) as pool:
+            todo = iter(parts)
+            futures = deque(pool.submit(_features_in_worker, part, index.params)
+                            for part in islice(todo, workers + 1))
+            while futures:
+                feats = futures.popleft().result()
+                if (nxt := next(todo, None)) is not None:
+                    futures.append(pool.submit(_features_in_worker, nxt, index.params))
+                index.add(feats)
+    else:
+        for part in parts:
+            index.add(_features(store, part, index.params, encoder))
     if rows:
         save_story_index(store, index)
     assignment = dict(zip(index.doc_ids, index.doc_story, strict=True))
