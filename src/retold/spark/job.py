@@ -57,6 +57,8 @@ from retold.spark.load import print_columns, print_from_columns, write_settings
 # Documents per encoder call inside a partition (as ``pipeline.ingest`` batches them).
 ENCODE_BATCH = 256
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+# Documents per Spark partition (with their fingerprints, a few tens of MB).
+DOCS_PER_PARTITION = 2_000
 # Label propagation stops after this many rounds even if labels still move (a chain of
 # reuse longer than this is not a family anyone could read).
 MAX_CC_ROUNDS = 64
@@ -75,7 +77,7 @@ def spark_session(master: str | None = None, app_name: str = "retold") -> Any:
         # In local mode the executors live in the driver's JVM, whose default 1 GB heap is
         # too small for the verification join of a 100,000-document corpus.
         builder = builder.config("spark.driver.memory",
-                                 os.environ.get("RETOLD_SPARK_DRIVER_MEMORY", "4g"))
+                                 os.environ.get("RETOLD_SPARK_DRIVER_MEMORY", "6g"))
     spark = (builder.config("spark.ui.enabled", "false")
              .config("spark.sql.shuffle.partitions", "8")
              .config("spark.sql.adaptive.enabled", "true")
@@ -438,7 +440,10 @@ def run_job(
     # The first record of an id wins, as in ``pipeline.ingest``.
     first = raw.groupBy("id").agg(F.min("ord").alias("ord"))
     raw = raw.join(first, ["id", "ord"])
-    n_parts = max(2, spark.sparkContext.defaultParallelism * 2)
+    # Partitions of about DOCS_PER_PARTITION documents: a partition is cached and joined
+    # whole, and at 100,000 documents four partitions overflowed a 4 GB executor heap.
+    n_raw = raw.count()
+    n_parts = max(2, spark.sparkContext.defaultParallelism * 2, -(-n_raw // DOCS_PER_PARTITION))
     docs_rdd = raw.repartition(n_parts).rdd.map(lambda r: r.asDict()).mapPartitions(
         _fingerprint_partition(config))
     docs = spark.createDataFrame(docs_rdd, _documents_schema()).persist(
