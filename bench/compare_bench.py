@@ -376,7 +376,8 @@ def compare(args: argparse.Namespace, cmdline: str) -> str:
             if resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss:
                 raise RuntimeError("retold must be the first child process measured")
             db = args.work / f"compare-scan-{tag}.db"
-            wall, peak = run_scan(corpus, db)
+            wall, peak, stages = run_scan(corpus, db)
+            notes.append(f"retold scan {stages}")
         results.append(Result("retold", wall, peak, score_pairs(reuse_pairs(db), gold, kinds),
                               notes))
         settings.append("retold: `retold scan corpus.jsonl --db ...` at its defaults; predicted"

@@ -121,18 +121,21 @@ def score(db: Path, corpus: Path) -> dict[str, object]:
     return {"documents": n_docs, "families": n_fam, **score_pairs(predicted, gold, kinds)}
 
 
-def run_scan(corpus: Path, db: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one ``retold scan`` process."""
+def run_scan(corpus: Path, db: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) and the stage-times line of one ``retold scan``."""
     db.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     exe = Path(sys.executable).with_name("retold")
     t0 = time.perf_counter()
-    subprocess.run([str(exe), "scan", str(corpus / "corpus.jsonl"), "--db", str(db)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.run([str(exe), "scan", str(corpus / "corpus.jsonl"), "--db", str(db)],
+                          check=True, capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "200"})
     wall = time.perf_counter() - t0
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, peak_kib / 1024
+    stages = next((ln.strip() for ln in proc.stdout.splitlines() if ln.startswith("stages:")),
+                  "")
+    return wall, peak_kib / 1024, stages
 
 
 def write_section(text: str, name: str = "scan") -> None:
@@ -156,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     corpus = ensure_corpus(args.docs, args.seed, args.work)
     db = args.work / f"scan-{args.docs}.db"
-    wall, peak = run_scan(corpus, db)
+    wall, peak, stages = run_scan(corpus, db)
     s = score(db, corpus)
     text = (
         "## Scan: `retold scan` on a generated corpus\n\n"
@@ -170,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| {args.docs / wall:.1f} | {wall:.1f} | {peak:.0f} | {s['precision']:.3f} |"
         f" {s['recall']:.3f} | {s['f1']:.3f} | {s['families']} |\n\n"
         f"Recall by rewrite kind: {', '.join(f'{k} {v}' for k, v in s['recall_by_kind'].items())}."
-        "\n"
+        f"\n\nScan {stages}\n"
     )
     print(text)
     if not args.no_write:

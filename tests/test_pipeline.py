@@ -227,3 +227,11 @@ def test_stories_do_not_depend_on_workers(demo_index, tmp_path, static_encoder):
             got[workers] = store.stories()
     assert got[1] == got[2]
     assert len(got[1]) > 4
+
+
+def test_scan_reports_the_time_of_each_stage(demo_index):
+    report = demo_index[1]
+    assert list(report.stage_seconds) == ["ingest", "candidates", "verify", "families",
+                                          "stories"]
+    assert all(v >= 0 for v in report.stage_seconds.values())
+    assert sum(report.stage_seconds.values()) <= report.seconds + 0.01

@@ -82,6 +82,8 @@ def _summary(index: Index, report: ScanReport) -> None:
         f"{n_fam} families and {n_stories} stories "
         f"({report.candidates} candidate pairs verified in {report.seconds:.1f} s)"
     )
+    if report.stage_seconds:
+        out.print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stage_seconds.items()))
 
 
 @app.command()

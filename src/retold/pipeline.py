@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from itertools import islice, pairwise
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -385,10 +385,14 @@ def detect(
     if not pending:
         return
     progress.stage("finding candidates", None)
+    t0 = time.perf_counter()
     cands = find_candidates(store, pending, store.config)
+    t1 = time.perf_counter()
     report.candidates += len(cands)
     results = verify(store, cands, progress, workers=workers)
     report.verified += len(cands)
+    report.stage_seconds["candidates"] = round(t1 - t0, 3)
+    report.stage_seconds["verify"] = round(time.perf_counter() - t1, 3)
     rows = [pair_row(r) for r in results]
     store.save_pairs(rows, pending)
 
@@ -524,22 +528,25 @@ def scan(
 
     ``workers`` processes fingerprint and verify (default: every core; 1 never forks).
     """
-    t0 = time.perf_counter()
+    t0 = last = time.perf_counter()
     progress = progress or Progress()
     report = ScanReport()
-    marks = [("ingest", t0)]
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        report.stage_seconds[name] = round(now - last, 3)
+        last = now
+
     ingest(read_paths(paths), store, encoder, report, progress, workers=workers)
-    marks.append(("detect", time.perf_counter()))
-    detect(store, report, progress, workers)
-    marks.append(("families", time.perf_counter()))
+    lap("ingest")
+    detect(store, report, progress, workers)  # times its candidates and verify stages
+    last = time.perf_counter()
     progress.stage("building families")
     rebuild_families(store)
-    marks.append(("stories", time.perf_counter()))
+    lap("families")
     if after_detect is not None:
         after_detect(store)
-    marks.append(("end", time.perf_counter()))
-    report.stage_seconds = {
-        name: round(t1 - t, 3) for (name, t), (_, t1) in pairwise(marks)
-    }
+        lap("stories")
     report.seconds = time.perf_counter() - t0
     return report
