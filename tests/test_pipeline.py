@@ -235,3 +235,12 @@ def test_scan_reports_the_time_of_each_stage(demo_index):
                                           "stories"]
     assert all(v >= 0 for v in report.stage_seconds.values())
     assert sum(report.stage_seconds.values()) <= report.seconds + 0.01
+
+
+def test_family_and_story_lookups_by_id_match_the_full_maps(demo_index):
+    with Store(demo_index[0], readonly=True) as store:
+        fam, story = store.family_of(), store.story_of()
+        some = [*sorted(story)[::3], "no-such-document"]
+        assert store.story_of(some) == {d: story[d] for d in some if d in story}
+        assert store.family_of(some) == {d: fam[d] for d in some if d in fam}
+        assert fam and len(story) == store.count_documents()

@@ -527,8 +527,16 @@ class Store:
                         "members": members})
         return out
 
-    def story_of(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT doc_id, story_id FROM story_members").fetchall())
+    def story_of(self, ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Story id of every document in a story, or of those among ``ids``."""
+        if ids is None:
+            return dict(self.db.execute("SELECT doc_id, story_id FROM story_members"))
+        out: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT doc_id, story_id FROM story_members WHERE doc_id IN ({marks})", chunk))
+        return out
 
     def get_state(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()

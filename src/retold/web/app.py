@@ -515,7 +515,7 @@ def create_app(
             if doc is None:
                 raise HTTPException(404, f"no document {doc_id!r}")
             fam = index.store.family_of([doc_id]).get(doc_id)
-            story = index.store.story_of().get(doc_id)
+            story = index.store.story_of([doc_id]).get(doc_id)
         return m.DocumentOut(
             id=doc.id, title=doc.title, url=doc.url, domain=doc.domain,
             published=doc.published.isoformat() if doc.published else None, path=doc.path,

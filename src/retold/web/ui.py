@@ -208,7 +208,7 @@ def add_ui(app: FastAPI, readers: Any, cache: VectorCache) -> None:
                 raise HTTPException(404, f"no document {doc_id!r}")
             text = index.store.texts([doc_id])[doc_id]
             fam = index.store.family_of([doc_id]).get(doc_id)
-            story = index.store.story_of().get(doc_id)
+            story = index.store.story_of([doc_id]).get(doc_id)
         view = _doc_view(rows[0], doc_id, fam[1] if fam else None)
         return render("document.html", doc=view, text=text, family=fam[0] if fam else None,
                       story=story)
