@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--output", type=Path, help="score this finished job output instead")
     ap.add_argument("--wall", type=float, help="wall seconds of that finished run")
     ap.add_argument("--rss", type=float, help="peak RSS MiB of that finished run")
+    ap.add_argument("--note", action="append", default=[], help="a line for the notes")
     ap.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args(argv)
     corpus = ensure_corpus(args.docs, args.seed, args.work)
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         + ". The job has no stories stage.\n\n"
         f"Recall by rewrite kind: {', '.join(f'{k} {v}' for k, v in s['recall_by_kind'].items())}."
         "\n"
+        + "".join(f"\n- {note}" for note in args.note) + ("\n" if args.note else "")
     )
     print(text)
     if not args.no_write:

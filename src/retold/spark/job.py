@@ -486,7 +486,7 @@ def run_job(
     counts = {"documents": n_docs, "errors": errors.count(), "candidates": n_cands,
               "pairs": n_pairs, "families": n_fam}
     seconds = {name: round(t1 - t0, 3) for (name, t0), (_, t1) in pairwise(marks)}
-    write_settings(out, config, counts)
+    write_settings(out, config, counts, seconds)
     docs.unpersist()
     cands.unpersist()
     pairs.unpersist()

@@ -70,10 +70,12 @@ def print_from_columns(doc_id: str, text: str, row: Mapping[str, Any]) -> DocPri
     )
 
 
-def write_settings(out: Path, config: Config, counts: Mapping[str, int]) -> None:
+def write_settings(out: Path, config: Config, counts: Mapping[str, int],
+                   seconds: Mapping[str, float] | None = None) -> None:
     (out / SETTINGS_FILE).write_text(json.dumps(
         {"format": FORMAT_VERSION, "config": json.loads(config.to_json()),
-         "config_fingerprint": config.fingerprint(), "counts": dict(counts)},
+         "config_fingerprint": config.fingerprint(), "counts": dict(counts),
+         "seconds": dict(seconds or {})},
         indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
