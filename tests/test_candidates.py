@@ -103,3 +103,20 @@ def test_a_crowded_bucket_gives_a_chain_not_every_pair():
     assert got == chain | {("x", "y")}
     small = crowd[:MAX_BUCKET_ALL_PAIRS]
     assert len(pairs_from_buckets([small], "lexical")) == len(small) * (len(small) - 1) // 2
+
+
+def test_locality_order_keeps_pairs_of_a_group_together() -> None:
+    from itertools import combinations, pairwise
+
+    from retold.candidates import Candidate, locality_order
+
+    # Two families whose ids interleave: in id order their pairs alternate between them.
+    groups = [[f"d{i:02d}" for i in range(g, 24, 2)] for g in (0, 1)]
+    cands = sorted((Candidate(a, b, {"lexical"}) for grp in groups
+                    for a, b in combinations(grp, 2)), key=lambda c: (c.a, c.b))
+    ordered = locality_order(cands)
+    assert sorted((c.a, c.b) for c in ordered) == [(c.a, c.b) for c in cands]
+    group_of = [int(c.a[1:]) % 2 for c in ordered]
+    switches = sum(1 for x, y in pairwise(group_of) if x != y)
+    assert switches == 1
+    assert locality_order([]) == [] and locality_order(cands[:1]) == cands[:1]

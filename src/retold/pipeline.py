@@ -9,7 +9,7 @@ them and the store.
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ from retold.candidates import (
     build_vector_index,
     hit_candidates,
     knn_candidates,
+    locality_order,
     lsh_params,
     merge,
     pairs_from_buckets,
@@ -46,7 +47,14 @@ from retold.families import (
 from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
 from retold.pool import default_workers, die_with_parent, fork_pool
 from retold.readers import read_paths
-from retold.relate import REUSE, PairResult, boilerplate_mask, relate, text_features
+from retold.relate import (
+    REUSE,
+    PairResult,
+    TextFeatures,
+    boilerplate_mask,
+    relate,
+    text_features,
+)
 from retold.store import PairRow, Store
 from retold.text import looks_like_heading, normalize
 
@@ -290,41 +298,78 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
 
 
-def _verify_pairs(store: Store, pairs: Sequence[tuple[str, str, str]]) -> list[PairResult]:
-    """Relate ``(a, b, channels)`` pairs, reading both sides' texts and prints from ``store``;
-    returns the pairs with a relation."""
-    config = store.config
-    ids = sorted({a for a, _, _ in pairs} | {b for _, b, _ in pairs})
-    prints = store.prints(ids)
-    texts = store.texts(ids)
-    freq = store.sentence_frequency(int(h) for p in prints.values() for h in p.sentence_hashes)
-    masks = {d: boilerplate_mask(p.sentence_hashes, freq, config) for d, p in prints.items()}
-    feats = {d: text_features(texts[d], p) for d, p in prints.items()}
+@dataclass(slots=True)
+class _Side:
+    """One document as verification uses it: text, print, boilerplate mask, text features."""
+
+    text: str
+    print: DocPrint
+    mask: np.ndarray
+    features: TextFeatures
+
+
+class _SideCache:
+    """The most recently used documents' sides. A document takes part in several candidate
+    pairs; with pairs in locality order (``candidates.locality_order``) most of its pairs
+    come close together, so a few thousand sides cover them."""
+
+    def __init__(self, store: Store, size: int = 2_000) -> None:
+        self.store, self.size = store, size
+        self.sides: OrderedDict[str, _Side] = OrderedDict()
+
+    def get(self, ids: Sequence[str]) -> dict[str, _Side]:
+        missing = sorted(set(ids) - self.sides.keys())
+        if missing:
+            config = self.store.config
+            prints = self.store.prints(missing)
+            texts = self.store.texts(missing)
+            freq = self.store.sentence_frequency(
+                int(h) for p in prints.values() for h in p.sentence_hashes)
+            for d, p in prints.items():
+                self.sides[d] = _Side(texts[d], p, boilerplate_mask(p.sentence_hashes, freq,
+                                                                      config),
+                                      text_features(texts[d], p))
+        out = {}
+        for d in ids:
+            if d in self.sides:
+                self.sides.move_to_end(d)
+                out[d] = self.sides[d]
+        while len(self.sides) > max(self.size, len(out)):
+            self.sides.popitem(last=False)
+        return out
+
+
+def _verify_pairs(cache: _SideCache, pairs: Sequence[tuple[str, str, str]]) -> list[PairResult]:
+    """Relate ``(a, b, channels)`` pairs, both sides read through ``cache``; returns the
+    pairs with a relation."""
+    config = cache.store.config
+    sides = cache.get(sorted({a for a, _, _ in pairs} | {b for _, b, _ in pairs}))
     out = []
     for a, b, channels in pairs:
-        if a not in prints or b not in prints:
+        if a not in sides or b not in sides:
             continue
-        res = relate(texts[a], texts[b], prints[a], prints[b], config, masks[a], masks[b],
-                     feats[a], feats[b], describe_all=False)
+        sa, sb = sides[a], sides[b]
+        res = relate(sa.text, sb.text, sa.print, sb.print, config, sa.mask, sb.mask,
+                     sa.features, sb.features, describe_all=False)
         res.scores["channels"] = channels  # type: ignore[assignment]
         if res.relation is not None:
             out.append(res)
     return out
 
 
-_worker_store: Store | None = None
+_worker_cache: _SideCache | None = None
 
 
 def _init_verify_worker(path: str) -> None:
-    global _worker_store
+    global _worker_cache
     die_with_parent()
     # A connection of its own: SQLite connections must not be used across a fork.
-    _worker_store = Store(path, readonly=True)
+    _worker_cache = _SideCache(Store(path, readonly=True))
 
 
 def _verify_in_worker(pairs: list[tuple[str, str, str]]) -> list[PairResult]:
-    assert _worker_store is not None, "pool started without _init_verify_worker"
-    return _verify_pairs(_worker_store, pairs)
+    assert _worker_cache is not None, "pool started without _init_verify_worker"
+    return _verify_pairs(_worker_cache, pairs)
 
 
 def verify(
@@ -336,26 +381,28 @@ def verify(
 ) -> list[PairResult]:
     """Align and relate every candidate pair; returns the pairs with a relation.
 
-    ``chunk`` pairs are read and verified together: larger chunks share more document
-    reads, smaller ones spread better over ``workers`` processes (default: every core).
-    Each worker reads its chunks from the index file itself (reading them in this process
-    and shipping them made it the bottleneck). Results depend on neither.
+    Pairs go in locality order, ``chunk`` at a time, to ``workers`` processes (default:
+    every core); each worker reads its chunks from the index file itself (reading them in
+    this process and shipping them made it the bottleneck) and keeps the sides it read
+    recently. Results depend on neither ``chunk`` nor ``workers``.
     """
     workers = default_workers() if workers is None else max(1, workers)
     progress.stage("verifying candidate pairs", len(candidates))
-    parts = [[(c.a, c.b, ",".join(sorted(c.channels))) for c in candidates[i : i + chunk]]
-             for i in range(0, len(candidates), chunk)]
+    ordered = locality_order(candidates)
+    parts = [[(c.a, c.b, ",".join(sorted(c.channels))) for c in ordered[i : i + chunk]]
+             for i in range(0, len(ordered), chunk)]
     out: list[PairResult] = []
     if workers == 1 or len(parts) <= 1 or not store.on_disk:
+        cache = _SideCache(store)
         for part in parts:
-            out.extend(_verify_pairs(store, part))
+            out.extend(_verify_pairs(cache, part))
             progress.advance(len(part))
-        return out
-    with fork_pool(workers, _init_verify_worker, (store.path,)) as pool:
-        futures = {pool.submit(_verify_in_worker, part): len(part) for part in parts}
-        for fut in as_completed(futures):
-            out.extend(fut.result())
-            progress.advance(futures[fut])
+    else:
+        with fork_pool(workers, _init_verify_worker, (store.path,)) as pool:
+            futures = {pool.submit(_verify_in_worker, part): len(part) for part in parts}
+            for fut in as_completed(futures):
+                out.extend(fut.result())
+                progress.advance(futures[fut])
     out.sort(key=lambda r: (r.a, r.b))
     return out
 

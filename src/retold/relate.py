@@ -89,26 +89,43 @@ def boilerplate_mask(
 
 @dataclass(frozen=True, slots=True)
 class TextFeatures:
-    """What verification needs from one document's text, computed once per document."""
+    """What verification needs from one document's text, computed once per document.
 
-    trigrams: frozenset[tuple[str, ...]]
-    fivegrams: frozenset[tuple[str, ...]]
+    Word n-gram sets are sorted arrays of 64-bit n-gram hashes (not sets of tuples): a
+    document takes part in many pairs, and building and intersecting tuple sets was the
+    largest cost of verification. Hashes are Python's string hashes, stable within one
+    process, which is where both sides of a pair are compared.
+    """
+
+    trigrams: np.ndarray
+    fivegrams: np.ndarray
     names: frozenset[str]
     content: list[frozenset[str]]
     """Content-word stems per sentence."""
     specifics: list[frozenset[str]]
     """Names and numbers per sentence."""
     headings: np.ndarray
-    content_words: frozenset[str] = frozenset()
-    """Content-word stems of the whole text."""
-    content_pairs: frozenset[tuple[str, ...]] = frozenset()
-    """Consecutive content-word stems (stopwords skipped) of the whole text."""
+    content_words: np.ndarray
+    """Content-word stems of the whole text (hashes)."""
+    content_pairs: np.ndarray
+    """Consecutive content-word stems (stopwords skipped) of the whole text (hashes)."""
 
 
-def _grams(tokens: Sequence[str], n: int) -> frozenset[tuple[str, ...]]:
-    if len(tokens) < n:
-        return frozenset([tuple(tokens)]) if tokens else frozenset()
-    return frozenset(zip(*(tokens[i:] for i in range(n)), strict=False))
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _grams(tokens: Sequence[str], n: int) -> np.ndarray:
+    """Hashes of the word n-grams of ``tokens`` (one gram of all of them when fewer than
+    ``n``), sorted and unique."""
+    if not tokens:
+        return np.zeros(0, np.uint64)
+    h = np.fromiter((hash(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    h = h.view(np.uint64)
+    n = min(n, len(h))
+    out = h[: len(h) - n + 1].copy()
+    for j in range(1, n):
+        out = (out * _MIX) ^ h[j : len(h) - n + 1 + j]
+    return np.unique(out)
 
 
 def text_features(text: str, pr: DocPrint) -> TextFeatures:
@@ -135,15 +152,19 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
         content=content,
         specifics=specifics,
         headings=np.array([looks_like_heading(s.text) for s in pr.sentences], dtype=bool),
-        content_words=frozenset(stems),
+        content_words=_grams(stems, 1),
         content_pairs=_grams(stems, 2),
     )
 
 
-def _containment(ga: frozenset, gb: frozenset) -> float:
-    if not ga or not gb:
+def _containment(ga: frozenset | np.ndarray, gb: frozenset | np.ndarray) -> float:
+    if not len(ga) or not len(gb):
         return 0.0
-    return len(ga & gb) / min(len(ga), len(gb))
+    if isinstance(ga, np.ndarray):
+        shared = len(np.intersect1d(ga, gb, assume_unique=True))
+    else:
+        shared = len(ga & gb)
+    return shared / min(len(ga), len(gb))
 
 
 def relate(
