@@ -24,6 +24,8 @@ from retold.fingerprints import DocPrint
 from retold.text import Sentence
 
 SCHEMA_VERSION = "1"
+# Page cache of the writing connection (KiB); pages are only held once touched.
+_WRITER_CACHE_KIB = 64 * 1024
 # Above this many keys, band_buckets(shared_only=True) scans the shared buckets instead.
 _BULK_BUCKET_KEYS = 20_000
 
@@ -141,6 +143,10 @@ class Store:
             if not readonly:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
+                # Band keys and sentence hashes land at random places of their indexes;
+                # SQLite's default 2 MB page cache evicts index pages a write needs again
+                # (64 MB: 10-30% less parent CPU in ingest, +100 MB RSS at most).
+                self.db.execute(f"PRAGMA cache_size=-{_WRITER_CACHE_KIB}")
                 self.db.executescript(_SCHEMA)
             self.config = self._settle_config(config, readonly)
         except sqlite3.DatabaseError as exc:
