@@ -24,6 +24,7 @@ from retold.candidates import (
     DOC_KNN,
     LEXICAL,
     SENTENCE_KNN,
+    SENTENCE_NPROBE,
     SKELETON,
     build_vector_index,
     knn_candidates,
@@ -95,7 +96,7 @@ def _build_vectors(store: Store, generation: int) -> _Vectors:
         mean = mat.mean(axis=0)
         doc_index = build_vector_index(_unit_rows(mat - mean))
     row_ids, svecs = store.sentence_vectors()
-    sentence_index = build_vector_index(svecs) if len(row_ids) else None
+    sentence_index = build_vector_index(svecs, SENTENCE_NPROBE) if len(row_ids) else None
     return _Vectors(generation, ids, mean, doc_index, row_ids, sentence_index)
 
 

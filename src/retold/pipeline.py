@@ -20,6 +20,7 @@ import numpy as np
 
 from retold.candidates import (
     LEXICAL,
+    SENTENCE_NPROBE,
     SKELETON,
     Candidate,
     band_keys,
@@ -276,7 +277,7 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
     if config.sentence_knn_k > 0:
         row_ids, svecs = store.sentence_vectors()
         if len(row_ids) > 1:
-            sentence_index = build_vector_index(svecs)
+            sentence_index = build_vector_index(svecs, SENTENCE_NPROBE)
         del svecs
     keys_of: dict[str, np.ndarray] = {}
     groups: list[list[Candidate]] = []

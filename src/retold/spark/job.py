@@ -42,6 +42,7 @@ import numpy as np
 from retold.candidates import (
     LEXICAL,
     MAX_BUCKET_ALL_PAIRS,
+    SENTENCE_NPROBE,
     SKELETON,
     Candidate,
     build_vector_index,
@@ -311,7 +312,7 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
     if len(row_ids) > 1:
         svecs = np.vstack(blocks)
         del blocks
-        index = build_vector_index(svecs)
+        index = build_vector_index(svecs, SENTENCE_NPROBE)
         hits: dict[tuple[str, str], int] = {}
         for start in range(0, len(row_ids), _QUERY_ROWS):
             stop = start + _QUERY_ROWS
