@@ -54,3 +54,18 @@ def test_every_command_has_help():
 def test_eval_unknown_dataset():
     res = runner.invoke(app, ["eval", "nope"])
     assert res.exit_code == 2
+
+
+def test_scan_summary_lists_the_largest_families_only(tmp_path, monkeypatch):
+    import retold.cli as cli_mod
+
+    monkeypatch.setattr(cli_mod, "SUMMARY_FAMILIES", 2)
+    db = tmp_path / "i.db"
+    res = runner.invoke(app, ["scan", str(EXAMPLES / "corpus"), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    with Index(db, readonly=True) as index:
+        sizes = sorted((len(f["members"]) for f in index.families()), reverse=True)
+    assert len(sizes) > 2
+    text = " ".join(res.output.split())
+    assert f"the 2 largest of {len(sizes)}" in text
+    assert f"{len(sizes) - 2} more: retold families --db" in text

@@ -59,12 +59,20 @@ def _open(db: Path, readonly: bool = False) -> Index:
         raise _fail(str(exc)) from exc
 
 
-def _summary(index: Index, report: ScanReport) -> None:
+# Families listed in the scan summary, largest first; `retold families` lists them all.
+SUMMARY_FAMILIES = 50
+
+
+def _summary(index: Index, report: ScanReport, db: Path) -> None:
     docs = {d.id: d for d in index.store.documents()}
-    table = Table(title="Reuse families", show_lines=False)
+    fams = index.families()
+    shown = sorted(fams, key=lambda f: (-len(f["members"]), f["id"]))[:SUMMARY_FAMILIES]
+    title = "Reuse families" + (f" (the {len(shown)} largest of {len(fams)})"
+                                if len(shown) < len(fams) else "")
+    table = Table(title=title, show_lines=False)
     for col in ("family", "members", "source", "relations", "domains"):
         table.add_column(col)
-    for fam in index.families():
+    for fam in shown:
         members = fam["members"]
         rels = sorted({m["role"] for m in members} - {"source"})
         domains = sorted({docs[m["doc_id"]].domain or "-" for m in members if m["doc_id"] in docs})
@@ -73,8 +81,10 @@ def _summary(index: Index, report: ScanReport) -> None:
         table.add_row(str(fam["id"]), str(len(members)), src_label[:60], ", ".join(rels),
                       ", ".join(domains)[:60])
     out.print(table)
+    if len(shown) < len(fams):
+        out.print(f"{len(fams) - len(shown)} more: retold families --db {db}", highlight=False)
     n_docs = index.store.count_documents()
-    n_fam = len(index.families())
+    n_fam = len(fams)
     n_stories = len(index.stories())
     out.print(
         f"{len(report.added)} new documents, {report.skipped} already indexed, "
@@ -112,7 +122,7 @@ def scan(
             console.print(f"[yellow]skipped[/yellow] {err}", highlight=False)
         for warn in result.warnings:
             console.print(f"[yellow]warning[/yellow] {warn}", highlight=False)
-        _summary(index, result)
+        _summary(index, result, db)
         if json_out is not None:
             data = json.dumps(index.to_json(), indent=2, ensure_ascii=False)
             if str(json_out) == "-":
