@@ -143,7 +143,7 @@ def _hash(term: str, n_features: int) -> int:
 
 
 def _is_number(tok: str) -> bool:
-    return any(ch.isdigit() for ch in tok)
+    return any(map(str.isdigit, tok))  # map: a generator here cost a fifth of featurize
 
 
 def document_terms(text: str, title: str | None, params: StoryParams) -> dict[str, float]:
