@@ -205,7 +205,14 @@ class Store:
     def add_documents(
         self, docs: Sequence[Document], prints: Sequence[DocPrint], bands: Sequence[np.ndarray]
     ) -> None:
-        """Store documents with their fingerprints and LSH band keys, all or nothing."""
+        """Store documents with their fingerprints and LSH band keys, all or nothing.
+
+        Sentence and band rows go in sorted by hash and key: their indexes take them at
+        random places, and in key order each index page is visited once per write instead
+        of being evicted and read again (the band index holds 85 keys per document).
+        """
+        sentence_rows: list[tuple[int, int, int, int, int]] = []
+        band_rows: list[tuple[int, int]] = []
         with self.db:
             for doc, pr, keys in zip(docs, prints, bands, strict=True):
                 cur = self.db.execute(
@@ -216,12 +223,11 @@ class Store:
                      len(pr.sentences), int(pr.truncated), _now()),
                 )
                 seq = cur.lastrowid
-                self.db.executemany(
-                    "INSERT INTO sentences(doc_seq, idx, start, end, hash) VALUES (?,?,?,?,?)",
-                    [(seq, i, s.start, s.end, int(h))
-                     for i, (s, h) in enumerate(zip(pr.sentences, pr.sentence_hashes,
-                                                    strict=True))],
-                )
+                assert seq is not None
+                sentence_rows.extend(
+                    (seq, i, s.start, s.end, int(h))
+                    for i, (s, h) in enumerate(zip(pr.sentences, pr.sentence_hashes,
+                                                   strict=True)))
                 dim = pr.vectors.shape[1] if pr.vectors.ndim == 2 else 0
                 self.db.execute(
                     "INSERT INTO prints(doc_seq, lexical, skeleton, doc_vector, vectors, dim)"
@@ -231,10 +237,13 @@ class Store:
                      pr.doc_vector.astype(np.float16).tobytes(),
                      pr.vectors.astype(np.float16).tobytes(), dim),
                 )
-                self.db.executemany(
-                    "INSERT INTO bands(key, doc_seq) VALUES (?, ?)",
-                    [(int(k), seq) for k in keys],
-                )
+                band_rows.extend((int(k), seq) for k in keys)
+            sentence_rows.sort(key=lambda r: r[4])
+            band_rows.sort()
+            self.db.executemany(
+                "INSERT INTO sentences(doc_seq, idx, start, end, hash) VALUES (?,?,?,?,?)",
+                sentence_rows)
+            self.db.executemany("INSERT INTO bands(key, doc_seq) VALUES (?, ?)", band_rows)
 
     def count_documents(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
