@@ -244,3 +244,34 @@ def test_family_and_story_lookups_by_id_match_the_full_maps(demo_index):
         assert store.story_of(some) == {d: story[d] for d in some if d in story}
         assert store.family_of(some) == {d: fam[d] for d in some if d in fam}
         assert fam and len(story) == store.count_documents()
+
+
+def test_families_rebuilt_only_after_new_reuse_pairs(demo_index, tmp_path, static_encoder,
+                                                     monkeypatch):
+    import retold.pipeline as pipeline_mod
+    from retold.documents import Document
+
+    db = tmp_path / "copy.db"
+    shutil.copy(demo_index[0], db)
+    calls = []
+    real = pipeline_mod.rebuild_families
+    monkeypatch.setattr(pipeline_mod, "rebuild_families",
+                        lambda store: (calls.append(1), real(store)))
+    with Index(db, encoder=static_encoder) as index:
+        before = index.families()
+        index.scan([str(EXAMPLES / "corpus")])  # nothing new
+        index.add([Document(id="unrelated-1", text=(
+            "The regional orchestra announced a new season of twelve concerts. "
+            "Tickets go on sale in March at the box office and online. "
+            "The programme includes three premieres by local composers."))])
+        assert calls == [] and index.families() == before
+        member = before[0]["members"][0]["doc_id"]
+        index.add([Document(id="verbatim-copy", text=index.document(member).text)])
+        assert calls == [1]
+        assert any(m["doc_id"] == "verbatim-copy" for f in index.families()
+                   for m in f["members"])
+        # A scan killed between saving pairs and rebuilding families leaves no mark.
+        index.store.db.execute("DELETE FROM state WHERE key='families_fresh'")
+        index.store.db.commit()
+        index.scan([str(EXAMPLES / "corpus")])
+        assert calls == [1, 1] and index.store.families_fresh()

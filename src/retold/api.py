@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from retold.config import Config
 from retold.documents import Document, content_id
 from retold.fingerprints import Encoder, fingerprint_documents
-from retold.pipeline import Progress, ScanReport, detect, ingest, prepare, rebuild_families, scan
+from retold.pipeline import Progress, ScanReport, detect, ingest, prepare, scan, update_families
 from retold.pool import default_workers
 from retold.relate import PairResult, relate
 from retold.store import Store
@@ -82,7 +82,7 @@ class Index:
         report = ScanReport()
         ingest(docs, self.store, self.encoder, report, progress, workers=self.workers)
         detect(self.store, report, progress, self.workers)
-        rebuild_families(self.store)
+        update_families(self.store)
         self._stories(self.store)
         return report
 

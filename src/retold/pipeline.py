@@ -465,7 +465,7 @@ def detect(
     report.stage_seconds["candidates"] = round(t1 - t0, 3)
     report.stage_seconds["verify"] = round(time.perf_counter() - t1, 3)
     rows = [pair_row(r) for r in results]
-    store.save_pairs(rows, pending)
+    store.save_pairs(rows, pending, families_stale=any(r.relation in REUSE for r in rows))
 
 
 def reuse_edges(store: Store) -> list[Edge]:
@@ -585,6 +585,14 @@ def rebuild_families(store: Store) -> None:
         (a, b, d.source, d.confidence, d.reason)
         for f in fams for (a, b), d in sorted(f.directions.items())
     ])
+    store.mark_families_fresh()
+
+
+def update_families(store: Store) -> None:
+    """Rebuild families unless no reuse pair was saved since the last rebuild (documents
+    that joined no family change no family)."""
+    if not store.families_fresh():
+        rebuild_families(store)
 
 
 def scan(
@@ -614,7 +622,7 @@ def scan(
     detect(store, report, progress, workers)  # times its candidates and verify stages
     last = time.perf_counter()
     progress.stage("building families")
-    rebuild_families(store)
+    update_families(store)
     lap("families")
     if after_detect is not None:
         after_detect(store)

@@ -24,6 +24,8 @@ from retold.fingerprints import DocPrint
 from retold.text import Sentence
 
 SCHEMA_VERSION = "1"
+# State key present while the stored families reflect every stored reuse pair.
+_FAMILIES_FRESH = "families_fresh"
 # Page cache of the writing connection (KiB); pages are only held once touched.
 _WRITER_CACHE_KIB = 64 * 1024
 # Above this many keys, band_buckets(shared_only=True) scans the shared buckets instead.
@@ -388,9 +390,14 @@ class Store:
 
     # --- pairs --------------------------------------------------------------------------
 
-    def save_pairs(self, rows: Sequence[PairRow], done: Sequence[str]) -> None:
-        """Store verified pairs and mark documents done, in one transaction."""
+    def save_pairs(
+        self, rows: Sequence[PairRow], done: Sequence[str], families_stale: bool = True
+    ) -> None:
+        """Store verified pairs and mark documents done, in one transaction; with
+        ``families_stale`` (new reuse pairs among ``rows``), families must be rebuilt."""
         with self.db:
+            if families_stale:
+                self.db.execute("DELETE FROM state WHERE key=?", (_FAMILIES_FRESH,))
             self.db.executemany(
                 "INSERT OR REPLACE INTO pairs(a, b, relation, source, confidence,"
                 " direction_reason, scores, alignment) VALUES (?,?,?,?,?,?,?,?)",
@@ -552,6 +559,14 @@ class Store:
             out.update(self.db.execute(
                 f"SELECT doc_id, story_id FROM story_members WHERE doc_id IN ({marks})", chunk))
         return out
+
+    def families_fresh(self) -> bool:
+        """Whether families were rebuilt after the last reuse pairs were saved (an index
+        from before this mark, or a scan killed in between, reads as not fresh)."""
+        return self.get_state(_FAMILIES_FRESH) is not None
+
+    def mark_families_fresh(self) -> None:
+        self.set_state(_FAMILIES_FRESH, b"1")
 
     def get_state(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
