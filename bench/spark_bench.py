@@ -5,8 +5,9 @@
                                             # score a finished run of the same corpus
 
 The job runs in its own process (``retold spark corpus.jsonl OUT``); wall time is measured
-around it and peak RSS is the largest process of its tree (the driver JVM, the Python
-driver or a Python worker; Linux reports the largest child waited for, not their sum).
+around it. Peak RSS is what Linux reports for the children waited for: the largest Python
+process (driver or worker). The driver JVM, which PySpark does not wait for, is not in it
+(its heap is capped by ``RETOLD_SPARK_DRIVER_MEMORY``, 6 GB by default).
 Pairs called copy, rewrite or partial are scored by ``run_bench.score_pairs`` against the
 generator's gold, as for ``retold scan``. Writes the "spark-{docs}" section of
 bench/RESULTS.md unless ``--no-write``; the local scan's numbers for the same corpus are
@@ -40,7 +41,7 @@ REUSE = ("copy", "rewrite", "partial")
 
 
 def run_job(corpus: Path, out: Path, master: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB, largest process) of one ``retold spark`` run."""
+    """Wall seconds and peak RSS (MiB, largest Python process) of one ``retold spark`` run."""
     shutil.rmtree(out, ignore_errors=True)
     exe = Path(sys.executable).with_name("retold")
     t0 = time.perf_counter()
@@ -99,8 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}\n"
         f"- corpus: {args.docs} documents from `bench/generate.py` (rewrite rate 0.2,"
         f" seed {args.seed}), {len(gold)} gold reuse pairs\n\n"
-        "| wall s | docs/s | peak RSS MiB (largest process) | candidates | pairs | pairs P |"
-        " pairs R | pairs F1 | families |\n|---|---|---|---|---|---|---|---|---|\n"
+        "| wall s | docs/s | peak RSS MiB (largest Python process; JVM not counted) |"
+        " candidates | pairs | pairs P | pairs R | pairs F1 | families |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
         f"| {_fmt(wall, '.1f')} | {_fmt(args.docs / wall if wall else None, '.1f')} |"
         f" {_fmt(peak, '.0f')} | {counts['candidates']} | {s['predicted']} |"
         f" {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {counts['families']} |\n\n"
