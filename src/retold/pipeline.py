@@ -31,6 +31,7 @@ from retold.candidates import (
     lsh_params,
     merge,
     pairs_from_buckets,
+    search_index,
     sentence_hits,
 )
 from retold.config import Config
@@ -277,7 +278,9 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
     if config.sentence_knn_k > 0:
         row_ids, svecs = store.sentence_vectors()
         if len(row_ids) > 1:
-            sentence_index = build_vector_index(svecs, SENTENCE_NPROBE)
+            # Query rows estimated from the average document (pending ones are stored).
+            n_queries = len(pending) * len(row_ids) // max(1, len(ids))
+            sentence_index = search_index(svecs, n_queries, SENTENCE_NPROBE)
         del svecs
     keys_of: dict[str, np.ndarray] = {}
     groups: list[list[Candidate]] = []
