@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from retold.config import Config
 from retold.documents import Document, content_id
 from retold.fingerprints import Encoder, fingerprint_documents
-from retold.pipeline import Progress, ScanReport, detect, ingest, prepare, scan, update_families
+from retold.pipeline import Progress, ScanReport, index_records, prepare, scan
 from retold.pool import default_workers
 from retold.relate import PairResult, relate
 from retold.store import Store
@@ -78,13 +78,8 @@ class Index:
 
     def add(self, docs: Iterable[Document], progress: Progress | None = None) -> ScanReport:
         """Index documents given as objects (same effect as scanning files holding them)."""
-        progress = progress or Progress()
-        report = ScanReport()
-        ingest(docs, self.store, self.encoder, report, progress, workers=self.workers)
-        detect(self.store, report, progress, self.workers)
-        update_families(self.store)
-        self._stories(self.store)
-        return report
+        return index_records(docs, self.store, self.encoder, progress,
+                             after_detect=self._stories, workers=self.workers)
 
     def _stories(self, store: Store) -> None:
         from retold.storyline import update_stories

@@ -610,6 +610,19 @@ def scan(
 
     ``workers`` processes fingerprint and verify (default: every core; 1 never forks).
     """
+    return index_records(read_paths(paths), store, encoder, progress, after_detect, workers)
+
+
+def index_records(
+    records: Iterable[Document | ReadError],
+    store: Store,
+    encoder: Encoder,
+    progress: Progress | None = None,
+    after_detect: Callable[[Store], None] | None = None,
+    workers: int | None = None,
+) -> ScanReport:
+    """Index ``records`` (documents, or read errors to report) and update pairs, families
+    and, through ``after_detect``, stories; the report carries each stage's seconds."""
     t0 = last = time.perf_counter()
     progress = progress or Progress()
     report = ScanReport()
@@ -620,7 +633,7 @@ def scan(
         report.stage_seconds[name] = round(now - last, 3)
         last = now
 
-    ingest(read_paths(paths), store, encoder, report, progress, workers=workers)
+    ingest(records, store, encoder, report, progress, workers=workers)
     lap("ingest")
     detect(store, report, progress, workers)  # times its candidates and verify stages
     last = time.perf_counter()
