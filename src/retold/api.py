@@ -20,7 +20,7 @@ from retold.config import Config
 from retold.documents import Document, content_id
 from retold.fingerprints import Encoder, fingerprint_documents
 from retold.pipeline import Progress, ScanReport, index_records, prepare, scan
-from retold.pool import default_workers
+from retold.pool import worker_count
 from retold.relate import PairResult, relate
 from retold.store import Store
 
@@ -84,8 +84,7 @@ class Index:
     def _stories(self, store: Store) -> None:
         from retold.storyline import update_stories
 
-        workers = default_workers() if self.workers is None else max(1, self.workers)
-        update_stories(store, self.encoder, workers=workers)
+        update_stories(store, self.encoder, workers=worker_count(self.workers))
 
     # --- reading ------------------------------------------------------------------------
 

@@ -101,6 +101,12 @@ def pairs_from_buckets(buckets: Iterable[Sequence[str]], channel: str) -> list[C
 MAX_BUCKET_ALL_PAIRS = 50
 
 
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
+    norm = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
+
+
 def build_vector_index(vectors: np.ndarray, nprobe: int = 8) -> faiss.Index:
     """Inner-product index over L2-normalised rows: exact when small, IVF when large.
 

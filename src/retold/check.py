@@ -30,6 +30,7 @@ from retold.candidates import (
     knn_candidates,
     lsh_params,
     sentence_hit_candidates,
+    unit_rows,
 )
 from retold.changes import pair_drift
 from retold.config import Config
@@ -82,11 +83,6 @@ class VectorCache:
             return current
 
 
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
-
-
 def _build_vectors(store: Store, generation: int) -> _Vectors:
     ids, mat = store.doc_vectors()
     mean = doc_index = None
@@ -94,7 +90,7 @@ def _build_vectors(store: Store, generation: int) -> _Vectors:
         # Centred as in pipeline.find_candidates: the common "news article" direction would
         # otherwise make every document a neighbour of every other.
         mean = mat.mean(axis=0)
-        doc_index = build_vector_index(_unit_rows(mat - mean))
+        doc_index = build_vector_index(unit_rows(mat - mean))
     row_ids, svecs = store.sentence_vectors()
     sentence_index = build_vector_index(svecs, SENTENCE_NPROBE) if len(row_ids) else None
     return _Vectors(generation, ids, mean, doc_index, row_ids, sentence_index)
@@ -115,7 +111,7 @@ def candidate_ids(
             found.setdefault(did, set()).add(channel)
     vecs = (cache or VectorCache()).get(store)
     if vecs.doc_index is not None and vecs.mean is not None and pr.doc_vector.size:
-        q = _unit_rows((pr.doc_vector - vecs.mean)[None, :])
+        q = unit_rows((pr.doc_vector - vecs.mean)[None, :])
         for c in knn_candidates([QUERY_ID], q, vecs.doc_index, vecs.doc_ids, config.knn_k,
                                 config.knn_min_cosine):
             found.setdefault(c.b if c.a == QUERY_ID else c.a, set()).add(DOC_KNN)

@@ -33,6 +33,7 @@ from retold.candidates import (
     pairs_from_buckets,
     search_index,
     sentence_hits,
+    unit_rows,
 )
 from retold.config import Config
 from retold.documents import Document, ReadError, content_id
@@ -47,7 +48,7 @@ from retold.families import (
     unsupported_sentences,
 )
 from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
-from retold.pool import default_workers, die_with_parent, fork_pool
+from retold.pool import die_with_parent, fork_pool, worker_count
 from retold.readers import read_paths
 from retold.relate import (
     REUSE,
@@ -143,7 +144,7 @@ def ingest(
     than many small ones (10,000 articles: 40 writes of 256 spent 12 s in SQLite).
     """
     config = store.config
-    workers = default_workers() if workers is None else max(1, workers)
+    workers = worker_count(workers)
     progress.stage("reading and fingerprinting")
     # Submitted but not yet stored: the store cannot see these when a later batch is checked.
     inflight: dict[str, str] = {}
@@ -272,7 +273,7 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
         # News articles share a strong common direction in embedding space (genre, register);
         # removing the corpus mean leaves what tells one article from another.
         mean = mat.mean(axis=0)
-        doc_index = build_vector_index(_unit_rows(mat - mean))
+        doc_index = build_vector_index(unit_rows(mat - mean))
     del mat
     sentence_index, row_ids = None, []
     if config.sentence_knn_k > 0:
@@ -290,7 +291,7 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
         pend = [d for d in pending[start : start + _QUERY_DOCS] if d in prints]
         keys_of.update((d, band_keys_for(prints[d], config)) for d in pend)
         if doc_index is not None and pend:
-            q = _unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - mean)
+            q = unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - mean)
             groups.append(knn_candidates(pend, q, doc_index, ids, config.knn_k,
                                          config.knn_min_cosine))
         if sentence_index is not None:
@@ -318,11 +319,6 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
 
 # Pending documents read and queried together by find_candidates (a few hundred MB).
 _QUERY_DOCS = 5_000
-
-
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
 
 
 @dataclass(slots=True)
@@ -413,7 +409,7 @@ def verify(
     this process and shipping them made it the bottleneck) and keeps the sides it read
     recently. Results depend on neither ``chunk`` nor ``workers``.
     """
-    workers = default_workers() if workers is None else max(1, workers)
+    workers = worker_count(workers)
     progress.stage("verifying candidate pairs", len(candidates))
     ordered = locality_order(candidates)
     parts = [[(c.a, c.b, ",".join(sorted(c.channels))) for c in ordered[i : i + chunk]]

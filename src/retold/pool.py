@@ -24,6 +24,11 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def worker_count(workers: int | None) -> int:
+    """``workers`` as asked (at least 1), or every core for ``None``."""
+    return default_workers() if workers is None else max(1, workers)
+
+
 def die_with_parent() -> None:
     """Ask Linux to kill this worker when its parent dies: a scan killed with SIGKILL
     must not leave pool workers waiting forever on a pipe nobody writes to."""

@@ -51,6 +51,7 @@ from retold.candidates import (
     knn_candidates,
     merge,
     sentence_hits,
+    unit_rows,
 )
 from retold.config import Config
 from retold.documents import Document, ReadError, content_id, domain_of, parse_published
@@ -306,7 +307,7 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
     if len(ids) > 1:
         mat = np.vstack(doc_rows).astype(np.float32)
         mean = mat.mean(axis=0)
-        unit = _unit_rows(mat - mean)
+        unit = unit_rows(mat - mean)
         groups.append(knn_candidates(ids, unit, build_vector_index(unit), ids, config.knn_k,
                                      config.knn_min_cosine))
     del doc_rows
@@ -325,11 +326,6 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
 
 # Sentence rows searched per faiss call on the driver (a float32 copy of 100 MB).
 _QUERY_ROWS = 100_000
-
-
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.where(norm == 0, 1.0, norm)).astype(np.float32)
 
 
 # --- stage 4 and 5: boilerplate and verification ------------------------------------------
