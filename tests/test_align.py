@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import difflib
 import itertools
 import random
+import re
 
 import numpy as np
 import pytest
 
-from retold.align import align_sentences, best_chain, match_level, word_diff, word_ratio
+from retold.align import (
+    SentenceTerms,
+    align_sentences,
+    best_chain,
+    lexical_matrix,
+    match_level,
+    word_diff,
+    word_ratio,
+)
+from retold.relate import _per_sentence
 
 
 def brute_chain(cells):
@@ -70,3 +81,46 @@ def test_word_diff_offsets_and_levels():
     assert match_level(a, b) == "minor"
     assert match_level(a, "Officials said nothing about it at all.") == "paraphrase"
     assert word_ratio("", "") == 1.0
+
+
+def _terms(sets: list[frozenset[str]]) -> SentenceTerms:
+    words = [w for s in sets for w in sorted(s)]
+    h = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
+    return _per_sentence(h, [len(s) for s in sets])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_lexical_matrix_is_the_cosine_of_word_sets(seed):
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(rng.randint(1, 15))]
+
+    def sentences() -> list[frozenset[str]]:
+        return [frozenset(rng.sample(vocab, rng.randint(0, len(vocab))))
+                for _ in range(rng.randint(1, 5))]
+
+    a, b = sentences(), sentences()
+    got = lexical_matrix(_terms(a), _terms(b))
+    want = np.array([[len(x & y) / np.sqrt(len(x) * len(y)) if x and y else 0.0 for y in b]
+                     for x in a])
+    assert got.shape == (len(a), len(b))
+    assert np.allclose(got, want, atol=1e-6)
+
+
+def test_per_sentence_terms_drop_repeats_within_a_sentence_only():
+    terms = _terms([frozenset({"a", "b"}), frozenset(), frozenset({"a"})])
+    assert terms.offsets.tolist() == [0, 2, 2, 3]
+    h = np.array([hash("a"), hash("a"), hash("b")], dtype=np.int64).view(np.uint64)
+    assert _per_sentence(h, [2, 1]).offsets.tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_word_ratio_is_difflibs_ratio(seed):
+    rng = random.Random(seed)
+    vocab = ["the", "minister", "said", "on", "Tuesday", ",", "new", "rules", "2%", "."]
+    a = " ".join(rng.choices(vocab, k=rng.randint(1, 25)))
+    b = " ".join(rng.choices(vocab, k=rng.randint(1, 25)))
+    tok = re.compile(r"\w+|[^\w\s]")
+    ta = [t.lower() for t in tok.findall(a)]
+    tb = [t.lower() for t in tok.findall(b)]
+    want = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False).ratio()
+    assert word_ratio(a, b) == pytest.approx(want, abs=1e-12)

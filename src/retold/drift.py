@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Literal
+
+from cydifflib import SequenceMatcher
 
 from retold.entities import Knowledge, Mention, Mentions, extract, learn_from
 from retold.text import split_sentences, word_spans

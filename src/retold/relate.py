@@ -21,6 +21,7 @@ from retold.align import (
     MINOR_RATIO,
     Match,
     SentenceAlignment,
+    SentenceTerms,
     align_sentences,
     level_of,
     lexical_matrix,
@@ -100,7 +101,7 @@ class TextFeatures:
     trigrams: np.ndarray
     fivegrams: np.ndarray
     names: frozenset[str]
-    content: list[frozenset[str]]
+    content: SentenceTerms
     """Content-word stems per sentence."""
     specifics: list[frozenset[str]]
     """Names and numbers per sentence."""
@@ -114,13 +115,15 @@ class TextFeatures:
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _grams(tokens: Sequence[str], n: int) -> np.ndarray:
-    """Hashes of the word n-grams of ``tokens`` (one gram of all of them when fewer than
-    ``n``), sorted and unique."""
-    if not tokens:
+def _hashes(tokens: Sequence[str]) -> np.ndarray:
+    return np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens)).view(np.uint64)
+
+
+def _grams(h: np.ndarray, n: int) -> np.ndarray:
+    """Hashes of the word n-grams of tokens with hashes ``h`` (one gram of all of them
+    when fewer than ``n``), sorted and unique."""
+    if not len(h):
         return np.zeros(0, np.uint64)
-    h = np.fromiter((hash(t) for t in tokens), dtype=np.int64, count=len(tokens))
-    h = h.view(np.uint64)
     n = min(n, len(h))
     out = h[: len(h) - n + 1].copy()
     for j in range(1, n):
@@ -128,11 +131,31 @@ def _grams(tokens: Sequence[str], n: int) -> np.ndarray:
     return np.unique(out)
 
 
+def _per_sentence(h: np.ndarray, counts: Sequence[int]) -> SentenceTerms:
+    """Each sentence's distinct hashes, from the hashes of all sentences' terms in order."""
+    n = len(counts)
+    sent = np.repeat(np.arange(n, dtype=np.int64), counts)
+    terms = h.view(np.int64)
+    order = np.lexsort((terms, sent))
+    sent, terms = sent[order], terms[order]
+    keep = np.ones(len(terms), dtype=bool)
+    keep[1:] = (terms[1:] != terms[:-1]) | (sent[1:] != sent[:-1])
+    sizes = np.bincount(sent[keep], minlength=n)
+    return SentenceTerms(terms[keep], np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64))
+
+
+def _is_specific(token: str, lowered: str) -> bool:
+    # isalpha first: the digit search is the slow test and only mixed tokens need it.
+    return ((token[0].isupper() and lowered not in STOPWORDS)
+            or (not token.isalpha() and _DIGIT.search(token) is not None))
+
+
 def text_features(text: str, pr: DocPrint) -> TextFeatures:
-    """Tokenises each sentence once and derives every per-document feature from that."""
+    """Tokenises each sentence once and derives every per-document feature from that;
+    each token is hashed once."""
     lowered: list[str] = []
     stems: list[str] = []
-    content: list[frozenset[str]] = []
+    counts: list[int] = []
     specifics: list[frozenset[str]] = []
     for s in pr.sentences:
         raw = raw_words(s.text)
@@ -140,20 +163,19 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
         lowered.extend(low)
         cs = [stem(t) for t in low if t not in STOPWORDS]
         stems.extend(cs)
-        content.append(frozenset(cs))
+        counts.append(len(cs))
         specifics.append(frozenset(
-            lw for t, lw in zip(raw, low, strict=True)
-            if (t[0].isupper() and lw not in STOPWORDS) or _DIGIT.search(t)
-        ))
+            lw for t, lw in zip(raw, low, strict=True) if _is_specific(t, lw)))
+    h_words, h_stems = _hashes(lowered), _hashes(stems)
     return TextFeatures(
-        trigrams=_grams(lowered, 3),
-        fivegrams=_grams(lowered, 5),
+        trigrams=_grams(h_words, 3),
+        fivegrams=_grams(h_words, 5),
         names=frozenset().union(*specifics),
-        content=content,
+        content=_per_sentence(h_stems, counts),
         specifics=specifics,
         headings=np.array([looks_like_heading(s.text) for s in pr.sentences], dtype=bool),
-        content_words=_grams(stems, 1),
-        content_pairs=_grams(stems, 2),
+        content_words=np.unique(h_stems),
+        content_pairs=_grams(h_stems, 2),
     )
 
 
