@@ -475,6 +475,7 @@ class StoryIndex:
         touched: list[int] = []
         touched_set: set[int] = set()
         scratch = np.zeros(p.n_features, dtype=np.float32)
+        weighted: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
         for i in order:
             row = _row(x, i)
             cands = [c for c in cand[i] if c >= 0]
@@ -483,7 +484,7 @@ class StoryIndex:
             best, best_sim = -1, -np.inf
             if cands:
                 uniq = np.unique(np.asarray(cands, dtype=np.int64))
-                sims = self._exact(row, uniq, idf, scratch)
+                sims = self._exact(row, uniq, idf, scratch, weighted)
                 if use_emb:
                     assert feats.emb is not None and self._s.emb_sum is not None
                     e = _unit(self._s.emb_sum[uniq])
@@ -493,6 +494,7 @@ class StoryIndex:
                 best, best_sim = int(uniq[j]), float(sims[j])
             if best >= 0 and best_sim >= p.assign_threshold:
                 self._join(best, feats, i, q[i], best_sim)
+                weighted.pop(best, None)
                 story = best
             else:
                 story = self._open(feats, i, q[i])
@@ -603,25 +605,32 @@ class StoryIndex:
         stories: np.ndarray,
         idf: np.ndarray,
         scratch: np.ndarray,
+        weighted: dict[int, tuple[np.ndarray, np.ndarray, float]],
     ) -> np.ndarray:
         """Exact cosine between a TF-IDF row and the IDF-weighted centroids of ``stories``.
 
         The row is scattered into a zeroed dense ``scratch`` vector so each centroid term is
-        one gather, instead of a sparse-sparse product per story."""
+        one gather, instead of a sparse-sparse product per story. ``weighted`` keeps each
+        centroid's IDF-weighted terms and norm for the rest of an ``add`` call (the IDF is
+        fixed within one); a story that grows is dropped from it."""
         s = self._s
         cols, vals = row
         ids = stories.tolist()
-        parts = [s.terms[c] for c in ids]
+        for c in ids:
+            if c not in weighted:
+                w = s.weights[c] * idf[s.terms[c]]
+                weighted[c] = (s.terms[c], w, float(np.sqrt(np.dot(w.astype(np.float64), w))))
+        parts = [weighted[c] for c in ids]
         scratch[cols] = vals
         try:
-            terms = np.concatenate(parts)
-            w = np.concatenate([s.weights[c] for c in ids]) * idf[terms]
-            lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+            terms = np.concatenate([p[0] for p in parts])
+            w = np.concatenate([p[1] for p in parts])
+            lens = np.fromiter((len(p[0]) for p in parts), dtype=np.int64, count=len(parts))
             owner = np.repeat(np.arange(len(ids)), lens)
             dots = np.bincount(owner, weights=w * scratch[terms], minlength=len(ids))
-            norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=len(ids)))
         finally:
             scratch[cols] = 0.0
+        norms = np.fromiter((p[2] for p in parts), dtype=np.float64, count=len(parts))
         return dots / np.where(norms == 0, 1.0, norms)
 
     def _apply_window(self, sims: np.ndarray, stories: np.ndarray, t: float) -> np.ndarray:
