@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from retold.candidates import (
+    RowDocs,
     band_keys,
     build_vector_index,
     knn_candidates,
@@ -11,6 +12,7 @@ from retold.candidates import (
     merge,
     pairs_from_buckets,
     sentence_hit_candidates,
+    sentence_hits,
 )
 
 
@@ -63,6 +65,28 @@ def test_sentence_hits_same_whichever_side_is_queried():
     both = sentence_hit_candidates(rows, np.vstack([v[:2], v[:2]]), index, rows, 2, 0.9, 2)
     one = sentence_hit_candidates(rows[:2], v[:2], index, rows, 2, 0.9, 2)
     assert [(c.a, c.b) for c in both] == [(c.a, c.b) for c in one] == [("a", "b")]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_sentence_hits_count_one_hit_per_query_row_and_target_document(seed):
+    rng = np.random.default_rng(seed)
+    n_docs, n_rows, k = int(rng.integers(2, 6)), int(rng.integers(2, 40)), 3
+    # A few distinct sentences repeated across documents, so rows have several exact twins.
+    base = rng.normal(size=(5, 8)).astype(np.float32)
+    vec = base[rng.integers(0, 5, n_rows)] + rng.normal(scale=0.05, size=(n_rows, 8))
+    vec = (vec / np.linalg.norm(vec, axis=1, keepdims=True)).astype(np.float32)
+    doc_of_row = [f"d{int(i)}" for i in rng.integers(0, n_docs, n_rows)]
+    queries = ["q", *doc_of_row[: n_rows // 2]]  # "q" is not indexed
+    qvec = np.vstack([vec[:1], vec[: n_rows // 2]])
+    index = build_vector_index(vec)
+    got = sentence_hits(queries, qvec, index, RowDocs.of(doc_of_row), k, 0.9)
+    sims, idx = index.search(qvec, min(k + 1, n_rows))
+    want: dict[tuple[str, str], int] = {}
+    for qi, qdoc in enumerate(queries):
+        for t in {doc_of_row[j] for s, j in zip(sims[qi], idx[qi], strict=True)
+                  if j >= 0 and s >= 0.9 and doc_of_row[j] != qdoc}:
+            want[(qdoc, t)] = want.get((qdoc, t), 0) + 1
+    assert got == want
 
 
 def test_merge_unions_channels():

@@ -23,6 +23,7 @@ from retold.candidates import (
     SENTENCE_NPROBE,
     SKELETON,
     Candidate,
+    RowDocs,
     band_keys,
     build_vector_index,
     hit_candidates,
@@ -275,12 +276,14 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
         mean = mat.mean(axis=0)
         doc_index = build_vector_index(unit_rows(mat - mean))
     del mat
-    sentence_index, row_ids = None, []
+    sentence_index, row_docs = None, RowDocs.of([])
     if config.sentence_knn_k > 0:
         row_ids, svecs = store.sentence_vectors()
-        if len(row_ids) > 1:
+        row_docs = RowDocs.of(row_ids)
+        del row_ids
+        if len(row_docs.codes) > 1:
             # Query rows estimated from the average document (pending ones are stored).
-            n_queries = len(pending) * len(row_ids) // max(1, len(ids))
+            n_queries = len(pending) * len(row_docs.codes) // max(1, len(ids))
             sentence_index = search_index(svecs, n_queries, SENTENCE_NPROBE)
         del svecs
     keys_of: dict[str, np.ndarray] = {}
@@ -298,7 +301,7 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
             q_rows = [d for d in pend for _ in range(len(prints[d].vectors))]
             qv = [prints[d].vectors for d in pend if len(prints[d].vectors)]
             if qv:
-                sentence_hits(q_rows, np.vstack(qv), sentence_index, row_ids,
+                sentence_hits(q_rows, np.vstack(qv), sentence_index, row_docs,
                               config.sentence_knn_k, config.sentence_knn_min_cosine, hits)
         del prints
     if sentence_index is not None:

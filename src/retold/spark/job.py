@@ -46,6 +46,7 @@ from retold.candidates import (
     SENTENCE_NPROBE,
     SKELETON,
     Candidate,
+    RowDocs,
     build_vector_index,
     hit_candidates,
     knn_candidates,
@@ -316,9 +317,10 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
         del blocks
         index = build_vector_index(svecs, SENTENCE_NPROBE)
         hits: dict[tuple[str, str], int] = {}
+        row_docs = RowDocs.of(row_ids)
         for start in range(0, len(row_ids), _QUERY_ROWS):
             stop = start + _QUERY_ROWS
-            sentence_hits(row_ids[start:stop], svecs[start:stop], index, row_ids,
+            sentence_hits(row_ids[start:stop], svecs[start:stop], index, row_docs,
                           config.sentence_knn_k, config.sentence_knn_min_cosine, hits)
         groups.append(hit_candidates(hits, config.sentence_knn_min_hits))
     return merge(*groups)
