@@ -56,10 +56,12 @@ def skeleton_tokens(text: str) -> list[str]:
     "Apec", so the ordered sequence of such tokens survives a spin while an independent
     report of the same event mentions them in a different order.
     """
+    # isalpha first: the digit search is the slow test and only mixed tokens need it.
     return [
         tok.lower()
         for tok in raw_words(text)
-        if (tok[0].isupper() and tok.lower() not in STOPWORDS) or _DIGIT.search(tok)
+        if (tok[0].isupper() and tok.lower() not in STOPWORDS)
+        or (not tok.isalpha() and _DIGIT.search(tok))
     ]
 
 
