@@ -7,7 +7,9 @@ The index is copied first (the original is left as it is); the last ``--adds`` r
 ``--corpus`` are added one call of ``Index.add`` each, and each call's wall time and stage
 seconds are written to the "add" section of bench/RESULTS.md unless ``--no-write``. The
 first call after a scan made by older code also rebuilds families once (no mark that they
-are fresh); the calls after it show the steady state.
+are fresh); the calls after it show the steady state. As a server does, a ``check`` of the
+added document follows each add, with one ``VectorCache`` kept throughout (the first check,
+before any add, builds its vector indexes).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.run_bench import machine, write_section
 from retold.api import Index
+from retold.check import VectorCache
 from retold.documents import Document
 
 
@@ -42,22 +45,33 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(args.db, db)
         with Index(db) as index:
             n_docs = index.store.count_documents()
+            cache = VectorCache()
+            docs = []
             for line in lines:
                 rec = json.loads(line)
-                doc = Document(id="add-" + rec["id"], text=rec["text"], title=rec.get("title"))
+                docs.append(Document(id="add-" + rec["id"], text=rec["text"],
+                                     title=rec.get("title")))
+            t0 = time.perf_counter()
+            index.check(docs[0], cache=cache)
+            first_check = time.perf_counter() - t0
+            for doc in docs:
                 t0 = time.perf_counter()
                 report = index.add([doc])
-                rows.append((time.perf_counter() - t0, report.stage_seconds))
+                t1 = time.perf_counter()
+                index.check(doc, cache=cache)
+                rows.append((t1 - t0, report.stage_seconds, time.perf_counter() - t1))
     text = (
         f"## Add: one document at a time to an index of {n_docs} documents\n\n"
         f"- command: `python bench/add_bench.py --db {args.db} --corpus {args.corpus}"
         f" --adds {args.adds}`\n"
         f"- machine: {machine()}\n"
-        f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}\n\n"
-        "| call | wall s | stage seconds |\n|---|---|---|\n"
+        f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}\n"
+        f"- first check, before any add (builds the vector indexes): {first_check:.1f} s\n\n"
+        "| call | add wall s | add stage seconds | then check s |\n|---|---|---|---|\n"
         + "".join(f"| {i + 1} | {wall:.1f} | "
-                  + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()) + " |\n"
-                  for i, (wall, stages) in enumerate(rows))
+                  + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
+                  + f" | {check:.2f} |\n"
+                  for i, (wall, stages, check) in enumerate(rows))
     )
     print(text)
     if not args.no_write:

@@ -62,8 +62,9 @@ def test_sentence_hits_same_whichever_side_is_queried():
     v = np.eye(4, dtype=np.float32)
     rows = ["a", "a", "b", "b"]
     index = build_vector_index(np.vstack([v[:2], v[:2]]))
-    both = sentence_hit_candidates(rows, np.vstack([v[:2], v[:2]]), index, rows, 2, 0.9, 2)
-    one = sentence_hit_candidates(rows[:2], v[:2], index, rows, 2, 0.9, 2)
+    docs = RowDocs.of(rows)
+    both = sentence_hit_candidates(rows, np.vstack([v[:2], v[:2]]), index, docs, 2, 0.9, 2)
+    one = sentence_hit_candidates(rows[:2], v[:2], index, docs, 2, 0.9, 2)
     assert [(c.a, c.b) for c in both] == [(c.a, c.b) for c in one] == [("a", "b")]
 
 
@@ -185,3 +186,11 @@ def test_search_index_is_exact_for_a_few_queries_and_ivf_for_many():
     assert isinstance(search_index(rows, 100), ExactIndex)
     many = EXACT_SEARCH_MAX_PRODUCT // len(rows) + 1
     assert hasattr(search_index(rows, many, 4), "nprobe")
+
+
+def test_row_docs_extended_keeps_codes_and_leaves_the_original_alone():
+    first = RowDocs.of(["a", "a", "b"])
+    more = first.extended(["c", "a"])
+    assert first.codes.tolist() == [0, 0, 1] and first.names == ["a", "b"]
+    assert more.codes.tolist() == [0, 0, 1, 2, 0] and more.names == ["a", "b", "c"]
+    assert more.code_of == {"a": 0, "b": 1, "c": 2}

@@ -222,17 +222,21 @@ class RowDocs:
 
     @classmethod
     def of(cls, doc_of_row: Sequence[str]) -> RowDocs:
-        code_of: dict[str, int] = {}
-        codes = np.fromiter((code_of.setdefault(d, len(code_of)) for d in doc_of_row),
-                            dtype=np.int64, count=len(doc_of_row))
-        return cls(list(code_of), codes, code_of)
+        return cls([], np.zeros(0, np.int64), {}).extended(doc_of_row)
+
+    def extended(self, doc_of_row: Sequence[str]) -> RowDocs:
+        """A copy with rows appended (this one is left as it is: searches may be using it)."""
+        code_of = dict(self.code_of)
+        new = np.fromiter((code_of.setdefault(d, len(code_of)) for d in doc_of_row),
+                          dtype=np.int64, count=len(doc_of_row))
+        return RowDocs(list(code_of), np.concatenate([self.codes, new]), code_of)
 
 
 def sentence_hit_candidates(
     query_doc_of_row: Sequence[str],
     query_vectors: np.ndarray,
     index: faiss.Index,
-    index_doc_of_row: Sequence[str],
+    index_docs: RowDocs,
     k: int,
     min_cosine: float,
     min_hits: int,
@@ -242,8 +246,7 @@ def sentence_hit_candidates(
     A hit is counted once per query sentence and target document, so one sentence repeated
     in a target cannot make a candidate on its own.
     """
-    hits = sentence_hits(query_doc_of_row, query_vectors, index, RowDocs.of(index_doc_of_row),
-                         k, min_cosine)
+    hits = sentence_hits(query_doc_of_row, query_vectors, index, index_docs, k, min_cosine)
     return hit_candidates(hits, min_hits)
 
 

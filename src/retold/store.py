@@ -312,25 +312,36 @@ class Store:
                 )
         return out
 
-    def doc_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every document's id and vector, in insertion order."""
+    def last_seq(self) -> int:
+        """The insertion number of the newest document (0 when empty). Documents are never
+        deleted, so this only grows: a generation number for anything derived from them."""
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()[0])
+
+    def doc_vectors(self, after: int = 0, upto: int | None = None) -> tuple[list[str], np.ndarray]:
+        """Document ids and vectors in insertion order, of the documents with ``after <
+        seq <= upto`` (default: all)."""
         rows = self.db.execute(
             "SELECT d.id, p.doc_vector FROM documents d JOIN prints p ON p.doc_seq = d.seq"
-            " ORDER BY d.seq").fetchall()
+            " WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq",
+            (after, _MAX_SEQ if upto is None else upto)).fetchall()
         if not rows:
             return [], np.zeros((0, 0), np.float32)
         ids = [r[0] for r in rows]
         mat = np.vstack([np.frombuffer(r[1], dtype=np.float16) for r in rows])
         return ids, mat.astype(np.float32)
 
-    def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every sentence vector (float16, as stored: 3 million rows take 1.5 GB) with the id
-        of its document, in insertion order."""
+    def sentence_vectors(
+        self, after: int = 0, upto: int | None = None
+    ) -> tuple[list[str], np.ndarray]:
+        """Sentence vectors (float16, as stored: 3 million rows take 1.5 GB) with the id of
+        their document, in insertion order, of the documents with ``after < seq <= upto``
+        (default: all)."""
         ids: list[str] = []
         blocks: list[np.ndarray] = []
         for did, vecs, dim in self.db.execute(
             "SELECT d.id, p.vectors, p.dim FROM documents d JOIN prints p ON p.doc_seq = d.seq"
-            " ORDER BY d.seq"
+            " WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq",
+            (after, _MAX_SEQ if upto is None else upto),
         ):
             if not dim:
                 continue
@@ -603,6 +614,10 @@ class Store:
             if n:
                 problems.append(f"{n} {label}")
         return problems
+
+
+# Above any document's seq (SQLite integers are 64-bit).
+_MAX_SEQ = 2**63 - 1
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
