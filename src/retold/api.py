@@ -25,7 +25,7 @@ from retold.relate import PairResult, relate
 from retold.store import Store
 
 if TYPE_CHECKING:
-    from retold.check import VectorCache
+    from retold.vectors import VectorCache
 
 
 def default_encoder() -> Encoder:
@@ -76,10 +76,13 @@ class Index:
         return scan(paths, self.store, self.encoder, progress, after_detect=self._stories,
                     workers=self.workers)
 
-    def add(self, docs: Iterable[Document], progress: Progress | None = None) -> ScanReport:
-        """Index documents given as objects (same effect as scanning files holding them)."""
+    def add(self, docs: Iterable[Document], progress: Progress | None = None,
+            cache: VectorCache | None = None) -> ScanReport:
+        """Index documents given as objects (same effect as scanning files holding them).
+        ``cache`` keeps the vector indexes between calls (a server passes the one its
+        checks use), so a small add does not read every stored vector."""
         return index_records(docs, self.store, self.encoder, progress,
-                             after_detect=self._stories, workers=self.workers)
+                             after_detect=self._stories, workers=self.workers, cache=cache)
 
     def _stories(self, store: Store) -> None:
         from retold.storyline import update_stories

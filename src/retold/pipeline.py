@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -61,6 +62,7 @@ from retold.relate import (
 )
 from retold.store import PairRow, Store
 from retold.text import looks_like_heading, normalize
+from retold.vectors import VectorCache
 
 # Channel tags mixed into band keys so the two MinHash channels share one table.
 _CHANNEL_SALT = {LEXICAL: 0x1F3A_5C7E_9B2D_4E6F, SKELETON: 0x6C1B_8E4D_2A7F_3B95}
@@ -260,32 +262,26 @@ def _fingerprint_in_worker(docs: list[Document], config: Config) -> _Printed:
     return _fingerprint(docs, _worker_encoder, config)
 
 
-def find_candidates(store: Store, pending: Sequence[str], config: Config) -> list[Candidate]:
+def find_candidates(
+    store: Store, pending: Sequence[str], config: Config, cache: VectorCache | None = None
+) -> list[Candidate]:
     """Candidate pairs involving at least one pending document, from every channel.
 
     Pending documents are read and queried ``_QUERY_DOCS`` at a time: their sentence vectors
-    and texts are the bulk of a large scan's memory.
+    and texts are the bulk of a large scan's memory. With a ``cache`` (a server's, kept
+    between its ingests and checks) the vector indexes are the cache's, brought up to date
+    with the pending documents, instead of being built from every stored vector.
     """
     if not pending:
         return []
-    ids, mat = store.doc_vectors()
-    doc_index, mean = None, None
-    if len(ids) > 1:
-        # News articles share a strong common direction in embedding space (genre, register);
-        # removing the corpus mean leaves what tells one article from another.
-        mean = mat.mean(axis=0)
-        doc_index = build_vector_index(unit_rows(mat - mean))
-    del mat
-    sentence_index, row_docs = None, RowDocs.of([])
-    if config.sentence_knn_k > 0:
-        row_ids, svecs = store.sentence_vectors()
-        row_docs = RowDocs.of(row_ids)
-        del row_ids
-        if len(row_docs.codes) > 1:
-            # Query rows estimated from the average document (pending ones are stored).
-            n_queries = len(pending) * len(row_docs.codes) // max(1, len(ids))
-            sentence_index = search_index(svecs, n_queries, SENTENCE_NPROBE)
-        del svecs
+    if cache is not None:
+        vecs = cache.get(store)
+        ids, mean, doc_index = vecs.doc_ids, vecs.mean, vecs.doc_index
+        sentence_index, row_docs = vecs.sentence_index, vecs.sentence_docs
+    else:
+        ids, mean, doc_index, sentence_index, row_docs = _vector_indexes(store, pending, config)
+    if config.sentence_knn_k <= 0:
+        sentence_index = None
     keys_of: dict[str, np.ndarray] = {}
     groups: list[list[Candidate]] = []
     hits: dict[tuple[str, str], int] = {}
@@ -318,6 +314,32 @@ def find_candidates(store: Store, pending: Sequence[str], config: Config) -> lis
     pend_set = set(pending)
     # Bucket pairs between two already-verified documents were settled by an earlier scan.
     return [c for c in merge(*groups) if c.a in pend_set or c.b in pend_set]
+
+
+def _vector_indexes(
+    store: Store, pending: Sequence[str], config: Config
+) -> tuple[list[str], np.ndarray | None, Any, Any, RowDocs]:
+    """Document ids, centring mean, document index, sentence index and sentence rows, built
+    from every stored vector."""
+    ids, mat = store.doc_vectors()
+    doc_index, mean = None, None
+    if len(ids) > 1:
+        # News articles share a strong common direction in embedding space (genre, register);
+        # removing the corpus mean leaves what tells one article from another.
+        mean = mat.mean(axis=0)
+        doc_index = build_vector_index(unit_rows(mat - mean))
+    del mat
+    sentence_index, row_docs = None, RowDocs.of([])
+    if config.sentence_knn_k > 0:
+        row_ids, svecs = store.sentence_vectors()
+        row_docs = RowDocs.of(row_ids)
+        del row_ids
+        if len(row_docs.codes) > 1:
+            # Query rows estimated from the average document (pending ones are stored).
+            n_queries = len(pending) * len(row_docs.codes) // max(1, len(ids))
+            sentence_index = search_index(svecs, n_queries, SENTENCE_NPROBE)
+        del svecs
+    return ids, mean, doc_index, sentence_index, row_docs
 
 
 # Pending documents read and queried together by find_candidates (a few hundred MB).
@@ -451,7 +473,8 @@ def pair_row(res: PairResult) -> PairRow:
 
 
 def detect(
-    store: Store, report: ScanReport, progress: Progress, workers: int | None = None
+    store: Store, report: ScanReport, progress: Progress, workers: int | None = None,
+    cache: VectorCache | None = None,
 ) -> None:
     """Verify every pending document against the index; then mark it done."""
     pending = store.pending_ids()
@@ -459,7 +482,7 @@ def detect(
         return
     progress.stage("finding candidates", None)
     t0 = time.perf_counter()
-    cands = find_candidates(store, pending, store.config)
+    cands = find_candidates(store, pending, store.config, cache)
     t1 = time.perf_counter()
     report.candidates += len(cands)
     results = verify(store, cands, progress, workers=workers)
@@ -619,9 +642,11 @@ def index_records(
     progress: Progress | None = None,
     after_detect: Callable[[Store], None] | None = None,
     workers: int | None = None,
+    cache: VectorCache | None = None,
 ) -> ScanReport:
     """Index ``records`` (documents, or read errors to report) and update pairs, families
-    and, through ``after_detect``, stories; the report carries each stage's seconds."""
+    and, through ``after_detect``, stories; the report carries each stage's seconds.
+    ``cache``: vector indexes kept between calls (``find_candidates``)."""
     t0 = last = time.perf_counter()
     progress = progress or Progress()
     report = ScanReport()
@@ -634,7 +659,7 @@ def index_records(
 
     ingest(records, store, encoder, report, progress, workers=workers)
     lap("ingest")
-    detect(store, report, progress, workers)  # times its candidates and verify stages
+    detect(store, report, progress, workers, cache)  # times its candidates and verify stages
     last = time.perf_counter()
     progress.stage("building families")
     update_families(store)

@@ -46,12 +46,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from retold.api import Index, compare, default_encoder
-from retold.check import VectorCache
 from retold.comparison import comparison_json
 from retold.documents import Document, content_id
 from retold.farms import farm_report
 from retold.fingerprints import Encoder
 from retold.pipeline import prepare
+from retold.vectors import VectorCache
 from retold.web import models as m
 
 log = logging.getLogger("retold.web")
@@ -258,8 +258,10 @@ class Writer:
     """The single writer: a thread that owns the writable index and ingests queued jobs."""
 
     def __init__(self, index: Index, max_queued: int = MAX_QUEUED_DOCS,
-                 max_batch: int = m.MAX_BATCH) -> None:
+                 max_batch: int = m.MAX_BATCH, cache: VectorCache | None = None) -> None:
         self.index = index
+        # The readers' vector indexes: ingests bring them up to date as they go.
+        self.cache = cache
         self.max_queued = max_queued
         self.max_batch = max_batch
         self.busy = False
@@ -298,7 +300,7 @@ class Writer:
         try:
             if self.index.store.pending_ids():
                 # A batch cut off by a crash: its documents are stored but not compared yet.
-                self.index.add([])
+                self.index.add([], cache=self.cache)
         except Exception:
             log.exception("resuming the pending documents failed")
         finally:
@@ -328,7 +330,7 @@ class Writer:
     def _ingest(self, jobs: list[_Job]) -> None:
         self.busy = True
         try:
-            report = self.index.add([d for job in jobs for d in job.docs])
+            report = self.index.add([d for job in jobs for d in job.docs], cache=self.cache)
             added = set(report.added)
             results = _outcomes(self.index, [job.docs for job in jobs], added)
             for job, res in zip(jobs, results, strict=True):
@@ -416,9 +418,9 @@ def create_app(
     encoder = encoder or default_encoder()
     encoder.encode(["warm up"])  # load the model now, not on the first request
     # Opening the writable index first creates the file and schema the readers need.
-    writer = Writer(Index(db_path, encoder=encoder, workers=1))
-    readers = Readers(db_path, encoder, lambda: writer.generation)
     cache = VectorCache()
+    writer = Writer(Index(db_path, encoder=encoder, workers=1), cache=cache)
+    readers = Readers(db_path, encoder, lambda: writer.generation)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

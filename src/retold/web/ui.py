@@ -19,11 +19,11 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from retold.api import document_from_text
-from retold.check import VectorCache
 from retold.relate import REUSE
 from retold.report import _comparison_view, _doc_view, _preorder, _span_label, _tree_view
 from retold.store import PairRow, Store
 from retold.text import normalize, split_sentences
+from retold.vectors import VectorCache
 
 # A search longer than this many words is a text to check, shorter ones match titles.
 AUTO_TEXT_WORDS = 12
