@@ -251,6 +251,10 @@ class Store:
     def count_documents(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
+    def ids(self) -> list[str]:
+        """Every document id, in insertion order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY seq")]
+
     def pending_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM documents WHERE status='pending' ORDER BY seq")]

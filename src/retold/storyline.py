@@ -8,6 +8,7 @@ one story: members the story index put elsewhere follow the family's majority st
 from __future__ import annotations
 
 import io
+import zipfile
 from collections import Counter, deque
 from itertools import islice
 
@@ -52,8 +53,13 @@ def load_story_index(store: Store, params: StoryParams | None = None) -> StoryIn
 
 
 def save_story_index(store: Store, index: StoryIndex) -> None:
+    """The index state as an npz blob, deflated at level 1: the default level took 1.9 s of
+    each save at 100,000 documents (half of a one-document add) for a blob 6% smaller."""
     buf = io.BytesIO()
-    np.savez_compressed(buf, **index.to_arrays())
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, arr in index.to_arrays().items():
+            with zf.open(f"{name}.npy", "w", force_zip64=True) as f:
+                np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
     store.set_state(STATE_KEY, buf.getvalue())
 
 
@@ -69,7 +75,7 @@ def update_stories(
     """
     index = load_story_index(store)
     seen = set(index.doc_ids)
-    rows = [d.id for d in store.documents() if d.id not in seen]
+    rows = [d for d in store.ids() if d not in seen]
     parts = [rows[i : i + batch] for i in range(0, len(rows), batch)]
     if workers > 1 and len(parts) > 1 and store.on_disk:
         with fork_pool(workers, _init_story_worker, (store.path, encoder)) as pool:
@@ -87,8 +93,10 @@ def update_stories(
     if rows:
         save_story_index(store, index)
     assignment = dict(zip(index.doc_ids, index.doc_story, strict=True))
-    for fam in store.families():
-        members = [m["doc_id"] for m in fam["members"]]  # type: ignore[index]
+    members_of_family: dict[int, list[str]] = {}
+    for doc_id, (family, _role) in store.family_of().items():
+        members_of_family.setdefault(family, []).append(doc_id)
+    for members in members_of_family.values():
         votes = Counter(assignment[m] for m in members if m in assignment)
         if votes:
             story = min(votes, key=lambda s: (-votes[s], s))
