@@ -286,3 +286,22 @@ def test_openapi_schema_describes_the_api(client: httpx.Client) -> None:
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert paths["/api/documents"]["post"]["security"]
     assert "security" not in paths["/api/check"]["post"]
+
+
+def test_the_writer_builds_the_vector_indexes_at_start(tmp_path: Path,
+                                                       static_encoder: Any) -> None:
+    from retold.api import Index
+
+    db = tmp_path / "warm.db"
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        index.scan([str(ROOT / "examples" / "corpus")])
+        seq = index.store.last_seq()
+    app = create_app(db, token=TOKEN, encoder=static_encoder)
+    with ThreadServer(app):
+        deadline = time.monotonic() + 30
+        while app.state.cache.current is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # Nobody checked or ingested anything: the writer built them on its own.
+        current = app.state.cache.current
+        assert current is not None and current.seq == seq
+        assert len(current.doc_ids) == seq

@@ -52,6 +52,11 @@ class VectorCache:
         self._lock = threading.Lock()
         self._current: Vectors | None = None
 
+    @property
+    def current(self) -> Vectors | None:
+        """The latest snapshot, without looking at the store (None before the first get)."""
+        return self._current
+
     def get(self, store: Store) -> Vectors:
         seq = store.last_seq()
         current = self._current

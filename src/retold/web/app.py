@@ -303,6 +303,13 @@ class Writer:
                 self.index.add([], cache=self.cache)
         except Exception:
             log.exception("resuming the pending documents failed")
+        try:
+            if self.cache is not None:
+                # Build the vector indexes now rather than in the first check or ingest
+                # (half a minute at 100,000 documents); a check arriving meanwhile waits.
+                self.cache.get(self.index.store)
+        except Exception:
+            log.exception("building the vector indexes failed (the first check retries)")
         finally:
             self.generation += 1
             self.busy = False
