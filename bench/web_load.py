@@ -199,8 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         + (f" ({args.label})" if args.label else ""),
         f"- queries: {len(texts)} texts from the index with first and last sentence dropped;"
         f" {matched}/20 sampled queries found a match; limit 10, drift {args.drift}",
-        f"- server start to healthy: {startup:.1f} s; first (cold) check, which builds the"
-        f" vector indexes: {cold:.0f} ms",
+        f"- server start to healthy: {startup:.1f} s; first check right after, which waits"
+        f" for the vector indexes the server builds as it starts: {cold:.0f} ms",
         "",
         "| client threads | requests | errors | seconds | req/s | p50 ms | p90 ms | p99 ms "
         "| max ms |",
