@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	rm -f build/demo.db
+	rm -rf build/demo.db build/demo.db.vectors
 	mkdir -p build
 	$(VENV)/bin/retold scan examples/corpus --db build/demo.db --json build/demo.json
 

@@ -17,6 +17,7 @@ import os
 import platform
 import re
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -126,6 +127,7 @@ def run_scan(corpus: Path, db: Path) -> tuple[float, float, str]:
     db.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(str(db) + ".vectors", ignore_errors=True)
     exe = Path(sys.executable).with_name("retold")
     t0 = time.perf_counter()
     proc = subprocess.run([str(exe), "scan", str(corpus / "corpus.jsonl"), "--db", str(db)],

@@ -6,9 +6,12 @@ import shutil
 
 from conftest import EXAMPLES
 
+from retold import vectors
 from retold.api import Index
 from retold.documents import Document
+from retold.pipeline import index_records
 from retold.relate import REUSE
+from retold.store import Store
 from retold.vectors import VectorCache
 
 
@@ -53,31 +56,86 @@ def test_vector_cache_rebuilds_once_the_corpus_doubles(tmp_path, static_encoder)
         assert after.seq == index.store.last_seq()
 
 
-def test_add_through_a_cache_finds_the_same_pairs_as_without(tmp_path, static_encoder):
+def test_add_through_the_cache_finds_the_same_reuse_pairs_as_fresh_indexes(tmp_path,
+                                                                          static_encoder):
     plain, cached = tmp_path / "plain.db", tmp_path / "cached.db"
     with Index(plain, encoder=static_encoder, workers=1) as index:
         index.scan([str(EXAMPLES / "corpus")])
+        source = index.document(index.pairs(["copy", "rewrite"])[0]["a"])
     shutil.copy(plain, cached)
-    source = Index(plain, encoder=static_encoder).document(
-        Index(plain, encoder=static_encoder).pairs(["copy", "rewrite"])[0]["a"])
     assert source is not None
-    edited = source.text.replace(" the ", " this ", 3)
-    late = [Document(id="late-edit", text=edited, title=source.title)]
+    late = [Document(id="late-edit", text=source.text.replace(" the ", " this ", 3),
+                     title=source.title)]
 
-    def pairs(index: Index) -> list[tuple[str, str, str]]:
+    def pairs(store: Store) -> list[tuple[str, str, str]]:
         # Reuse pairs only: among exactly repeated sentences (the demo's boilerplate) the
         # k nearest are a tie that the two searches may break differently, which can add
         # or drop a `related` pair, never a reuse one here.
-        return sorted((p["a"], p["b"], p["relation"]) for p in index.pairs(REUSE))
+        return sorted((p.a, p.b, p.relation) for p in store.pairs(REUSE))
 
-    with Index(plain, encoder=static_encoder, workers=1) as index:
-        index.add(late)
-        want = pairs(index)
+    with Store(plain) as store:  # no cache: indexes built from every stored vector
+        index_records(late, store, static_encoder, workers=1)
+        want = pairs(store)
     with Index(cached, encoder=static_encoder, workers=1) as index:
-        cache = VectorCache()
-        cache.get(index.store)
-        index.add(late, cache=cache)
-        got = pairs(index)
-        assert cache.get(index.store).doc_ids[-1] == "late-edit"
+        index.vectors.get(index.store)  # loaded before the add, then brought up to date
+        index.add(late)
+        got = pairs(index.store)
+        assert index.vectors.current.doc_ids[-1] == "late-edit"
     assert got == want
     assert any("late-edit" in (a, b) and rel in {"copy", "rewrite"} for a, b, rel in want)
+
+
+def test_vector_indexes_are_saved_and_loaded_by_the_next_process(tmp_path, static_encoder,
+                                                                 monkeypatch):
+    db = tmp_path / "saved.db"
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+        built = index.vectors.current
+    assert built is not None and (tmp_path / "saved.db.vectors" / "meta.json").is_file()
+
+    def no_build(*_args: object) -> None:
+        raise AssertionError("rebuilt instead of loading the saved indexes")
+
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        with monkeypatch.context() as mp:
+            mp.setattr(vectors, "_build_vectors", no_build)
+            loaded = index.vectors.get(index.store)
+            index.add([Document(id="one-more", text="A short note. It has two sentences.")])
+        assert loaded.doc_ids == built.doc_ids and loaded.built_docs == built.built_docs
+        assert loaded.sentence_docs.codes.tolist() == built.sentence_docs.codes.tolist()
+        assert index.vectors.current.doc_ids[-1] == "one-more"
+
+
+def test_saved_vector_indexes_that_do_not_match_are_rebuilt(tmp_path, static_encoder):
+    db = tmp_path / "stale.db"
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+        n_docs = len(index.vectors.current.doc_ids)
+    saved = tmp_path / "stale.db.vectors"
+    (saved / "sentences.faiss").write_bytes(b"not a faiss index")
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        assert len(index.vectors.get(index.store).doc_ids) == n_docs  # built afresh
+    # Another index's saved vectors next to this file are not taken for its own.
+    other = tmp_path / "other.db"
+    with Index(other, encoder=static_encoder, workers=1) as index:
+        index.add([Document(id="lonely", text="Only one document here. Nothing else.")])
+    shutil.rmtree(tmp_path / "other.db.vectors")
+    shutil.copytree(saved, tmp_path / "other.db.vectors")
+    with Index(other, encoder=static_encoder, workers=1) as index:
+        assert index.vectors.get(index.store).doc_ids == ["lonely"]
+
+
+def test_a_new_index_file_at_the_same_path_does_not_take_the_old_vectors(tmp_path,
+                                                                        static_encoder,
+                                                                        monkeypatch):
+    db = tmp_path / "again.db"
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+    db.unlink()  # the same documents scanned again into a new file, old vectors left behind
+    builds = []
+    real = vectors._build_vectors
+    monkeypatch.setattr(vectors, "_build_vectors",
+                        lambda *args: builds.append(1) or real(*args))
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+    assert builds == [1]

@@ -14,18 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from retold.config import Config
-from retold.documents import Document, content_id
+from retold.documents import Document, ReadError, content_id
 from retold.fingerprints import Encoder, fingerprint_documents
-from retold.pipeline import Progress, ScanReport, index_records, prepare, scan
+from retold.pipeline import Progress, ScanReport, index_records, prepare
 from retold.pool import worker_count
+from retold.readers import read_paths
 from retold.relate import PairResult, relate
 from retold.store import Store
-
-if TYPE_CHECKING:
-    from retold.vectors import VectorCache
+from retold.vectors import VectorCache, cache_dir
 
 
 def default_encoder() -> Encoder:
@@ -47,6 +46,10 @@ class Index:
         workers: int | None = None,
     ) -> None:
         self.store = Store(path, config, readonly=readonly)
+        self._readonly = readonly
+        # Vector indexes kept for this index's lifetime and saved beside the file
+        # (``<index>.vectors/``); scans, adds and checks use them.
+        self.vectors = VectorCache(cache_dir(self.store))
         self._encoder = encoder
         # Worker processes for fingerprinting and verification (None: every core). A
         # threaded server passes 1: forking it could copy a lock another thread holds.
@@ -63,6 +66,8 @@ class Index:
         return self._encoder
 
     def close(self) -> None:
+        if not self._readonly:
+            self.vectors.save()
         self.store.close()
 
     def __enter__(self) -> Index:
@@ -73,16 +78,18 @@ class Index:
 
     def scan(self, paths: Sequence[str | Path], progress: Progress | None = None) -> ScanReport:
         """Read every supported file under ``paths``; index what is new; update results."""
-        return scan(paths, self.store, self.encoder, progress, after_detect=self._stories,
-                    workers=self.workers)
+        return self.add(read_paths(paths), progress)
 
-    def add(self, docs: Iterable[Document], progress: Progress | None = None,
-            cache: VectorCache | None = None) -> ScanReport:
+    def add(self, docs: Iterable[Document | ReadError],
+            progress: Progress | None = None) -> ScanReport:
         """Index documents given as objects (same effect as scanning files holding them).
-        ``cache`` keeps the vector indexes between calls (a server passes the one its
-        checks use), so a small add does not read every stored vector."""
-        return index_records(docs, self.store, self.encoder, progress,
-                             after_detect=self._stories, workers=self.workers, cache=cache)
+        Candidates are searched in ``self.vectors``, brought up to date, so a small add
+        does not read every stored vector."""
+        report = index_records(docs, self.store, self.encoder, progress,
+                               after_detect=self._stories, workers=self.workers,
+                               cache=self.vectors)
+        self.vectors.save()
+        return report
 
     def _stories(self, store: Store) -> None:
         from retold.storyline import update_stories
@@ -132,12 +139,12 @@ class Index:
     ) -> dict[str, Any]:
         """Relate ``doc`` to the index without adding it: matches with relation and scores,
         their families and likely sources; drift for the first ``drift`` reuse matches
-        (``retold.check.check_document``). ``cache`` keeps the vector indexes between calls
-        (a server passes one)."""
+        (``retold.check.check_document``). ``cache``: vector indexes to search instead of
+        ``self.vectors`` (a server's readers share the writer's)."""
         from retold.check import check_document
 
-        return check_document(self.store, doc, self.encoder, limit=limit, cache=cache,
-                              drift=drift)
+        return check_document(self.store, doc, self.encoder, limit=limit,
+                              cache=cache or self.vectors, drift=drift)
 
 
 @dataclass(slots=True)

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -51,7 +50,6 @@ from retold.families import (
 )
 from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
 from retold.pool import die_with_parent, fork_pool, worker_count
-from retold.readers import read_paths
 from retold.relate import (
     REUSE,
     PairResult,
@@ -618,21 +616,6 @@ def update_families(store: Store) -> None:
     that joined no family change no family)."""
     if not store.families_fresh():
         rebuild_families(store)
-
-
-def scan(
-    paths: Sequence[str | Path],
-    store: Store,
-    encoder: Encoder,
-    progress: Progress | None = None,
-    after_detect: Callable[[Store], None] | None = None,
-    workers: int | None = None,
-) -> ScanReport:
-    """Index the documents under ``paths`` and update pairs, families and stories.
-
-    ``workers`` processes fingerprint and verify (default: every core; 1 never forks).
-    """
-    return index_records(read_paths(paths), store, encoder, progress, after_detect, workers)
 
 
 def index_records(

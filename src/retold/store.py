@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -171,9 +172,15 @@ class Store:
                 self.db.executemany(
                     "INSERT INTO meta(key, value) VALUES (?, ?)",
                     [("config", config.to_json()), ("schema", SCHEMA_VERSION),
-                     ("config_fingerprint", config.fingerprint())],
+                     ("config_fingerprint", config.fingerprint()),
+                     ("index_id", uuid.uuid4().hex)],
                 )
             return config
+        if not readonly:
+            # Indexes made before the identity existed get one.
+            with self.db:
+                self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('index_id', ?)",
+                                (uuid.uuid4().hex,))
         stored = Config.from_json(row[0])
         if config is not None and config.fingerprint() != stored.fingerprint():
             raise StoreError(
@@ -181,6 +188,13 @@ class Store:
                 f" asked {config.fingerprint()}); use a new index file"
             )
         return stored
+
+    @property
+    def index_id(self) -> str | None:
+        """A random identity given to the index file when it was created: files derived
+        from it (saved vector indexes) are matched to it by this, not by its path."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='index_id'").fetchone()
+        return None if row is None else str(row[0])
 
     def close(self) -> None:
         self.db.close()
@@ -333,6 +347,17 @@ class Store:
         ids = [r[0] for r in rows]
         mat = np.vstack([np.frombuffer(r[1], dtype=np.float16) for r in rows])
         return ids, mat.astype(np.float32)
+
+    def vector_rows(self, upto: int | None = None) -> tuple[list[str], list[int]]:
+        """Ids of the documents with ``seq <= upto`` (default: all) in insertion order, with
+        how many sentence vectors each has (the order of ``sentence_vectors``), without
+        reading the vectors."""
+        rows = self.db.execute(
+            "SELECT d.id, p.dim, length(p.vectors) FROM documents d"
+            " JOIN prints p ON p.doc_seq = d.seq WHERE d.seq <= ? ORDER BY d.seq",
+            (_MAX_SEQ if upto is None else upto,)).fetchall()
+        # float16 vectors: two bytes per dimension.
+        return [r[0] for r in rows], [r[2] // (2 * r[1]) if r[1] else 0 for r in rows]
 
     def sentence_vectors(
         self, after: int = 0, upto: int | None = None

@@ -1,15 +1,20 @@
 """The document and sentence vector indexes of a store, kept between searches.
 
-A scan builds its vector indexes once per batch; a server answers many checks between writes
-and ingests a few documents at a time, so ``VectorCache`` keeps the two faiss indexes and
-adds new documents to them as the store grows (documents are never deleted, so the newest
-insertion number is a generation number).
+A server answers many checks between writes and ingests a few documents at a time, and a
+scan of a few new files into a large index would otherwise train its indexes over every stored
+vector again, so ``VectorCache`` keeps the two faiss indexes, adds new documents to them as the
+store grows (documents are never deleted, so the newest insertion number is a generation
+number), and saves them next to the index file (``<index>.vectors/``) for the next process.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import faiss
 import numpy as np
@@ -22,6 +27,18 @@ from retold.candidates import (
     unit_rows,
 )
 from retold.store import Store
+
+log = logging.getLogger(__name__)
+
+_FORMAT = "retold-vectors/1"
+# Saved again when this share of the snapshot's documents arrived since the last save (the
+# sentence index of 100,000 documents is 1.5 GB: not something to write after every add).
+_RESAVE_SHARE = 0.1
+
+
+def cache_dir(store: Store) -> Path | None:
+    """Where the vector indexes of an index file are saved (None for an in-memory store)."""
+    return Path(f"{store.path}.vectors") if store.on_disk else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +65,12 @@ class VectorCache:
     concurrent searches, and a snapshot's indexes are never modified).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, directory: str | Path | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else None
         self._lock = threading.Lock()
         self._current: Vectors | None = None
+        self._saved: tuple[int, int, int] | None = None  # seq, built_docs, documents on disk
+        self._index_id: str | None = None  # of the store the snapshot came from
 
     @property
     def current(self) -> Vectors | None:
@@ -64,11 +84,101 @@ class VectorCache:
             return current
         with self._lock:
             current = self._current
+            if current is None:
+                self._index_id = store.index_id
+            if current is None and self.directory is not None:
+                current = self._current = _load(self.directory, store)
+                if current is not None:
+                    self._saved = (current.seq, current.built_docs, len(current.doc_ids))
             if current is None or current.seq != seq:
                 current = (_extend_vectors(store, current, seq) if current is not None
                            else None) or _build_vectors(store, seq)
                 self._current = current
             return current
+
+    def save(self) -> bool:
+        """Write the current snapshot to ``directory`` if it was never saved, was rebuilt
+        since, or grew by a tenth; returns whether it wrote. A snapshot loaded later is
+        brought up to date with what came after it. Files are replaced one by one with the
+        description written last, so a crash leaves either a consistent set or none that
+        loads."""
+        with self._lock:
+            current = self._current
+            if self.directory is None or current is None:
+                return False
+            if self._saved is not None:
+                seq, built, n_docs = self._saved
+                grown = len(current.doc_ids) - n_docs
+                if current.seq == seq or (built == current.built_docs
+                                          and grown < _RESAVE_SHARE * len(current.doc_ids)):
+                    return False
+            try:
+                _save(self.directory, current, self._index_id)
+            except OSError as exc:
+                log.warning("could not save the vector indexes to %s: %s", self.directory, exc)
+                return False
+            self._saved = (current.seq, current.built_docs, len(current.doc_ids))
+            return True
+
+
+def _save(directory: Path, v: Vectors, index_id: str | None) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    meta_path = directory / "meta.json"
+    if meta_path.exists():
+        meta_path.unlink()
+    names = {"docs.faiss": v.doc_index, "sentences.faiss": v.sentence_index}
+    for name, index in names.items():
+        path = directory / name
+        if index is None:
+            path.unlink(missing_ok=True)
+            continue
+        tmp = directory / (name + ".tmp")
+        faiss.write_index(index, str(tmp))
+        os.replace(tmp, path)
+    meta = {
+        "format": _FORMAT, "index_id": index_id, "seq": v.seq, "built_docs": v.built_docs,
+        "n_docs": len(v.doc_ids), "first_id": v.doc_ids[0] if v.doc_ids else None,
+        "last_id": v.doc_ids[-1] if v.doc_ids else None,
+        "n_rows": len(v.sentence_docs.codes),
+        "mean": None if v.mean is None else [float(x) for x in v.mean],
+        "docs": v.doc_index is not None, "sentences": v.sentence_index is not None,
+    }
+    tmp = directory / "meta.json.tmp"
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, meta_path)
+
+
+def _load(directory: Path, store: Store) -> Vectors | None:
+    """The snapshot saved in ``directory`` if it matches ``store`` (same documents up to its
+    seq, same row counts), else None: the caller builds afresh."""
+    meta_path = directory / "meta.json"
+    if not meta_path.is_file():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if (meta.get("format") != _FORMAT or meta.get("index_id") is None
+                or meta["index_id"] != store.index_id or int(meta["seq"]) > store.last_seq()):
+            return None
+        doc_ids, rows = store.vector_rows(upto=int(meta["seq"]))
+        if (len(doc_ids) != meta["n_docs"] or sum(rows) != meta["n_rows"]
+                or (doc_ids and (doc_ids[0], doc_ids[-1]) != (meta["first_id"],
+                                                               meta["last_id"]))):
+            return None
+        doc_index = faiss.read_index(str(directory / "docs.faiss")) if meta["docs"] else None
+        sentence_index = (faiss.read_index(str(directory / "sentences.faiss"))
+                          if meta["sentences"] else None)
+        if ((doc_index.ntotal if doc_index is not None else 0) != (len(doc_ids)
+                                                                   if meta["docs"] else 0)
+                or (sentence_index.ntotal if sentence_index is not None else 0)
+                != (sum(rows) if meta["sentences"] else 0)):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        log.warning("ignoring the saved vector indexes in %s: %s", directory, exc)
+        return None
+    mean = None if meta["mean"] is None else np.asarray(meta["mean"], dtype=np.float32)
+    row_ids = [d for d, n in zip(doc_ids, rows, strict=True) for _ in range(n)]
+    return Vectors(int(meta["seq"]), doc_ids, mean, doc_index, RowDocs.of(row_ids),
+                   sentence_index, int(meta["built_docs"]))
 
 
 def _build_vectors(store: Store, seq: int) -> Vectors:

@@ -51,7 +51,6 @@ from retold.documents import Document, content_id
 from retold.farms import farm_report
 from retold.fingerprints import Encoder
 from retold.pipeline import prepare
-from retold.vectors import VectorCache
 from retold.web import models as m
 
 log = logging.getLogger("retold.web")
@@ -258,10 +257,8 @@ class Writer:
     """The single writer: a thread that owns the writable index and ingests queued jobs."""
 
     def __init__(self, index: Index, max_queued: int = MAX_QUEUED_DOCS,
-                 max_batch: int = m.MAX_BATCH, cache: VectorCache | None = None) -> None:
+                 max_batch: int = m.MAX_BATCH) -> None:
         self.index = index
-        # The readers' vector indexes: ingests bring them up to date as they go.
-        self.cache = cache
         self.max_queued = max_queued
         self.max_batch = max_batch
         self.busy = False
@@ -300,14 +297,14 @@ class Writer:
         try:
             if self.index.store.pending_ids():
                 # A batch cut off by a crash: its documents are stored but not compared yet.
-                self.index.add([], cache=self.cache)
+                self.index.add([])
         except Exception:
             log.exception("resuming the pending documents failed")
         try:
-            if self.cache is not None:
-                # Build the vector indexes now rather than in the first check or ingest
-                # (half a minute at 100,000 documents); a check arriving meanwhile waits.
-                self.cache.get(self.index.store)
+            # Load or build the vector indexes now rather than in the first check or ingest
+            # (building takes half a minute at 100,000 documents); a check arriving
+            # meanwhile waits.
+            self.index.vectors.get(self.index.store)
         except Exception:
             log.exception("building the vector indexes failed (the first check retries)")
         finally:
@@ -337,7 +334,7 @@ class Writer:
     def _ingest(self, jobs: list[_Job]) -> None:
         self.busy = True
         try:
-            report = self.index.add([d for job in jobs for d in job.docs], cache=self.cache)
+            report = self.index.add([d for job in jobs for d in job.docs])
             added = set(report.added)
             results = _outcomes(self.index, [job.docs for job in jobs], added)
             for job, res in zip(jobs, results, strict=True):
@@ -425,9 +422,10 @@ def create_app(
     encoder = encoder or default_encoder()
     encoder.encode(["warm up"])  # load the model now, not on the first request
     # Opening the writable index first creates the file and schema the readers need.
-    cache = VectorCache()
-    writer = Writer(Index(db_path, encoder=encoder, workers=1), cache=cache)
+    writer = Writer(Index(db_path, encoder=encoder, workers=1))
     readers = Readers(db_path, encoder, lambda: writer.generation)
+    # The readers' checks search the writer's vector indexes, which its ingests keep current.
+    cache = writer.index.vectors
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
