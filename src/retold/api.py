@@ -48,8 +48,9 @@ class Index:
         self.store = Store(path, config, readonly=readonly)
         self._readonly = readonly
         # Vector indexes kept for this index's lifetime and saved beside the file
-        # (``<index>.vectors/``); scans, adds and checks use them.
-        self.vectors = VectorCache(cache_dir(self.store))
+        # (``<index>.vectors/``); scans, adds and checks use them. Not shared with other
+        # threads unless a caller says so (the web server's readers do).
+        self.vectors = VectorCache(cache_dir(self.store), shared=False)
         self._encoder = encoder
         # Worker processes for fingerprinting and verification (None: every core). A
         # threaded server passes 1: forking it could copy a lock another thread holds.

@@ -65,8 +65,12 @@ class VectorCache:
     concurrent searches, and a snapshot's indexes are never modified).
     """
 
-    def __init__(self, directory: str | Path | None = None) -> None:
+    def __init__(self, directory: str | Path | None = None, shared: bool = True) -> None:
         self.directory = Path(directory) if directory is not None else None
+        # Whether other threads may be searching a snapshot while it is extended: then new
+        # documents go into copies of the indexes (twice their memory for a moment), else
+        # into the indexes themselves.
+        self.shared = shared
         self._lock = threading.Lock()
         self._current: Vectors | None = None
         self._saved: tuple[int, int, int] | None = None  # seq, built_docs, documents on disk
@@ -91,8 +95,8 @@ class VectorCache:
                 if current is not None:
                     self._saved = (current.seq, current.built_docs, len(current.doc_ids))
             if current is None or current.seq != seq:
-                current = (_extend_vectors(store, current, seq) if current is not None
-                           else None) or _build_vectors(store, seq)
+                current = (_extend_vectors(store, current, seq, self.shared)
+                           if current is not None else None) or _build_vectors(store, seq)
                 self._current = current
             return current
 
@@ -194,7 +198,7 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
     return Vectors(seq, ids, mean, doc_index, RowDocs.of(row_ids), sentence_index, len(ids))
 
 
-def _extend_vectors(store: Store, current: Vectors, seq: int) -> Vectors | None:
+def _extend_vectors(store: Store, current: Vectors, seq: int, copy: bool) -> Vectors | None:
     """``current`` with the documents up to ``seq`` added, or None when a full build is due
     (the corpus doubled, an index is missing, or a flat index outgrew its size)."""
     ids, mat = store.doc_vectors(after=current.seq, upto=seq)
@@ -205,8 +209,9 @@ def _extend_vectors(store: Store, current: Vectors, seq: int) -> Vectors | None:
     for index, added in ((current.doc_index, len(ids)), (current.sentence_index, len(row_ids))):
         if isinstance(index, faiss.IndexFlat) and index.ntotal + added > FLAT_INDEX_MAX_ROWS:
             return None
-    doc_index = faiss.clone_index(current.doc_index)
-    sentence_index = faiss.clone_index(current.sentence_index)
+    doc_index = faiss.clone_index(current.doc_index) if copy else current.doc_index
+    sentence_index = (faiss.clone_index(current.sentence_index) if copy
+                      else current.sentence_index)
     if len(ids):
         doc_index.add(unit_rows(mat - current.mean))
     if len(row_ids):

@@ -424,8 +424,10 @@ def create_app(
     # Opening the writable index first creates the file and schema the readers need.
     writer = Writer(Index(db_path, encoder=encoder, workers=1))
     readers = Readers(db_path, encoder, lambda: writer.generation)
-    # The readers' checks search the writer's vector indexes, which its ingests keep current.
+    # The readers' checks search the writer's vector indexes, which its ingests keep current
+    # (in copies: a reader may be searching the previous ones).
     cache = writer.index.vectors
+    cache.shared = True
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
