@@ -266,9 +266,10 @@ def find_candidates(
     """Candidate pairs involving at least one pending document, from every channel.
 
     Pending documents are read and queried ``_QUERY_DOCS`` at a time: their sentence vectors
-    and texts are the bulk of a large scan's memory. With a ``cache`` (a server's, kept
-    between its ingests and checks) the vector indexes are the cache's, brought up to date
-    with the pending documents, instead of being built from every stored vector.
+    and texts are the bulk of a large scan's memory. With a ``cache`` (an ``Index``'s,
+    kept between its scans, ingests and checks and saved beside the file) the vector
+    indexes are the cache's, brought up to date with the pending documents; without one
+    they are built here from every stored vector.
     """
     if not pending:
         return []

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 _FORMAT = "retold-vectors/1"
 # Saved again when this share of the snapshot's documents arrived since the last save (the
-# sentence index of 100,000 documents is 1.5 GB: not something to write after every add).
+# saved sentence index of 100,000 documents is 1 GB: not something to write after every add).
 _RESAVE_SHARE = 0.1
 
 
@@ -57,12 +57,12 @@ class Vectors:
 class VectorCache:
     """Document and sentence vector indexes of a store, kept in step with it as it grows.
 
-    Documents added since the last look are added to copies of the indexes (a server that
-    ingests and checks in turn would otherwise rebuild them after every ingest: 30 s at
-    100,000 documents); when the corpus has doubled since the last full build, they are
-    rebuilt, so IVF cells and the centring mean follow the corpus. Thread-safe: one update
-    at a time; readers use whichever complete snapshot is current (faiss indexes allow
-    concurrent searches, and a snapshot's indexes are never modified).
+    Documents added since the last look are added to the indexes (a server that ingests
+    and checks in turn would otherwise rebuild them after every ingest: 30 s at 100,000
+    documents); when the corpus has doubled since the last full build, they are rebuilt,
+    so IVF cells and the centring mean follow the corpus. Thread-safe: one update at a
+    time; with ``shared``, updates go into copies, so readers can keep searching whichever
+    complete snapshot they hold (faiss indexes allow concurrent searches).
     """
 
     def __init__(self, directory: str | Path | None = None, shared: bool = True) -> None:
