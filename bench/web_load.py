@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         f"- queries: {len(texts)} texts from the index with first and last sentence dropped;"
         f" {matched}/20 sampled queries found a match; limit 10, drift {args.drift}",
         f"- server start to healthy: {startup:.1f} s; first check right after, which waits"
-        f" for the vector indexes the server builds as it starts: {cold:.0f} ms",
+        f" for the vector indexes the server loads (or builds) as it starts: {cold:.0f} ms",
         "",
         "| client threads | requests | errors | seconds | req/s | p50 ms | p90 ms | p99 ms "
         "| max ms |",
