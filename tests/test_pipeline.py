@@ -256,7 +256,7 @@ def test_families_rebuilt_only_after_new_reuse_pairs(demo_index, tmp_path, stati
     calls = []
     real = pipeline_mod.rebuild_families
     monkeypatch.setattr(pipeline_mod, "rebuild_families",
-                        lambda store: (calls.append(1), real(store)))
+                        lambda store, touched=None: (calls.append(1), real(store, touched)))
     with Index(db, encoder=static_encoder) as index:
         before = index.families()
         index.scan([str(EXAMPLES / "corpus")])  # nothing new
@@ -275,3 +275,38 @@ def test_families_rebuilt_only_after_new_reuse_pairs(demo_index, tmp_path, stati
         index.store.db.commit()
         index.scan([str(EXAMPLES / "corpus")])
         assert calls == [1, 1] and index.store.families_fresh()
+
+
+def test_families_of_new_documents_only_match_a_full_rebuild(tmp_path, static_encoder,
+                                                            monkeypatch):
+    import retold.pipeline as pipeline_mod
+    from retold.documents import Document
+    from retold.pipeline import rebuild_families
+    from retold.readers import read_paths
+
+    docs = [d for d in read_paths([str(EXAMPLES / "corpus")]) if isinstance(d, Document)]
+    with Index(tmp_path / "full.db", encoder=static_encoder, workers=1) as index:
+        index.add(docs)
+        late = index.families()[0]["members"][-1]["doc_id"]
+    touched_sets = []
+    real = pipeline_mod.rebuild_families
+    monkeypatch.setattr(pipeline_mod, "rebuild_families",
+                        lambda store, touched=None: (touched_sets.append(touched),
+                                                     real(store, touched)))
+    with Index(tmp_path / "late.db", encoder=static_encoder, workers=1) as index:
+        index.add([d for d in docs if d.id != late])
+        before = index.families()
+        index.add([d for d in docs if d.id == late])
+        assert touched_sets[0] is None and touched_sets[-1] == [late]
+        incremental = index.families()
+        directions = [(p["a"], p["b"], p["source"], p["confidence"]) for p in index.pairs()]
+        # The families the late document did not join came through as they were.
+        untouched = [f for f in incremental
+                     if all(m["doc_id"] != late for m in f["members"])]
+        assert len(untouched) == len(incremental) - 1 >= 1
+        assert all(any(f["members"] == b["members"] and f["tree"] == b["tree"] for b in before)
+                   for f in untouched)
+        rebuild_families(index.store)
+        assert index.families() == incremental
+        assert [(p["a"], p["b"], p["source"], p["confidence"])
+                for p in index.pairs()] == directions

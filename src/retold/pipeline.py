@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import islice
@@ -497,13 +497,16 @@ def reuse_edges(store: Store) -> list[Edge]:
     return provenance_evidence(store)[0]
 
 
-def provenance_evidence(store: Store) -> tuple[list[Edge], dict[str, Marks]]:
-    """Reuse edges with their text evidence, and each member's marks of derivation.
+def provenance_evidence(
+    store: Store, members: Collection[str] | None = None
+) -> tuple[list[Edge], dict[str, Marks]]:
+    """Reuse edges with their text evidence, and each member's marks of derivation, of
+    every family or of the families made of ``members`` (whole families only).
 
-    Needs every stored reuse pair at once: whether a sentence was inserted by one side or
-    dropped by the other depends on whether any third member of the family shares it.
+    Needs every reuse pair of a family at once: whether a sentence was inserted by one side
+    or dropped by the other depends on whether any third member of the family shares it.
     """
-    rows = store.pairs(relations=sorted(REUSE))
+    rows = store.pairs(relations=sorted(REUSE), among=members)
     ids = sorted({r.a for r in rows} | {r.b for r in rows})
     texts = store.texts(ids)
     prints = store.prints(ids)
@@ -591,32 +594,65 @@ def _sentence_details(
     return out
 
 
-def rebuild_families(store: Store) -> None:
+def rebuild_families(store: Store, touched: Collection[str] | None = None) -> None:
     """Recompute families and provenance from the stored reuse pairs; write each reuse
-    pair's direction back to the pairs table."""
-    docs = store.documents()
-    order = [d.id for d in docs]
-    published = {d.id: d.published for d in docs}
-    edges, marks = provenance_evidence(store)
+    pair's direction back to the pairs table.
+
+    With ``touched``, only the families holding a touched document are recomputed (the
+    others have the same pairs, so the same result); all are then numbered again in order
+    of their first member, as a full rebuild numbers them."""
+    seq = store.last_seq()
+    order = store.ids()
+    kept: list[dict[str, object]] = []
+    members: set[str] | None = None
+    if touched is not None:
+        members = _families_of(store.reuse_links(sorted(REUSE)), touched)
+        kept = [f for f in store.families()
+                if not any(m["doc_id"] in members for m in f["members"])]  # type: ignore[attr-defined]
+    published = {d.id: d.published for d in store.documents(members)}
+    edges, marks = provenance_evidence(store, members)
     fams = build_families(order, edges, published, marks)
-    store.replace_families([
+    rank = {d: i for i, d in enumerate(order)}
+    rows = kept + [
         {"id": f.id, "source": f.source, "source_reason": f.source_reason, "tree": f.tree(),
          "members": [{"doc_id": m, "role": f.role.get(m, "rewrite"), "parent": f.parent.get(m)}
                      for m in f.members]}
         for f in fams
-    ])
+    ]
+    rows.sort(key=lambda f: rank[f["members"][0]["doc_id"]])  # type: ignore[index]
+    store.replace_families([{**f, "id": i} for i, f in enumerate(rows, start=1)])
     store.set_pair_directions([
         (a, b, d.source, d.confidence, d.reason)
         for f in fams for (a, b), d in sorted(f.directions.items())
     ])
-    store.mark_families_fresh()
+    store.mark_families_fresh(seq)
+
+
+def _families_of(links: Sequence[tuple[str, str]], touched: Collection[str]) -> set[str]:
+    """Every document connected through ``links`` to a touched one (touched included when
+    linked at all)."""
+    neighbours: dict[str, list[str]] = {}
+    for a, b in links:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    seen = {d for d in touched if d in neighbours}
+    stack = list(seen)
+    while stack:
+        for n in neighbours[stack.pop()]:
+            if n not in seen:
+                seen.add(n)
+                stack.append(n)
+    return seen
 
 
 def update_families(store: Store) -> None:
-    """Rebuild families unless no reuse pair was saved since the last rebuild (documents
-    that joined no family change no family)."""
-    if not store.families_fresh():
-        rebuild_families(store)
+    """Bring families up to date unless no reuse pair was saved since they were last built
+    (documents that joined no family change no family). Only the families of documents
+    added since then are recomputed, when that point is known."""
+    if store.families_fresh():
+        return
+    since = store.families_seq()
+    rebuild_families(store, None if since is None else store.ids(after=since))
 
 
 def index_records(

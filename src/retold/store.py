@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from retold.text import Sentence
 SCHEMA_VERSION = "1"
 # State key present while the stored families reflect every stored reuse pair.
 _FAMILIES_FRESH = "families_fresh"
+_FAMILIES_SEQ = "families_seq"
 # Page cache of the writing connection (KiB); pages are only held once touched.
 _WRITER_CACHE_KIB = 64 * 1024
 # Above this many keys, band_buckets(shared_only=True) scans the shared buckets instead.
@@ -265,9 +266,10 @@ class Store:
     def count_documents(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
-    def ids(self) -> list[str]:
-        """Every document id, in insertion order."""
-        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY seq")]
+    def ids(self, after: int = 0) -> list[str]:
+        """Document ids in insertion order (of those with ``seq > after``)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM documents WHERE seq > ? ORDER BY seq", (after,))]
 
     def pending_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute(
@@ -469,12 +471,12 @@ class Store:
                 out.add((a, b))
         return out
 
-    def pairs(self, relations: Iterable[str] | None = None,
-              doc_id: str | None = None) -> list[PairRow]:
-        sql = ("SELECT a, b, relation, source, confidence, direction_reason, scores, alignment"
-               " FROM pairs")
+    def pairs(self, relations: Iterable[str] | None = None, doc_id: str | None = None,
+              among: Collection[str] | None = None) -> list[PairRow]:
+        """Stored pairs (of ``relations``; touching ``doc_id``; with ``a`` among ``among``)
+        ordered by ``(a, b)``."""
+        where: list[str] = []
         args: list[object] = []
-        where = []
         if relations is not None:
             rel = list(relations)
             where.append(f"relation IN ({','.join('?' * len(rel))})")
@@ -482,11 +484,21 @@ class Store:
         if doc_id is not None:
             where.append("(a=? OR b=?)")
             args += [doc_id, doc_id]
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a, b"
-        return [PairRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), json.loads(r[7]))
-                for r in self.db.execute(sql, args)]
+        chunks: Iterable[list[str] | None] = (
+            [None] if among is None else _chunks(sorted(among), 500))
+        out: list[PairRow] = []
+        for chunk in chunks:
+            clauses, values = list(where), list(args)
+            if chunk is not None:
+                clauses.append(f"a IN ({','.join('?' * len(chunk))})")
+                values += chunk
+            sql = ("SELECT a, b, relation, source, confidence, direction_reason, scores,"
+                   " alignment FROM pairs" + (" WHERE " + " AND ".join(clauses) if clauses
+                                              else ""))
+            out += [PairRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]),
+                            json.loads(r[7])) for r in self.db.execute(sql, values)]
+        out.sort(key=lambda r: (r.a, r.b))
+        return out
 
     # --- families and stories -----------------------------------------------------------
 
@@ -606,8 +618,23 @@ class Store:
         from before this mark, or a scan killed in between, reads as not fresh)."""
         return self.get_state(_FAMILIES_FRESH) is not None
 
-    def mark_families_fresh(self) -> None:
-        self.set_state(_FAMILIES_FRESH, b"1")
+    def mark_families_fresh(self, seq: int) -> None:
+        """Families are current with every reuse pair of the documents up to ``seq``."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)",
+                                [(_FAMILIES_FRESH, b"1"), (_FAMILIES_SEQ, str(seq).encode())])
+
+    def families_seq(self) -> int | None:
+        """The newest document the families were last built with (None: never recorded)."""
+        value = self.get_state(_FAMILIES_SEQ)
+        return None if value is None else int(value)
+
+    def reuse_links(self, relations: Iterable[str]) -> list[tuple[str, str]]:
+        """``(a, b)`` of every pair with one of ``relations``, without scores or alignment."""
+        rel = list(relations)
+        return self.db.execute(
+            f"SELECT a, b FROM pairs WHERE relation IN ({','.join('?' * len(rel))})", rel
+        ).fetchall()
 
     def get_state(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
