@@ -310,3 +310,27 @@ def test_families_of_new_documents_only_match_a_full_rebuild(tmp_path, static_en
         assert index.families() == incremental
         assert [(p["a"], p["b"], p["source"], p["confidence"])
                 for p in index.pairs()] == directions
+
+
+def test_story_state_is_kept_between_adds_and_recovered_after_a_crash(tmp_path,
+                                                                      static_encoder):
+    from retold.documents import Document
+    from retold.readers import read_paths
+    from retold.storyline import load_story_index
+
+    docs = [d for d in read_paths([str(EXAMPLES / "corpus")]) if isinstance(d, Document)]
+    db = tmp_path / "stories.db"
+    index = Index(db, encoder=static_encoder, workers=1)
+    index.add(docs[:-3])
+    for doc in docs[-3:]:  # each under a tenth of the index: the state is not saved yet
+        index.add([doc])
+    assert len(load_story_index(index.store).doc_ids) == len(docs) - 3
+    in_story = {m for s in index.stories() for m in s["members"]}
+    assert in_story == {d.id for d in docs}  # the stories table is written every time
+    index.store.close()  # a crash: the index is never closed, the state never saved
+
+    with Index(db, encoder=static_encoder, workers=1) as again:
+        again.add([])  # nothing new; the documents the saved state lacks are assigned
+        assert {m for s in again.stories() for m in s["members"]} == in_story
+    with Store(db) as store:
+        assert len(load_story_index(store).doc_ids) == len(docs)  # saved on close

@@ -24,6 +24,7 @@ from retold.pool import worker_count
 from retold.readers import read_paths
 from retold.relate import PairResult, relate
 from retold.store import Store
+from retold.storyline import StoryState, update_stories
 from retold.vectors import VectorCache, cache_dir
 
 
@@ -51,6 +52,7 @@ class Index:
         # (``<index>.vectors/``); scans, adds and checks use them. Not shared with other
         # threads unless a caller says so (the web server's readers do).
         self.vectors = VectorCache(cache_dir(self.store), shared=False)
+        self._story_state = StoryState()
         self._encoder = encoder
         # Worker processes for fingerprinting and verification (None: every core). A
         # threaded server passes 1: forking it could copy a lock another thread holds.
@@ -69,6 +71,7 @@ class Index:
     def close(self) -> None:
         if not self._readonly:
             self.vectors.save()
+            self._story_state.save(self.store)
         self.store.close()
 
     def __enter__(self) -> Index:
@@ -93,9 +96,8 @@ class Index:
         return report
 
     def _stories(self, store: Store) -> None:
-        from retold.storyline import update_stories
-
-        update_stories(store, self.encoder, workers=worker_count(self.workers))
+        update_stories(store, self.encoder, workers=worker_count(self.workers),
+                       state=self._story_state)
 
     # --- reading ------------------------------------------------------------------------
 
