@@ -151,43 +151,6 @@ def test_locality_order_keeps_pairs_of_a_group_together() -> None:
     assert locality_order([]) == [] and locality_order(cands[:1]) == cands[:1]
 
 
-def test_exact_index_matches_a_flat_faiss_index_across_blocks(monkeypatch):
-    import faiss
-
-    import retold.candidates as cand
-
-    monkeypatch.setattr(cand, "_ADD_BLOCK", 97)  # many blocks, a short last one
-    rng = np.random.default_rng(5)
-    rows = rng.normal(size=(1000, 16)).astype(np.float32)
-    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
-    queries = rows[:40] + 0.1 * rng.normal(size=(40, 16)).astype(np.float32)
-    half = rows.astype(np.float16)  # kept as the index keeps them
-    flat = faiss.IndexFlatIP(16)
-    flat.add(half.astype(np.float32))
-    want_s, want_i = flat.search(queries, 5)
-    got_s, got_i = cand.ExactIndex(half).search(queries, 5)
-    assert got_i.shape == (40, 5)
-    assert np.array_equal(got_i, want_i)
-    assert np.allclose(got_s, want_s, atol=1e-5)
-    small = cand.ExactIndex(rows[:3])
-    assert small.search(queries[:2], 5)[1].shape == (2, 3)
-
-
-def test_search_index_is_exact_for_a_few_queries_and_ivf_for_many():
-    from retold.candidates import (
-        EXACT_SEARCH_MAX_PRODUCT,
-        FLAT_INDEX_MAX_ROWS,
-        ExactIndex,
-        search_index,
-    )
-
-    rows = np.random.default_rng(1).normal(size=(FLAT_INDEX_MAX_ROWS + 10, 8)).astype(
-        np.float32)
-    assert isinstance(search_index(rows, 100), ExactIndex)
-    many = EXACT_SEARCH_MAX_PRODUCT // len(rows) + 1
-    assert hasattr(search_index(rows, many, 4), "nprobe")
-
-
 def test_row_docs_extended_keeps_codes_and_leaves_the_original_alone():
     first = RowDocs.of(["a", "a", "b"])
     more = first.extended(["c", "a"])

@@ -141,51 +141,6 @@ def build_vector_index(vectors: np.ndarray, nprobe: int = 8) -> faiss.Index:
 
 
 _ADD_BLOCK = 65_536
-# Query rows x indexed rows up to which a blockwise exact search beats building an IVF
-# index: training and filling one over 3 million sentence rows took 23 s, an exact search
-# of 300 query rows against them a few seconds (a scan or API call adding a few documents
-# to a large index).
-EXACT_SEARCH_MAX_PRODUCT = 1_000_000_000
-
-
-class ExactIndex:
-    """Exact inner-product search over rows kept as they are (float16 or float32), block by
-    block: no float32 copy of the whole matrix and nothing to build. Answers ``search`` and
-    ``ntotal`` like a faiss index."""
-
-    def __init__(self, vectors: np.ndarray) -> None:
-        self.vectors = vectors
-        self.ntotal = len(vectors)
-
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        q = np.ascontiguousarray(queries, dtype=np.float32)
-        k = min(k, self.ntotal)
-        best_s = np.full((len(q), 0), -np.inf, np.float32)
-        best_i = np.zeros((len(q), 0), np.int64)
-        for start in range(0, self.ntotal, _ADD_BLOCK):
-            block = np.asarray(self.vectors[start : start + _ADD_BLOCK], dtype=np.float32)
-            sims = q @ block.T
-            kk = min(k, sims.shape[1])
-            top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-            cand_s = np.concatenate([best_s, np.take_along_axis(sims, top, axis=1)], axis=1)
-            cand_i = np.concatenate([best_i, top + start], axis=1)
-            keep = np.argsort(-cand_s, axis=1, kind="stable")[:, :k]
-            best_s = np.take_along_axis(cand_s, keep, axis=1)
-            best_i = np.take_along_axis(cand_i, keep, axis=1)
-        return best_s, best_i
-
-
-def search_index(
-    vectors: np.ndarray, n_queries: int, nprobe: int = 8
-) -> faiss.Index | ExactIndex:
-    """What to search ``vectors`` with for about ``n_queries`` query rows: an exact
-    blockwise search when that costs less than building an index (a few documents added to
-    a large index), else :func:`build_vector_index`."""
-    if n_queries * len(vectors) <= EXACT_SEARCH_MAX_PRODUCT:
-        return ExactIndex(vectors)
-    return build_vector_index(vectors, nprobe)
-
-
 def knn_candidates(
     query_ids: Sequence[str],
     query_vectors: np.ndarray,
@@ -253,7 +208,7 @@ def sentence_hit_candidates(
 def sentence_hits(
     query_doc_of_row: Sequence[str],
     query_vectors: np.ndarray,
-    index: faiss.Index | ExactIndex,
+    index: faiss.Index,
     index_docs: RowDocs,
     k: int,
     min_cosine: float,

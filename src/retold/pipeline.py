@@ -14,25 +14,20 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
 
 import numpy as np
 
 from retold.candidates import (
     LEXICAL,
-    SENTENCE_NPROBE,
     SKELETON,
     Candidate,
-    RowDocs,
     band_keys,
-    build_vector_index,
     hit_candidates,
     knn_candidates,
     locality_order,
     lsh_params,
     merge,
     pairs_from_buckets,
-    search_index,
     sentence_hits,
     unit_rows,
 )
@@ -266,21 +261,16 @@ def find_candidates(
     """Candidate pairs involving at least one pending document, from every channel.
 
     Pending documents are read and queried ``_QUERY_DOCS`` at a time: their sentence vectors
-    and texts are the bulk of a large scan's memory. With a ``cache`` (an ``Index``'s,
-    kept between its scans, ingests and checks and saved beside the file) the vector
-    indexes are the cache's, brought up to date with the pending documents; without one
-    they are built here from every stored vector.
+    and texts are the bulk of a large scan's memory. The vector indexes are the ``cache``'s
+    (an ``Index``'s, kept between its scans, ingests and checks and saved beside the file),
+    brought up to date with the pending documents; without one they are built afresh.
     """
     if not pending:
         return []
-    if cache is not None:
-        vecs = cache.get(store)
-        ids, mean, doc_index = vecs.doc_ids, vecs.mean, vecs.doc_index
-        sentence_index, row_docs = vecs.sentence_index, vecs.sentence_docs
-    else:
-        ids, mean, doc_index, sentence_index, row_docs = _vector_indexes(store, pending, config)
-    if config.sentence_knn_k <= 0:
-        sentence_index = None
+    vecs = (cache or VectorCache()).get(store)
+    ids, mean, doc_index = vecs.doc_ids, vecs.mean, vecs.doc_index
+    row_docs = vecs.sentence_docs
+    sentence_index = vecs.sentence_index if config.sentence_knn_k > 0 else None
     keys_of: dict[str, np.ndarray] = {}
     groups: list[list[Candidate]] = []
     hits: dict[tuple[str, str], int] = {}
@@ -313,32 +303,6 @@ def find_candidates(
     pend_set = set(pending)
     # Bucket pairs between two already-verified documents were settled by an earlier scan.
     return [c for c in merge(*groups) if c.a in pend_set or c.b in pend_set]
-
-
-def _vector_indexes(
-    store: Store, pending: Sequence[str], config: Config
-) -> tuple[list[str], np.ndarray | None, Any, Any, RowDocs]:
-    """Document ids, centring mean, document index, sentence index and sentence rows, built
-    from every stored vector."""
-    ids, mat = store.doc_vectors()
-    doc_index, mean = None, None
-    if len(ids) > 1:
-        # News articles share a strong common direction in embedding space (genre, register);
-        # removing the corpus mean leaves what tells one article from another.
-        mean = mat.mean(axis=0)
-        doc_index = build_vector_index(unit_rows(mat - mean))
-    del mat
-    sentence_index, row_docs = None, RowDocs.of([])
-    if config.sentence_knn_k > 0:
-        row_ids, svecs = store.sentence_vectors()
-        row_docs = RowDocs.of(row_ids)
-        del row_ids
-        if len(row_docs.codes) > 1:
-            # Query rows estimated from the average document (pending ones are stored).
-            n_queries = len(pending) * len(row_docs.codes) // max(1, len(ids))
-            sentence_index = search_index(svecs, n_queries, SENTENCE_NPROBE)
-        del svecs
-    return ids, mean, doc_index, sentence_index, row_docs
 
 
 # Pending documents read and queried together by find_candidates (a few hundred MB).

@@ -189,8 +189,9 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
     ids, mat = store.doc_vectors(upto=seq)
     mean = doc_index = None
     if len(ids):
-        # Centred as in pipeline.find_candidates: the common "news article" direction would
-        # otherwise make every document a neighbour of every other.
+        # News articles share a strong common direction in embedding space (genre,
+        # register); removing the corpus mean leaves what tells one article from another,
+        # where it would otherwise make every document a neighbour of every other.
         mean = mat.mean(axis=0)
         doc_index = build_vector_index(unit_rows(mat - mean))
     row_ids, svecs = store.sentence_vectors(upto=seq)
