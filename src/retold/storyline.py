@@ -73,8 +73,7 @@ class StoryState:
 
     def __init__(self) -> None:
         self.index: StoryIndex | None = None
-        self._saved_docs = 0
-        self._dirty = False
+        self._saved_docs = 0  # documents in the saved state; the index only gains some
 
     def load(self, store: Store) -> StoryIndex:
         if self.index is None:
@@ -85,15 +84,13 @@ class StoryState:
     def changed(self, store: Store) -> None:
         """Documents were added to the index: save it if it grew by a tenth."""
         assert self.index is not None
-        self._dirty = True
         if len(self.index.doc_ids) - self._saved_docs >= _RESAVE_SHARE * len(self.index.doc_ids):
             self.save(store)
 
     def save(self, store: Store) -> None:
-        if self.index is not None and self._dirty:
+        if self.index is not None and len(self.index.doc_ids) > self._saved_docs:
             save_story_index(store, self.index)
             self._saved_docs = len(self.index.doc_ids)
-            self._dirty = False
 
 
 # Share of new documents since the last save at which the story state is saved again.
