@@ -157,3 +157,42 @@ def test_row_docs_extended_keeps_codes_and_leaves_the_original_alone():
     assert first.codes.tolist() == [0, 0, 1] and first.names == ["a", "b"]
     assert more.codes.tolist() == [0, 0, 1, 2, 0] and more.names == ["a", "b", "c"]
     assert more.code_of == {"a": 0, "b": 1, "c": 2}
+
+
+def test_large_sentence_index_uses_small_cells_and_keeps_its_settings(monkeypatch, tmp_path):
+    """Past HNSW_SENTENCE_MIN_ROWS the sentence index has ~64-row cells found through an
+    HNSW graph; it finds near-duplicates, and a saved, loaded or cloned copy searches with
+    the same breadth (the settings live in the index, not in the code that built it)."""
+    import faiss
+
+    import retold.candidates as cand
+
+    rng = np.random.default_rng(5)
+    n, dim = 20_000, 32
+    # Sentence vectors cluster by topic; isotropic noise would be the worst case.
+    topics = rng.normal(size=(200, dim)).astype(np.float32)
+    base = topics[rng.integers(0, 200, n)] + 0.6 * rng.normal(size=(n, dim)).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    picks = rng.choice(n, size=300, replace=False)
+    noisy = base[picks] + 0.05 * rng.normal(size=(300, dim)).astype(np.float32)
+    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+
+    monkeypatch.setattr(cand, "HNSW_SENTENCE_MIN_ROWS", 10_000)
+    index = cand.build_sentence_index(base)
+    ivf = faiss.extract_index_ivf(index)
+    assert isinstance(faiss.downcast_index(ivf.quantizer), faiss.IndexHNSWFlat)
+    assert ivf.nlist == n // 64 and index.ntotal == n
+
+    path = tmp_path / "s.faiss"
+    faiss.write_index(index, str(path))
+    for copy in (index, faiss.read_index(str(path)), faiss.clone_index(index)):
+        copy_ivf = faiss.extract_index_ivf(copy)
+        assert copy_ivf.nprobe == 8
+        assert faiss.downcast_index(copy_ivf.quantizer).hnsw.efSearch == 32
+        sims, idx = copy.search(noisy, 1)
+        assert float(np.mean(idx[:, 0] == picks)) >= 0.95
+        assert np.all(sims[idx[:, 0] == picks, 0] > 0.9)
+
+    monkeypatch.setattr(cand, "HNSW_SENTENCE_MIN_ROWS", n)
+    small = cand.build_sentence_index(base)  # at the threshold: build_vector_index's (exact)
+    assert isinstance(faiss.downcast_index(small), faiss.IndexFlatIP)

@@ -139,3 +139,35 @@ def test_a_new_index_file_at_the_same_path_does_not_take_the_old_vectors(tmp_pat
     with Index(db, encoder=static_encoder, workers=1) as index:
         index.scan([str(EXAMPLES / "corpus")])
     assert builds == [1]
+
+
+def test_a_graph_quantized_sentence_index_is_extended_saved_and_loaded(tmp_path, static_encoder,
+                                                                       monkeypatch):
+    """The large-corpus sentence index (cells found through an HNSW graph) goes through the
+    cache's life like the small one: extended in copies, saved, loaded, searched."""
+    import faiss
+
+    import retold.candidates as cand
+
+    monkeypatch.setattr(cand, "HNSW_SENTENCE_MIN_ROWS", 0)
+    db = tmp_path / "graph.db"
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+        source = index.document(index.pairs(["copy", "rewrite"])[0]["a"])
+        built = index.vectors.current
+    assert source is not None and built is not None
+    quantizer = faiss.downcast_index(faiss.extract_index_ivf(built.sentence_index).quantizer)
+    assert isinstance(quantizer, faiss.IndexHNSWFlat)
+
+    late = Document(id="late-edit", text=source.text.replace(" the ", " this ", 3))
+    with Index(db, encoder=static_encoder, workers=1) as index:
+        loaded = index.vectors.get(index.store)
+        assert loaded.built_docs == built.built_docs  # loaded, not rebuilt
+        index.vectors.shared = True
+        index.add([late])
+        after = index.vectors.current
+        assert after.sentence_index.ntotal == len(after.sentence_docs.codes)
+        assert loaded.sentence_index.ntotal == len(loaded.sentence_docs.codes)  # untouched
+        got = index.check(Document(id="query", text=source.text))
+        assert "late-edit" in {m["doc_id"] for m in got["matches"]}
+        assert any("late-edit" in (p.a, p.b) for p in index.store.pairs(REUSE))

@@ -21,8 +21,8 @@ import numpy as np
 
 from retold.candidates import (
     FLAT_INDEX_MAX_ROWS,
-    SENTENCE_NPROBE,
     RowDocs,
+    build_sentence_index,
     build_vector_index,
     unit_rows,
 )
@@ -195,7 +195,7 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
         mean = mat.mean(axis=0)
         doc_index = build_vector_index(unit_rows(mat - mean))
     row_ids, svecs = store.sentence_vectors(upto=seq)
-    sentence_index = build_vector_index(svecs, SENTENCE_NPROBE) if len(row_ids) else None
+    sentence_index = build_sentence_index(svecs) if len(row_ids) else None
     return Vectors(seq, ids, mean, doc_index, RowDocs.of(row_ids), sentence_index, len(ids))
 
 

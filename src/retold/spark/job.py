@@ -43,10 +43,10 @@ import numpy as np
 from retold.candidates import (
     LEXICAL,
     MAX_BUCKET_ALL_PAIRS,
-    SENTENCE_NPROBE,
     SKELETON,
     Candidate,
     RowDocs,
+    build_sentence_index,
     build_vector_index,
     hit_candidates,
     knn_candidates,
@@ -315,7 +315,7 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
     if len(row_ids) > 1:
         svecs = np.vstack(blocks)
         del blocks
-        index = build_vector_index(svecs, SENTENCE_NPROBE)
+        index = build_sentence_index(svecs)
         hits: dict[tuple[str, str], int] = {}
         row_docs = RowDocs.of(row_ids)
         for start in range(0, len(row_ids), _QUERY_ROWS):
