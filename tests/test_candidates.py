@@ -178,10 +178,14 @@ def test_large_sentence_index_uses_small_cells_and_keeps_its_settings(monkeypatc
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
 
     monkeypatch.setattr(cand, "HNSW_SENTENCE_MIN_ROWS", 10_000)
-    index = cand.build_sentence_index(base)
+    index = cand.build_sentence_index(lambda: np.array_split(base, 7), n)
     ivf = faiss.extract_index_ivf(index)
     assert isinstance(faiss.downcast_index(ivf.quantizer), faiss.IndexHNSWFlat)
     assert ivf.nlist == n // 64 and index.ntotal == n
+
+    # Read in blocks of any size, the rows make the same index as read whole.
+    whole = cand.build_sentence_index(lambda: [base], n)
+    assert np.array_equal(whole.search(noisy, 3)[1], index.search(noisy, 3)[1])
 
     path = tmp_path / "s.faiss"
     faiss.write_index(index, str(path))
@@ -194,5 +198,6 @@ def test_large_sentence_index_uses_small_cells_and_keeps_its_settings(monkeypatc
         assert np.all(sims[idx[:, 0] == picks, 0] > 0.9)
 
     monkeypatch.setattr(cand, "HNSW_SENTENCE_MIN_ROWS", n)
-    small = cand.build_sentence_index(base)  # at the threshold: build_vector_index's (exact)
+    # At the threshold: build_vector_index's index (exact at this size).
+    small = cand.build_sentence_index(lambda: [base], n)
     assert isinstance(faiss.downcast_index(small), faiss.IndexFlatIP)

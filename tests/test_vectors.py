@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 
 from conftest import EXAMPLES
@@ -171,3 +172,18 @@ def test_a_graph_quantized_sentence_index_is_extended_saved_and_loaded(tmp_path,
         got = index.check(Document(id="query", text=source.text))
         assert "late-edit" in {m["doc_id"] for m in got["matches"]}
         assert any("late-edit" in (p.a, p.b) for p in index.store.pairs(REUSE))
+
+
+def test_sentence_vector_blocks_hold_whole_documents_and_add_up_to_all_rows(tmp_path,
+                                                                            static_encoder):
+    import numpy as np
+
+    with Index(tmp_path / "blocks.db", encoder=static_encoder, workers=1) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+        ids, whole = index.store.sentence_vectors()
+        blocks = list(index.store.sentence_vector_blocks(rows=50))
+    assert len(blocks) > 2
+    assert [d for b_ids, _ in blocks for d in b_ids] == ids
+    assert np.array_equal(np.vstack([b for _, b in blocks]), whole)
+    for (b_ids, block), (next_ids, _) in itertools.pairwise(blocks):
+        assert len(block) >= 50 and b_ids[-1] != next_ids[0]  # no document split

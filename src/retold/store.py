@@ -364,11 +364,26 @@ class Store:
     def sentence_vectors(
         self, after: int = 0, upto: int | None = None
     ) -> tuple[list[str], np.ndarray]:
-        """Sentence vectors (float16, as stored: 3 million rows take 1.5 GB) with the id of
+        """Sentence vectors (float16, as stored: 1.9 million rows take 1 GB) with the id of
         their document, in insertion order, of the documents with ``after < seq <= upto``
         (default: all)."""
         ids: list[str] = []
         blocks: list[np.ndarray] = []
+        for block_ids, block in self.sentence_vector_blocks(after, upto):
+            ids += block_ids
+            blocks.append(block)
+        if not blocks:
+            return [], np.zeros((0, 0), np.float16)
+        return ids, np.vstack(blocks)
+
+    def sentence_vector_blocks(
+        self, after: int = 0, upto: int | None = None, rows: int = 65_536
+    ) -> Iterator[tuple[list[str], np.ndarray]]:
+        """``sentence_vectors`` in blocks of whole documents and about ``rows`` rows, so a
+        large corpus's rows can be passed over without holding them all."""
+        ids: list[str] = []
+        blocks: list[np.ndarray] = []
+        n = 0
         for did, vecs, dim in self.db.execute(
             "SELECT d.id, p.vectors, p.dim FROM documents d JOIN prints p ON p.doc_seq = d.seq"
             " WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq",
@@ -379,9 +394,12 @@ class Store:
             block = np.frombuffer(vecs, dtype=np.float16).reshape(-1, dim)
             blocks.append(block)
             ids.extend([did] * len(block))
-        if not blocks:
-            return [], np.zeros((0, 0), np.float16)
-        return ids, np.vstack(blocks)
+            n += len(block)
+            if n >= rows:
+                yield ids, np.vstack(blocks)
+                ids, blocks, n = [], [], 0
+        if blocks:
+            yield ids, np.vstack(blocks)
 
     def band_buckets(
         self, keys: Sequence[int], shared_only: bool = False

@@ -194,8 +194,12 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
         # where it would otherwise make every document a neighbour of every other.
         mean = mat.mean(axis=0)
         doc_index = build_vector_index(unit_rows(mat - mean))
-    row_ids, svecs = store.sentence_vectors(upto=seq)
-    sentence_index = build_sentence_index(svecs) if len(row_ids) else None
+    doc_rows, counts = store.vector_rows(upto=seq)
+    row_ids = [d for d, n in zip(doc_rows, counts, strict=True) for _ in range(n)]
+    # Read in blocks (twice when large) rather than whole: 1.9 million rows are 1 GB.
+    sentence_index = (build_sentence_index(
+        lambda: (block for _, block in store.sentence_vector_blocks(upto=seq)), len(row_ids))
+        if row_ids else None)
     return Vectors(seq, ids, mean, doc_index, RowDocs.of(row_ids), sentence_index, len(ids))
 
 

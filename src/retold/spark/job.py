@@ -315,7 +315,7 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
     if len(row_ids) > 1:
         svecs = np.vstack(blocks)
         del blocks
-        index = build_sentence_index(svecs)
+        index = build_sentence_index(lambda: [svecs], len(svecs))
         hits: dict[tuple[str, str], int] = {}
         row_docs = RowDocs.of(row_ids)
         for start in range(0, len(row_ids), _QUERY_ROWS):
