@@ -147,7 +147,7 @@ _ADD_BLOCK = 65_536
 # Rows per cell, cells probed and graph breadth of the large sentence index: on the sentence
 # vectors of 100,000 generated articles (1.9M rows) these keep 98% of the flat-quantizer
 # index's sentence-hit candidates (all but 17 of its reuse pairs that no other channel found,
-# and 1,459 new ones) in 173 s of build and search against 251 s.
+# and 1,459 new ones) in 147 s of build and search against 251 s.
 _HNSW_CELL_ROWS = 64
 _HNSW_NPROBE = 8
 _HNSW_EF_SEARCH = 32
