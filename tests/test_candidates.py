@@ -5,6 +5,7 @@ import pytest
 
 from retold.candidates import (
     RowDocs,
+    SentenceHits,
     band_keys,
     build_vector_index,
     knn_candidates,
@@ -80,7 +81,8 @@ def test_sentence_hits_count_one_hit_per_query_row_and_target_document(seed):
     queries = ["q", *doc_of_row[: n_rows // 2]]  # "q" is not indexed
     qvec = np.vstack([vec[:1], vec[: n_rows // 2]])
     index = build_vector_index(vec)
-    got = sentence_hits(queries, qvec, index, RowDocs.of(doc_of_row), k, 0.9)
+    got = sentence_hits(queries, qvec, index, SentenceHits(RowDocs.of(doc_of_row)), k,
+                        0.9).counts()
     sims, idx = index.search(qvec, min(k + 1, n_rows))
     want: dict[tuple[str, str], int] = {}
     for qi, qdoc in enumerate(queries):
@@ -88,6 +90,39 @@ def test_sentence_hits_count_one_hit_per_query_row_and_target_document(seed):
                   if j >= 0 and s >= 0.9 and doc_of_row[j] != qdoc}:
             want[(qdoc, t)] = want.get((qdoc, t), 0) + 1
     assert got == want
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sentence_hits_add_up_over_batches_and_compactions(seed, monkeypatch):
+    """Rows of one document may be split across batches and equal pairs summed at any
+    point: counts and candidates are those of one batch, and a candidate needs
+    ``min_hits`` in one direction (the better one)."""
+    import retold.candidates as cand
+
+    rng = np.random.default_rng(seed)
+    n_rows = 60
+    base = rng.normal(size=(6, 8)).astype(np.float32)
+    vec = base[rng.integers(0, 6, n_rows)] + rng.normal(scale=0.05, size=(n_rows, 8))
+    vec = (vec / np.linalg.norm(vec, axis=1, keepdims=True)).astype(np.float32)
+    doc_of_row = sorted(f"d{int(i)}" for i in rng.integers(0, 8, n_rows))
+    docs = RowDocs.of(doc_of_row)
+    index = build_vector_index(vec)
+    whole = sentence_hits(doc_of_row, vec, index, SentenceHits(docs), 3, 0.9)
+    monkeypatch.setattr(cand, "_COMPACT_AT", 5)
+    parts = SentenceHits(docs)
+    for start in range(0, n_rows, 7):  # batches that cut through documents
+        sentence_hits(doc_of_row[start : start + 7], vec[start : start + 7], index, parts, 3,
+                      0.9)
+    counts = whole.counts()
+    assert parts.counts() == counts and counts
+    for min_hits in (1, 2, 3):
+        best: dict[tuple[str, str], int] = {}
+        for (q, t), n in counts.items():
+            key = (min(q, t), max(q, t))
+            best[key] = max(best.get(key, 0), n)
+        want = sorted(k for k, n in best.items() if n >= min_hits)
+        assert sorted((c.a, c.b) for c in parts.candidates(min_hits)) == want
+        assert sorted((c.a, c.b) for c in whole.candidates(min_hits)) == want
 
 
 def test_merge_unions_channels():

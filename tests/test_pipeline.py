@@ -178,6 +178,44 @@ def test_index_does_not_depend_on_worker_count(tmp_path, static_encoder):
     assert len(out[1][0]) == len(out[1][2]) > 20
 
 
+def test_pairs_written_as_verified_match_one_write_and_done_comes_last(tmp_path,
+                                                                      static_encoder,
+                                                                      monkeypatch):
+    """detect writes verified pairs in batches as they come; the stored pairs are those of
+    one write, and documents are marked done only with the last batch (a scan stopped in
+    between verifies them again)."""
+    import functools
+
+    import retold.pipeline as pipeline_mod
+    from retold.pipeline import Progress, ScanReport, detect, ingest
+    from retold.readers import read_paths
+
+    def scan(name: str) -> tuple[list, list]:
+        store = Store(tmp_path / name)
+        ingest(read_paths([EXAMPLES / "corpus"]), store, static_encoder, ScanReport(),
+               Progress(), workers=1)
+        detect(store, ScanReport(), Progress(), 1)
+        got = (store.db.execute("SELECT a, b, relation, scores FROM pairs ORDER BY a, b")
+               .fetchall(), store.pending_ids())
+        store.close()
+        return got
+
+    whole = scan("whole.db")
+    saves: list[tuple[int, int]] = []
+    save_pairs = Store.save_pairs
+
+    def spy(self: Store, rows: list, done: list, families_stale: bool = True) -> None:
+        saves.append((len(rows), len(done)))
+        save_pairs(self, rows, done, families_stale)
+
+    monkeypatch.setattr(pipeline_mod, "_SAVE_PAIRS", 5)
+    monkeypatch.setattr(pipeline_mod, "verify",
+                        functools.partial(pipeline_mod.verify, chunk=7))
+    monkeypatch.setattr(Store, "save_pairs", spy)
+    assert scan("batches.db") == whole and whole[0] and not whole[1]
+    assert len(saves) > 3 and all(done == 0 for _, done in saves[:-1]) and saves[-1][1] > 20
+
+
 def test_verification_does_not_depend_on_workers_or_chunks(demo_index):
     """Pool workers read their chunks from the index file themselves; every pair, score
     and alignment is what one process reading everything gets."""
@@ -187,11 +225,14 @@ def test_verification_does_not_depend_on_workers_or_chunks(demo_index):
         ids = [d.id for d in store.documents()]
         cands = find_candidates(store, ids, store.config)
         assert len(cands) > 20
-        one = [pair_row(r) for r in verify(store, cands, Progress(), workers=1)]
+        def rows(**kw: int) -> list:
+            return sorted((pair_row(r) for part in verify(store, cands, Progress(), **kw)
+                           for r in part), key=lambda r: (r.a, r.b))
+
+        one = rows(workers=1)
         assert one
         for chunk, workers in ((7, 2), (1, 3)):
-            assert [pair_row(r) for r in verify(store, cands, Progress(), chunk=chunk,
-                                                workers=workers)] == one
+            assert rows(chunk=chunk, workers=workers) == one
 
 
 def test_candidates_do_not_depend_on_query_batches(demo_index, monkeypatch):

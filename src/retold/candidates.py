@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -269,56 +268,123 @@ def sentence_hit_candidates(
     A hit is counted once per query sentence and target document, so one sentence repeated
     in a target cannot make a candidate on its own.
     """
-    hits = sentence_hits(query_doc_of_row, query_vectors, index, index_docs, k, min_cosine)
-    return hit_candidates(hits, min_hits)
+    hits = SentenceHits(index_docs)
+    sentence_hits(query_doc_of_row, query_vectors, index, hits, k, min_cosine)
+    return hits.candidates(min_hits)
+
+
+# Document codes are below this, so a (query, target) pair is one int64.
+_PAIR = 1 << 31
+# Hit entries gathered before equal pairs are summed (16 bytes each).
+_COMPACT_AT = 4_000_000
+
+
+class SentenceHits:
+    """Near-identical sentence counts per (query document, indexed document).
+
+    Kept as arrays of pair codes and counts, not a dict of id pairs: a scan of 100,000
+    articles gathers millions of pairs, and a dict entry costs ten times an array's 16
+    bytes. Documents are coded as in ``index_docs``; queried documents that are not
+    indexed (a ``check``) get codes after them.
+    """
+
+    def __init__(self, index_docs: RowDocs) -> None:
+        self.index_docs = index_docs
+        self._extra: dict[str, int] = {}
+        self._extra_names: list[str] = []
+        self._keys: list[np.ndarray] = []
+        self._counts: list[np.ndarray] = []
+        self._gathered = 0
+
+    def _code(self, doc: str) -> int:
+        code = self.index_docs.code_of.get(doc)
+        if code is None:
+            code = self._extra.get(doc)
+        if code is None:
+            code = self._extra[doc] = len(self.index_docs.names) + len(self._extra_names)
+            self._extra_names.append(doc)
+        return code
+
+    def _name(self, code: int) -> str:
+        names = self.index_docs.names
+        return names[code] if code < len(names) else self._extra_names[code - len(names)]
+
+    def add(self, query_doc_of_row: Sequence[str], sims: np.ndarray, idx: np.ndarray,
+            min_cosine: float) -> None:
+        """Count the neighbours ``idx`` (with similarities ``sims``) of each query row."""
+        queries = RowDocs.of(query_doc_of_row)
+        code = np.array([self._code(d) for d in queries.names], np.int64)
+        kk = idx.shape[1]
+        q_code = code[np.repeat(queries.codes, kk)]
+        target = self.index_docs.codes[np.maximum(idx, 0)].ravel()
+        # A document's own sentences are not hits.
+        keep = (idx.ravel() >= 0) & (sims.ravel() >= min_cosine) & (target != q_code)
+        n_docs = len(self.index_docs.names)
+        rows = np.repeat(np.arange(len(query_doc_of_row), dtype=np.int64), kk)[keep]
+        # One hit per query row and target document, however many of its sentences matched.
+        rows, targets = np.divmod(np.unique(rows * n_docs + target[keep]), n_docs)
+        keys, counts = np.unique(code[queries.codes[rows]] * _PAIR + targets,
+                                 return_counts=True)
+        self._keys.append(keys)
+        self._counts.append(counts)
+        self._gathered += len(keys)
+        if self._gathered > _COMPACT_AT:
+            self._compact()
+
+    def _compact(self) -> None:
+        if len(self._keys) > 1:
+            keys, inverse = np.unique(np.concatenate(self._keys), return_inverse=True)
+            counts = np.bincount(inverse, weights=np.concatenate(self._counts))
+            self._keys, self._counts = [keys], [counts.astype(np.int64)]
+        self._gathered = len(self._keys[0]) if self._keys else 0
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Hits per (query document, indexed document)."""
+        self._compact()
+        if not self._keys:
+            return {}
+        q, t = np.divmod(self._keys[0], _PAIR)
+        return {(self._name(a), self._name(b)): n for a, b, n
+                in zip(q.tolist(), t.tolist(), self._counts[0].tolist(), strict=True)}
+
+    def candidates(self, min_hits: int) -> list[Candidate]:
+        """Pairs with at least ``min_hits`` hits. Hits are counted per direction and
+        combined with max, so a pair gets the same verdict whether one or both of its
+        documents were queried."""
+        self._compact()
+        if not self._keys or not len(self._keys[0]):
+            return []
+        q, t = np.divmod(self._keys[0], _PAIR)
+        pair = np.minimum(q, t) * _PAIR + np.maximum(q, t)
+        order = np.argsort(pair, kind="stable")
+        pair, counts = pair[order], self._counts[0][order]
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        best = np.maximum.reduceat(counts, starts)
+        out = []
+        for key in pair[starts[best >= min_hits]].tolist():
+            a, b = sorted((self._name(key // _PAIR), self._name(key % _PAIR)))
+            out.append(Candidate(a, b, {SENTENCE_KNN}))
+        return out
 
 
 def sentence_hits(
     query_doc_of_row: Sequence[str],
     query_vectors: np.ndarray,
     index: faiss.Index,
-    index_docs: RowDocs,
+    hits: SentenceHits,
     k: int,
     min_cosine: float,
-    hits: dict[tuple[str, str], int] | None = None,
-) -> dict[tuple[str, str], int]:
-    """Near-identical sentences per (query document, indexed document), added to ``hits``.
-    Each query row counts on its own, so queries can go in batches of any rows and the
-    query matrix of a large scan is never built whole. The bookkeeping runs on document
-    codes in numpy (a Python loop over the rows took 20 s of a 100k-document scan)."""
-    hits = {} if hits is None else hits
+) -> SentenceHits:
+    """Near-identical sentences per (query document, indexed document), added to ``hits``
+    (whose documents are ``index``'s rows). Each query row counts on its own, so queries
+    can go in batches of any rows and the query matrix of a large scan is never built
+    whole."""
     if len(query_doc_of_row) == 0 or index.ntotal == 0 or k <= 0:
         return hits
     kk = min(k + 1, index.ntotal)
     sims, idx = index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), kk)
-    queries = RowDocs.of(query_doc_of_row)
-    # The indexed code of each query document (-1: not indexed), so self-hits drop out.
-    self_code = np.array([index_docs.code_of.get(d, -1) for d in queries.names], np.int64)
-    q_code = np.repeat(queries.codes, kk)
-    target = index_docs.codes[np.maximum(idx, 0)].ravel()
-    keep = (idx.ravel() >= 0) & (sims.ravel() >= min_cosine) & (target != self_code[q_code])
-    n_docs = len(index_docs.names)
-    rows = np.repeat(np.arange(len(query_doc_of_row), dtype=np.int64), kk)[keep]
-    # One hit per query row and target document, however many of its sentences matched.
-    row_target = np.unique(rows * n_docs + target[keep])
-    rows, targets = np.divmod(row_target, n_docs)
-    pairs, counts = np.unique(queries.codes[rows] * n_docs + targets, return_counts=True)
-    for pair, n in zip(pairs.tolist(), counts.tolist(), strict=True):
-        q, t = divmod(pair, n_docs)
-        key = (queries.names[q], index_docs.names[t])
-        hits[key] = hits.get(key, 0) + n
+    hits.add(query_doc_of_row, sims, idx, min_cosine)
     return hits
-
-
-def hit_candidates(hits: dict[tuple[str, str], int], min_hits: int) -> list[Candidate]:
-    """Pairs with at least ``min_hits`` sentence hits. Hits are counted per direction and
-    combined with max, so a pair gets the same verdict whether one or both of its documents
-    were queried."""
-    best: dict[tuple[str, str], int] = defaultdict(int)
-    for (q, t), n in hits.items():
-        key = (q, t) if q < t else (t, q)
-        best[key] = max(best[key], n)
-    return [Candidate(a, b, {SENTENCE_KNN}) for (a, b), n in best.items() if n >= min_hits]
 
 
 def merge(*groups: Iterable[Candidate]) -> list[Candidate]:

@@ -21,8 +21,8 @@ from retold.candidates import (
     LEXICAL,
     SKELETON,
     Candidate,
+    SentenceHits,
     band_keys,
-    hit_candidates,
     knn_candidates,
     locality_order,
     lsh_params,
@@ -273,7 +273,7 @@ def find_candidates(
     sentence_index = vecs.sentence_index if config.sentence_knn_k > 0 else None
     keys_of: dict[str, np.ndarray] = {}
     groups: list[list[Candidate]] = []
-    hits: dict[tuple[str, str], int] = {}
+    hits = SentenceHits(row_docs)
     for start in range(0, len(pending), _QUERY_DOCS):
         prints = store.prints(pending[start : start + _QUERY_DOCS])
         pend = [d for d in pending[start : start + _QUERY_DOCS] if d in prints]
@@ -286,11 +286,11 @@ def find_candidates(
             q_rows = [d for d in pend for _ in range(len(prints[d].vectors))]
             qv = [prints[d].vectors for d in pend if len(prints[d].vectors)]
             if qv:
-                sentence_hits(q_rows, np.vstack(qv), sentence_index, row_docs,
-                              config.sentence_knn_k, config.sentence_knn_min_cosine, hits)
+                sentence_hits(q_rows, np.vstack(qv), sentence_index, hits,
+                              config.sentence_knn_k, config.sentence_knn_min_cosine)
         del prints
     if sentence_index is not None:
-        groups.append(hit_candidates(hits, config.sentence_knn_min_hits))
+        groups.append(hits.candidates(config.sentence_knn_min_hits))
     buckets = store.band_buckets([int(k) for ks in keys_of.values() for k in ks],
                                  shared_only=True)
     n_lex, _ = _params(config, config.lexical_threshold)
@@ -389,33 +389,33 @@ def verify(
     progress: Progress,
     chunk: int = 400,
     workers: int | None = None,
-) -> list[PairResult]:
-    """Align and relate every candidate pair; returns the pairs with a relation.
+) -> Iterator[list[PairResult]]:
+    """Align and relate every candidate pair; yields, chunk by chunk as they finish, the
+    pairs with a relation (so a large scan writes them as it goes instead of holding
+    them: 300,000 verified pairs hold about half a GB).
 
     Pairs go in locality order, ``chunk`` at a time, to ``workers`` processes (default:
     every core); each worker reads its chunks from the index file itself (reading them in
     this process and shipping them made it the bottleneck) and keeps the sides it read
-    recently. Results depend on neither ``chunk`` nor ``workers``.
+    recently. The pairs found depend on neither ``chunk`` nor ``workers``.
     """
     workers = worker_count(workers)
     progress.stage("verifying candidate pairs", len(candidates))
     ordered = locality_order(candidates)
     parts = [[(c.a, c.b, ",".join(sorted(c.channels))) for c in ordered[i : i + chunk]]
              for i in range(0, len(ordered), chunk)]
-    out: list[PairResult] = []
+    del ordered
     if workers == 1 or len(parts) <= 1 or not store.on_disk:
         cache = _SideCache(store)
         for part in parts:
-            out.extend(_verify_pairs(cache, part))
+            yield _verify_pairs(cache, part)
             progress.advance(len(part))
     else:
         with fork_pool(workers, _init_verify_worker, (store.path,)) as pool:
             futures = {pool.submit(_verify_in_worker, part): len(part) for part in parts}
             for fut in as_completed(futures):
-                out.extend(fut.result())
-                progress.advance(futures[fut])
-    out.sort(key=lambda r: (r.a, r.b))
-    return out
+                yield fut.result()
+                progress.advance(futures.pop(fut))
 
 
 def pair_row(res: PairResult) -> PairRow:
@@ -448,12 +448,26 @@ def detect(
     cands = find_candidates(store, pending, store.config, cache)
     t1 = time.perf_counter()
     report.candidates += len(cands)
-    results = verify(store, cands, progress, workers=workers)
+    rows: list[PairRow] = []
+    for results in verify(store, cands, progress, workers=workers):
+        rows += (pair_row(r) for r in results)
+        if len(rows) >= _SAVE_PAIRS:
+            _save_pairs(store, rows, [])
+            rows = []
+    # Documents are marked done with the last pairs: a scan stopped before that verifies
+    # them again, and their pairs saved so far are replaced.
+    _save_pairs(store, rows, pending)
     report.verified += len(cands)
     report.stage_seconds["candidates"] = round(t1 - t0, 3)
     report.stage_seconds["verify"] = round(time.perf_counter() - t1, 3)
-    rows = [pair_row(r) for r in results]
-    store.save_pairs(rows, pending, families_stale=any(r.relation in REUSE for r in rows))
+
+
+# Verified pairs written per transaction during a scan.
+_SAVE_PAIRS = 20_000
+
+
+def _save_pairs(store: Store, rows: list[PairRow], done: Sequence[str]) -> None:
+    store.save_pairs(rows, done, families_stale=any(r.relation in REUSE for r in rows))
 
 
 def reuse_edges(store: Store) -> list[Edge]:

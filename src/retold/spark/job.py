@@ -46,9 +46,9 @@ from retold.candidates import (
     SKELETON,
     Candidate,
     RowDocs,
+    SentenceHits,
     build_sentence_index,
     build_vector_index,
-    hit_candidates,
     knn_candidates,
     merge,
     sentence_hits,
@@ -316,13 +316,12 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
         svecs = np.vstack(blocks)
         del blocks
         index = build_sentence_index(lambda: [svecs], len(svecs))
-        hits: dict[tuple[str, str], int] = {}
-        row_docs = RowDocs.of(row_ids)
+        hits = SentenceHits(RowDocs.of(row_ids))
         for start in range(0, len(row_ids), _QUERY_ROWS):
             stop = start + _QUERY_ROWS
-            sentence_hits(row_ids[start:stop], svecs[start:stop], index, row_docs,
-                          config.sentence_knn_k, config.sentence_knn_min_cosine, hits)
-        groups.append(hit_candidates(hits, config.sentence_knn_min_hits))
+            sentence_hits(row_ids[start:stop], svecs[start:stop], index, hits,
+                          config.sentence_knn_k, config.sentence_knn_min_cosine)
+        groups.append(hits.candidates(config.sentence_knn_min_hits))
     return merge(*groups)
 
 
