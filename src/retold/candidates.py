@@ -275,7 +275,8 @@ def sentence_hit_candidates(
 
 # Document codes are below this, so a (query, target) pair is one int64.
 _PAIR = 1 << 31
-# Hit entries gathered before equal pairs are summed (16 bytes each).
+# Hit entries gathered (16 bytes each) before equal pairs are summed; at least as many as
+# were left by the last summing, so each entry is summed a logarithmic number of times.
 _COMPACT_AT = 4_000_000
 
 
@@ -294,7 +295,8 @@ class SentenceHits:
         self._extra_names: list[str] = []
         self._keys: list[np.ndarray] = []
         self._counts: list[np.ndarray] = []
-        self._gathered = 0
+        self._gathered = 0  # entries added since the last summing
+        self._summed = 0  # entries it left
 
     def _code(self, doc: str) -> int:
         code = self.index_docs.code_of.get(doc)
@@ -328,7 +330,7 @@ class SentenceHits:
         self._keys.append(keys)
         self._counts.append(counts)
         self._gathered += len(keys)
-        if self._gathered > _COMPACT_AT:
+        if self._gathered > max(_COMPACT_AT, self._summed):
             self._compact()
 
     def _compact(self) -> None:
@@ -336,7 +338,8 @@ class SentenceHits:
             keys, inverse = np.unique(np.concatenate(self._keys), return_inverse=True)
             counts = np.bincount(inverse, weights=np.concatenate(self._counts))
             self._keys, self._counts = [keys], [counts.astype(np.int64)]
-        self._gathered = len(self._keys[0]) if self._keys else 0
+        self._gathered = 0
+        self._summed = len(self._keys[0]) if self._keys else 0
 
     def counts(self) -> dict[tuple[str, str], int]:
         """Hits per (query document, indexed document)."""
