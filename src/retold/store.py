@@ -380,7 +380,8 @@ class Store:
         self, after: int = 0, upto: int | None = None, rows: int = 65_536
     ) -> Iterator[tuple[list[str], np.ndarray]]:
         """``sentence_vectors`` in blocks of whole documents and about ``rows`` rows, so a
-        large corpus's rows can be passed over without holding them all."""
+        large corpus's rows can be passed over without holding them all. The read stays
+        open between blocks: do not write through this store until the loop ends."""
         ids: list[str] = []
         blocks: list[np.ndarray] = []
         n = 0
