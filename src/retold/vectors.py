@@ -180,8 +180,7 @@ def _load(directory: Path, store: Store) -> Vectors | None:
         log.warning("ignoring the saved vector indexes in %s: %s", directory, exc)
         return None
     mean = None if meta["mean"] is None else np.asarray(meta["mean"], dtype=np.float32)
-    row_ids = [d for d, n in zip(doc_ids, rows, strict=True) for _ in range(n)]
-    return Vectors(int(meta["seq"]), doc_ids, mean, doc_index, RowDocs.of(row_ids),
+    return Vectors(int(meta["seq"]), doc_ids, mean, doc_index, _row_docs(doc_ids, rows),
                    sentence_index, int(meta["built_docs"]))
 
 
@@ -194,13 +193,18 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
         # where it would otherwise make every document a neighbour of every other.
         mean = mat.mean(axis=0)
         doc_index = build_vector_index(unit_rows(mat - mean))
-    doc_rows, counts = store.vector_rows(upto=seq)
-    row_ids = [d for d, n in zip(doc_rows, counts, strict=True) for _ in range(n)]
+    row_docs = _row_docs(*store.vector_rows(upto=seq))
+    n_rows = len(row_docs.codes)
     # Read in blocks (twice when large) rather than whole: 1.9 million rows are 1 GB.
     sentence_index = (build_sentence_index(
-        lambda: (block for _, block in store.sentence_vector_blocks(upto=seq)), len(row_ids))
-        if row_ids else None)
-    return Vectors(seq, ids, mean, doc_index, RowDocs.of(row_ids), sentence_index, len(ids))
+        lambda: (block for _, block in store.sentence_vector_blocks(upto=seq)), n_rows)
+        if n_rows else None)
+    return Vectors(seq, ids, mean, doc_index, row_docs, sentence_index, len(ids))
+
+
+def _row_docs(doc_ids: list[str], rows: list[int]) -> RowDocs:
+    """The document of each sentence row, from ``Store.vector_rows``' rows per document."""
+    return RowDocs.of([d for d, n in zip(doc_ids, rows, strict=True) for _ in range(n)])
 
 
 def _extend_vectors(store: Store, current: Vectors, seq: int, copy: bool) -> Vectors | None:
