@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -172,18 +174,53 @@ def test_a_crowded_bucket_gives_a_chain_not_every_pair():
 def test_locality_order_keeps_pairs_of_a_group_together() -> None:
     from itertools import combinations, pairwise
 
-    from retold.candidates import Candidate, locality_order
+    from retold.candidates import CHANNEL_BIT, locality_order, union_pairs
 
     # Two families whose ids interleave: in id order their pairs alternate between them.
-    groups = [[f"d{i:02d}" for i in range(g, 24, 2)] for g in (0, 1)]
-    cands = sorted((Candidate(a, b, {"lexical"}) for grp in groups
-                    for a, b in combinations(grp, 2)), key=lambda c: (c.a, c.b))
-    ordered = locality_order(cands)
-    assert sorted((c.a, c.b) for c in ordered) == [(c.a, c.b) for c in cands]
-    group_of = [int(c.a[1:]) % 2 for c in ordered]
+    names = [f"d{i:02d}" for i in range(24)]
+    groups = [range(g, 24, 2) for g in (0, 1)]
+    a, b = zip(*(p for grp in groups for p in combinations(grp, 2)), strict=True)
+    pairs = union_pairs(names, [(np.array(a), np.array(b), CHANNEL_BIT["lexical"])])
+    order = locality_order(pairs)
+    assert sorted(order.tolist()) == list(range(len(pairs)))
+    group_of = [int(x) % 2 for x in pairs.a[order]]
     switches = sum(1 for x, y in pairwise(group_of) if x != y)
     assert switches == 1
-    assert locality_order([]) == [] and locality_order(cands[:1]) == cands[:1]
+    assert locality_order(pairs.subset(order[:1])).tolist() == [0]
+
+
+def test_union_pairs_merges_channels_and_drops_self_pairs() -> None:
+    from retold.candidates import CHANNEL_BIT, Candidate, union_pairs
+
+    lex, knn = CHANNEL_BIT["lexical"], CHANNEL_BIT["doc_knn"]
+    pairs = union_pairs(["a", "b", "c"], [(np.array([1, 0, 2]), np.array([0, 1, 2]), lex),
+                                          (np.array([2, 0]), np.array([1, 1]), knn)])
+    assert pairs.a.tolist() == [0, 1] and pairs.b.tolist() == [1, 2]
+    assert list(pairs) == [Candidate("a", "b", {"lexical", "doc_knn"}),
+                           Candidate("b", "c", {"doc_knn"})]
+    assert len(union_pairs(["a"], [])) == 0
+
+
+def test_bucket_pairs_match_every_pair_per_bucket() -> None:
+    """The vectorised offsets give each bucket's pairs, whatever order rows come in."""
+    from itertools import combinations
+
+    from retold.candidates import MAX_BUCKET_ALL_PAIRS, bucket_pairs
+
+    rng = np.random.default_rng(5)
+    sizes = [1, 2, 3, 7, MAX_BUCKET_ALL_PAIRS, MAX_BUCKET_ALL_PAIRS + 1]
+    members = {k: sorted(rng.choice(1000, size=n, replace=False).tolist())
+               for k, n in enumerate(sizes)}
+    rows = [(k, c) for k, cs in members.items() for c in cs] + [(3, members[3][0])]
+    rng.shuffle(rows)
+    keys, codes = (np.array(x) for x in zip(*rows, strict=True))
+    a, b = bucket_pairs(keys, codes)
+    want = set()
+    for cs in members.values():
+        want |= (set(itertools.pairwise(cs)) if len(cs) > MAX_BUCKET_ALL_PAIRS
+                 else set(combinations(cs, 2)))
+    got = list(zip(a.tolist(), b.tolist(), strict=True))
+    assert set(got) == want and len(got) == len(want)
 
 
 def test_row_docs_extended_keeps_codes_and_leaves_the_original_alone():

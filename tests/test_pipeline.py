@@ -141,18 +141,25 @@ def test_seeds_grouping(shared, tmp_path, static_encoder):
 
 
 def test_bulk_shared_buckets_equal_the_keyed_lookup(demo_index, monkeypatch):
+    import numpy as np
+
     import retold.store as store_mod
 
     db, _, _ = demo_index
     with Store(db, readonly=True) as store:
-        keys = [k for (k,) in store.db.execute("SELECT key FROM bands")]
-        keyed = {k: v for k, v in store.band_buckets(keys).items() if len(v) > 1}
-        assert keyed, "the demo corpus shares LSH buckets"
-        monkeypatch.setattr(store_mod, "_BULK_BUCKET_KEYS", 0)
-        assert store.band_buckets(keys, shared_only=True) == keyed
-        some = keys[: len(keys) // 3]
-        assert store.band_buckets(some, shared_only=True) == {
-            k: v for k, v in keyed.items() if k in set(some)}
+        rows = store.db.execute("SELECT key, doc_seq FROM bands").fetchall()
+        count: dict[int, int] = {}
+        for k, _ in rows:
+            count[k] = count.get(k, 0) + 1
+        keys = np.unique([k for k, _ in rows])
+        some = keys[::3]
+        for wanted in (keys, some):
+            want = sorted((k, s) for k, s in rows if count[k] > 1 and k in set(wanted.tolist()))
+            assert want, "the demo corpus shares LSH buckets"
+            for bulk in (10**9, 0):
+                monkeypatch.setattr(store_mod, "_BULK_BUCKET_KEYS", bulk)
+                got = store.shared_band_rows(wanted)
+                assert sorted(zip(*(x.tolist() for x in got), strict=True)) == want
 
 
 def test_index_does_not_depend_on_worker_count(tmp_path, static_encoder):

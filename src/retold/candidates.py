@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import faiss
 import numpy as np
@@ -38,6 +37,77 @@ class Candidate:
     a: str
     b: str
     channels: set[str] = field(default_factory=set)
+
+
+# Each channel's bit in CandidatePairs.channels.
+CHANNELS = (LEXICAL, SKELETON, DOC_KNN, SENTENCE_KNN)
+CHANNEL_BIT = {c: 1 << i for i, c in enumerate(CHANNELS)}
+
+
+def channel_set(mask: int) -> set[str]:
+    """The channels whose bits are set in ``mask``."""
+    return {c for c in CHANNELS if mask & CHANNEL_BIT[c]}
+
+
+# Document codes are below this, so a pair of codes is one int64.
+_PAIR = 1 << 31
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePairs:
+    """Candidate pairs as integer codes into ``names``, each with the bitmask of the
+    channels (``CHANNEL_BIT``) that proposed it; every pair once, ``a < b`` as codes.
+
+    A large scan holds a million candidates or more (1.07M at 300,000 generated articles).
+    As ``Candidate`` objects, each with its own id strings and set, plus the dict that
+    merged them, they were the largest allocation at the end of the candidates stage; here
+    a pair costs 17 bytes. Iterating gives ``Candidate`` objects (ids in string order).
+    """
+
+    names: Sequence[str]
+    a: np.ndarray  # int64
+    b: np.ndarray  # int64
+    channels: np.ndarray  # uint8
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        names = self.names
+        for a, b, m in zip(self.a.tolist(), self.b.tolist(), self.channels.tolist(),
+                           strict=True):
+            x, y = sorted((names[a], names[b]))
+            yield Candidate(x, y, channel_set(m))
+
+    def subset(self, rows: np.ndarray) -> CandidatePairs:
+        """The pairs at ``rows`` (indices or a boolean mask), in that order."""
+        return CandidatePairs(self.names, self.a[rows], self.b[rows], self.channels[rows])
+
+
+def union_pairs(
+    names: Sequence[str], parts: Iterable[tuple[np.ndarray, np.ndarray, int]]
+) -> CandidatePairs:
+    """Every distinct unordered pair among ``parts`` (codes, codes, channel bits), with
+    the channels of a pair OR-ed, in code order; a document paired with itself is
+    dropped."""
+    keys = [np.zeros(0, np.int64)]
+    bits = [np.zeros(0, np.uint8)]
+    for a, b, bit in parts:
+        a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+        keep = a != b
+        a, b = a[keep], b[keep]
+        keys.append(np.minimum(a, b) * _PAIR + np.maximum(a, b))
+        bits.append(np.full(len(a), bit, np.uint8))
+    key, bit = np.concatenate(keys), np.concatenate(bits)
+    del keys, bits
+    order = np.argsort(key, kind="stable")
+    key, bit = key[order], bit[order]
+    del order
+    if not len(key):
+        return CandidatePairs(names, key, key.copy(), bit)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    a, b = np.divmod(key[starts], _PAIR)
+    return CandidatePairs(names, a, b, np.bitwise_or.reduceat(bit, starts).astype(np.uint8))
 
 
 @functools.lru_cache(maxsize=64)
@@ -77,27 +147,54 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return (h & np.uint64(0x7FFF_FFFF_FFFF_FFFF)).astype(np.int64)
 
 
-def pairs_from_buckets(buckets: Iterable[Sequence[str]], channel: str) -> list[Candidate]:
-    """Every pair of ids that share a bucket (buckets of one id give nothing).
+def bucket_pairs(keys: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of codes that share a key, from rows ``(keys[i], codes[i])``.
 
-    A bucket of more than ``MAX_BUCKET_ALL_PAIRS`` ids gives only the chain of neighbours
-    in id order: one band value shared by hundreds of documents is a template or a common
+    A bucket of more than ``MAX_BUCKET_ALL_PAIRS`` codes gives only the chain of neighbours
+    in code order: one band value shared by hundreds of documents is a template or a common
     skeleton, not reuse between each two of them, and all its pairs grow with the square
     of the corpus (at 100,000 generated documents, buckets over 50 made 509k of 1.2M
     pairs). Copies in such a bucket stay connected through the chain and the other
-    channels.
+    channels. Pairs may repeat across buckets (``union_pairs`` merges them).
     """
-    seen: dict[tuple[str, str], Candidate] = {}
-    for ids in buckets:
-        uniq = sorted(set(ids))
-        if len(uniq) > MAX_BUCKET_ALL_PAIRS:
-            for a, b in pairwise(uniq):
-                seen.setdefault((a, b), Candidate(a, b, {channel}))
-            continue
-        for i, a in enumerate(uniq):
-            for b in uniq[i + 1 :]:
-                seen.setdefault((a, b), Candidate(a, b, {channel}))
-    return list(seen.values())
+    keys, codes = np.asarray(keys, np.int64), np.asarray(codes, np.int64)
+    order = np.lexsort((codes, keys))
+    keys, codes = keys[order], codes[order]
+    del order
+    if len(keys):
+        fresh = np.r_[True, (keys[1:] != keys[:-1]) | (codes[1:] != codes[:-1])]
+        keys, codes = keys[fresh], codes[fresh]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
+    sizes = np.diff(np.r_[starts, len(keys)])
+    end = np.repeat(starts + sizes, sizes)
+    crowded = np.repeat(sizes > MAX_BUCKET_ALL_PAIRS, sizes)
+    del keys
+    a_parts, b_parts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    # Row i pairs with row i + d of its bucket, d = 1, 2, ...: one vector step per offset.
+    rows = np.arange(len(codes))
+    for d in range(1, MAX_BUCKET_ALL_PAIRS):
+        rows = rows[rows + d < end[rows]]
+        if d == 2:
+            rows = rows[~crowded[rows]]
+        if not len(rows):
+            break
+        a_parts.append(codes[rows])
+        b_parts.append(codes[rows + d])
+    return np.concatenate(a_parts), np.concatenate(b_parts)
+
+
+def pairs_from_buckets(buckets: Iterable[Sequence[str]], channel: str) -> list[Candidate]:
+    """Every pair of ids that share a bucket (see ``bucket_pairs``; chains in id order),
+    sorted."""
+    buckets = [sorted(set(ids)) for ids in buckets]
+    names = sorted({d for ids in buckets for d in ids})
+    code_of = {d: i for i, d in enumerate(names)}
+    if not names:
+        return []
+    keys = np.repeat(np.arange(len(buckets)), [len(ids) for ids in buckets])
+    codes = np.fromiter((code_of[d] for ids in buckets for d in ids), np.int64, len(keys))
+    a, b = bucket_pairs(keys, codes)
+    return list(union_pairs(names, [(a, b, CHANNEL_BIT[channel])]))
 
 
 MAX_BUCKET_ALL_PAIRS = 50
@@ -208,6 +305,26 @@ def build_sentence_index(blocks: Callable[[], Iterable[np.ndarray]], n: int) -> 
     return index
 
 
+def knn_pairs(
+    query_codes: np.ndarray,
+    query_vectors: np.ndarray,
+    index: faiss.Index,
+    index_codes: np.ndarray,
+    k: int,
+    min_cosine: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(query, neighbour) codes with cosine at least ``min_cosine`` among the k nearest;
+    ``index_codes[j]`` is the code of the index's row ``j``."""
+    if len(query_codes) == 0 or index.ntotal == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    kk = min(k + 1, index.ntotal)
+    sims, idx = index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), kk)
+    q = np.repeat(np.asarray(query_codes, np.int64), kk)
+    t = np.asarray(index_codes, np.int64)[np.maximum(idx, 0)].ravel()
+    keep = (idx.ravel() >= 0) & (sims.ravel() >= min_cosine) & (t != q)
+    return q[keep], t[keep]
+
+
 def knn_candidates(
     query_ids: Sequence[str],
     query_vectors: np.ndarray,
@@ -217,21 +334,11 @@ def knn_candidates(
     min_cosine: float,
 ) -> list[Candidate]:
     """Pairs (query, neighbour) with cosine at least ``min_cosine`` among the k nearest."""
-    if len(query_ids) == 0 or index.ntotal == 0:
-        return []
-    kk = min(k + 1, index.ntotal)
-    sims, idx = index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), kk)
-    out: dict[tuple[str, str], Candidate] = {}
-    for qi, qid in enumerate(query_ids):
-        for sim, j in zip(sims[qi], idx[qi], strict=True):
-            if j < 0 or sim < min_cosine:
-                continue
-            other = index_ids[j]
-            if other == qid:
-                continue
-            a, b = (qid, other) if qid < other else (other, qid)
-            out.setdefault((a, b), Candidate(a, b, {DOC_KNN}))
-    return list(out.values())
+    names = sorted(set(query_ids) | set(index_ids))
+    code_of = {d: i for i, d in enumerate(names)}
+    q, t = knn_pairs(np.array([code_of[d] for d in query_ids], np.int64), query_vectors,
+                     index, np.array([code_of[d] for d in index_ids], np.int64), k, min_cosine)
+    return list(union_pairs(names, [(q, t, CHANNEL_BIT[DOC_KNN])]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,8 +380,6 @@ def sentence_hit_candidates(
     return hits.candidates(min_hits)
 
 
-# Document codes are below this, so a (query, target) pair is one int64.
-_PAIR = 1 << 31
 # Hit entries gathered (16 bytes each) before equal pairs are summed; at least as many as
 # were left by the last summing, so each entry is summed a logarithmic number of times.
 _COMPACT_AT = 4_000_000
@@ -350,24 +455,30 @@ class SentenceHits:
         return {(self._name(a), self._name(b)): n for a, b, n
                 in zip(q.tolist(), t.tolist(), self._counts[0].tolist(), strict=True)}
 
-    def candidates(self, min_hits: int) -> list[Candidate]:
-        """Pairs with at least ``min_hits`` hits. Hits are counted per direction and
-        combined with max, so a pair gets the same verdict whether one or both of its
-        documents were queried."""
+    def names(self) -> list[str]:
+        """Document of each code: the indexed documents', then the extra ones'."""
+        return [*self.index_docs.names, *self._extra_names]
+
+    def pairs(self, min_hits: int) -> tuple[np.ndarray, np.ndarray]:
+        """Codes (as in ``names``) of the document pairs with at least ``min_hits`` hits.
+        Hits are counted per direction and combined with max, so a pair gets the same
+        verdict whether one or both of its documents were queried."""
         self._compact()
         if not self._keys or not len(self._keys[0]):
-            return []
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
         q, t = np.divmod(self._keys[0], _PAIR)
         pair = np.minimum(q, t) * _PAIR + np.maximum(q, t)
         order = np.argsort(pair, kind="stable")
         pair, counts = pair[order], self._counts[0][order]
         starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
         best = np.maximum.reduceat(counts, starts)
-        out = []
-        for key in pair[starts[best >= min_hits]].tolist():
-            a, b = sorted((self._name(key // _PAIR), self._name(key % _PAIR)))
-            out.append(Candidate(a, b, {SENTENCE_KNN}))
-        return out
+        return np.divmod(pair[starts[best >= min_hits]], _PAIR)
+
+    def candidates(self, min_hits: int) -> list[Candidate]:
+        """``pairs`` as ``Candidate`` objects, sorted."""
+        a, b = self.pairs(min_hits)
+        return sorted(union_pairs(self.names(), [(a, b, CHANNEL_BIT[SENTENCE_KNN])]),
+                      key=lambda c: (c.a, c.b))
 
 
 def sentence_hits(
@@ -391,20 +502,23 @@ def sentence_hits(
 
 
 def merge(*groups: Iterable[Candidate]) -> list[Candidate]:
-    """Union of candidate lists, channels merged per pair, in a deterministic order."""
-    out: dict[tuple[str, str], Candidate] = {}
-    for group in groups:
-        for c in group:
-            key = (c.a, c.b)
-            if key in out:
-                out[key].channels |= c.channels
-            else:
-                out[key] = Candidate(c.a, c.b, set(c.channels))
-    return [out[k] for k in sorted(out)]
+    """Union of candidate lists, channels merged per pair, sorted by id."""
+    groups_ = [list(g) for g in groups]
+    names = sorted({d for g in groups_ for c in g for d in (c.a, c.b)})
+    code_of = {d: i for i, d in enumerate(names)}
+    by_channel: dict[str, tuple[list[int], list[int]]] = {}
+    for g in groups_:
+        for c in g:
+            for ch in c.channels:
+                a, b = by_channel.setdefault(ch, ([], []))
+                a.append(code_of[c.a])
+                b.append(code_of[c.b])
+    return list(union_pairs(names, [(np.array(a, np.int64), np.array(b, np.int64),
+                                     CHANNEL_BIT[ch]) for ch, (a, b) in by_channel.items()]))
 
 
-def locality_order(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """The pairs ordered so that pairs sharing documents come close together.
+def locality_order(pairs: CandidatePairs) -> np.ndarray:
+    """An order of the pairs (indices) that brings pairs sharing documents close together.
 
     Documents are numbered by reverse Cuthill-McKee over the candidate graph (a breadth-
     first order that keeps neighbours' numbers close), and pairs sorted by their two
@@ -412,16 +526,14 @@ def locality_order(candidates: Sequence[Candidate]) -> list[Candidate]:
     of pairs touches about a third fewer documents than in id order (10,000 generated
     articles: 19.6k sides for 24k pairs against 28.3k), and recently read sides are reused.
     """
-    if len(candidates) < 2:
-        return list(candidates)
-    ids = sorted({c.a for c in candidates} | {c.b for c in candidates})
-    index = {d: i for i, d in enumerate(ids)}
-    rows = np.fromiter((index[c.a] for c in candidates), np.int64, len(candidates))
-    cols = np.fromiter((index[c.b] for c in candidates), np.int64, len(candidates))
+    if len(pairs) < 2:
+        return np.arange(len(pairs))
+    docs, inverse = np.unique(np.concatenate([pairs.a, pairs.b]), return_inverse=True)
+    rows, cols = inverse[: len(pairs)], inverse[len(pairs):]
     graph = sp.coo_matrix((np.ones(len(rows), np.int8), (rows, cols)),
-                          shape=(len(ids), len(ids))).tocsr()
+                          shape=(len(docs), len(docs))).tocsr()
     perm = reverse_cuthill_mckee(graph + graph.T, symmetric_mode=True)
-    rank = np.empty(len(ids), np.int64)
-    rank[perm] = np.arange(len(ids))
+    rank = np.empty(len(docs), np.int64)
+    rank[perm] = np.arange(len(docs))
     lo, hi = np.minimum(rank[rows], rank[cols]), np.maximum(rank[rows], rank[cols])
-    return [candidates[i] for i in np.lexsort((hi, lo))]
+    return np.lexsort((hi, lo))

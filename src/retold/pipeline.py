@@ -11,24 +11,28 @@ from __future__ import annotations
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
 
 from retold.candidates import (
+    CHANNEL_BIT,
+    DOC_KNN,
     LEXICAL,
+    SENTENCE_KNN,
     SKELETON,
-    Candidate,
+    CandidatePairs,
     SentenceHits,
     band_keys,
-    knn_candidates,
+    bucket_pairs,
+    channel_set,
+    knn_pairs,
     locality_order,
     lsh_params,
-    merge,
-    pairs_from_buckets,
     sentence_hits,
+    union_pairs,
     unit_rows,
 )
 from retold.config import Config
@@ -257,31 +261,44 @@ def _fingerprint_in_worker(docs: list[Document], config: Config) -> _Printed:
 
 def find_candidates(
     store: Store, pending: Sequence[str], config: Config, cache: VectorCache | None = None
-) -> list[Candidate]:
-    """Candidate pairs involving at least one pending document, from every channel.
+) -> CandidatePairs:
+    """Candidate pairs involving at least one pending document, from every channel, coded
+    by the documents' ids in sorted order.
 
     Pending documents are read and queried ``_QUERY_DOCS`` at a time: their sentence vectors
     and texts are the bulk of a large scan's memory. The vector indexes are the ``cache``'s
     (an ``Index``'s, kept between its scans, ingests and checks and saved beside the file),
     brought up to date with the pending documents; without one they are built afresh.
     """
+    seqs, ids_by_seq = store.seq_ids()
+    names = sorted(ids_by_seq)
     if not pending:
-        return []
+        return union_pairs(names, [])
+    code_of = {d: i for i, d in enumerate(names)}
+    code_of_seq = np.zeros(int(seqs.max()) + 1, np.int64)
+    code_of_seq[seqs] = [code_of[d] for d in ids_by_seq]
+    del seqs, ids_by_seq
     vecs = (cache or VectorCache()).get(store)
-    ids, mean, doc_index = vecs.doc_ids, vecs.mean, vecs.doc_index
-    row_docs = vecs.sentence_docs
+    doc_index = vecs.doc_index
+    doc_codes = np.array([code_of[d] for d in vecs.doc_ids], np.int64)
     sentence_index = vecs.sentence_index if config.sentence_knn_k > 0 else None
-    keys_of: dict[str, np.ndarray] = {}
-    groups: list[list[Candidate]] = []
-    hits = SentenceHits(row_docs)
+    n_lex, _ = _params(config, config.lexical_threshold)
+    lexical_keys: list[np.ndarray] = []
+    skeleton_keys: list[np.ndarray] = []
+    parts: list[tuple[np.ndarray, np.ndarray, int]] = []
+    hits = SentenceHits(vecs.sentence_docs)
     for start in range(0, len(pending), _QUERY_DOCS):
         prints = store.prints(pending[start : start + _QUERY_DOCS])
         pend = [d for d in pending[start : start + _QUERY_DOCS] if d in prints]
-        keys_of.update((d, band_keys_for(prints[d], config)) for d in pend)
+        for d in pend:
+            keys = band_keys_for(prints[d], config)
+            lexical_keys.append(keys[:n_lex])
+            skeleton_keys.append(keys[n_lex:])
         if doc_index is not None and pend:
-            q = unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - mean)
-            groups.append(knn_candidates(pend, q, doc_index, ids, config.knn_k,
-                                         config.knn_min_cosine))
+            q = unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - vecs.mean)
+            a, b = knn_pairs(np.array([code_of[d] for d in pend], np.int64), q, doc_index,
+                             doc_codes, config.knn_k, config.knn_min_cosine)
+            parts.append((a, b, CHANNEL_BIT[DOC_KNN]))
         if sentence_index is not None:
             q_rows = [d for d in pend for _ in range(len(prints[d].vectors))]
             qv = [prints[d].vectors for d in pend if len(prints[d].vectors)]
@@ -290,19 +307,24 @@ def find_candidates(
                               config.sentence_knn_k, config.sentence_knn_min_cosine)
         del prints
     if sentence_index is not None:
-        groups.append(hits.candidates(config.sentence_knn_min_hits))
-    buckets = store.band_buckets([int(k) for ks in keys_of.values() for k in ks],
-                                 shared_only=True)
-    n_lex, _ = _params(config, config.lexical_threshold)
-    # Each bucket once per channel (a bucket shared by n pending documents was listed n times).
-    lexical_keys = {int(k) for ks in keys_of.values() for k in ks[:n_lex]}
-    skeleton_keys = {int(k) for ks in keys_of.values() for k in ks[n_lex:]}
-    lexical_b = [buckets[k] for k in sorted(lexical_keys) if k in buckets]
-    skeleton_b = [buckets[k] for k in sorted(skeleton_keys) if k in buckets]
-    groups += [pairs_from_buckets(lexical_b, LEXICAL), pairs_from_buckets(skeleton_b, SKELETON)]
-    pend_set = set(pending)
+        a, b = hits.pairs(config.sentence_knn_min_hits)
+        hit_codes = np.array([code_of[d] for d in hits.names()], np.int64)
+        parts.append((hit_codes[a], hit_codes[b], CHANNEL_BIT[SENTENCE_KNN]))
+    del hits
+    # Keys carry their channel's salt, so a shared key is of the channel whose keys hold it.
+    lexical = np.unique(np.concatenate([np.zeros(0, np.int64), *lexical_keys]))
+    skeleton = np.unique(np.concatenate([np.zeros(0, np.int64), *skeleton_keys]))
+    del lexical_keys, skeleton_keys
+    for channel, wanted in ((LEXICAL, lexical), (SKELETON, skeleton)):
+        keys, doc_seqs = store.shared_band_rows(wanted)
+        a, b = bucket_pairs(keys, code_of_seq[doc_seqs])
+        parts.append((a, b, CHANNEL_BIT[channel]))
+    del lexical, skeleton
+    pairs = union_pairs(names, parts)
+    is_pending = np.zeros(len(names), bool)
+    is_pending[[code_of[d] for d in pending]] = True
     # Bucket pairs between two already-verified documents were settled by an earlier scan.
-    return [c for c in merge(*groups) if c.a in pend_set or c.b in pend_set]
+    return pairs.subset(is_pending[pairs.a] | is_pending[pairs.b])
 
 
 # Pending documents read and queried together by find_candidates (a few hundred MB).
@@ -385,7 +407,7 @@ def _verify_in_worker(pairs: list[tuple[str, str, str]]) -> list[PairResult]:
 
 def verify(
     store: Store,
-    candidates: Sequence[Candidate],
+    candidates: CandidatePairs,
     progress: Progress,
     chunk: int = 400,
     workers: int | None = None,
@@ -397,25 +419,38 @@ def verify(
     Pairs go in locality order, ``chunk`` at a time, to ``workers`` processes (default:
     every core); each worker reads its chunks from the index file itself (reading them in
     this process and shipping them made it the bottleneck) and keeps the sides it read
-    recently. The pairs found depend on neither ``chunk`` nor ``workers``.
+    recently. Chunks are made as workers take them, a few ahead. The pairs found depend on
+    neither ``chunk`` nor ``workers``.
     """
     workers = worker_count(workers)
     progress.stage("verifying candidate pairs", len(candidates))
-    ordered = locality_order(candidates)
-    parts = [[(c.a, c.b, ",".join(sorted(c.channels))) for c in ordered[i : i + chunk]]
-             for i in range(0, len(ordered), chunk)]
-    del ordered
-    if workers == 1 or len(parts) <= 1 or not store.on_disk:
+    order = locality_order(candidates)
+    names = candidates.names
+    labels = {int(m): ",".join(sorted(channel_set(m))) for m in np.unique(candidates.channels)}
+
+    def parts() -> Iterator[list[tuple[str, str, str]]]:
+        for i in range(0, len(order), chunk):
+            part = candidates.subset(order[i : i + chunk])
+            yield [(*sorted((names[a], names[b])), labels[m]) for a, b, m in
+                   zip(part.a.tolist(), part.b.tolist(), part.channels.tolist(), strict=True)]
+
+    if workers == 1 or len(order) <= chunk or not store.on_disk:
         cache = _SideCache(store)
-        for part in parts:
+        for part in parts():
             yield _verify_pairs(cache, part)
             progress.advance(len(part))
-    else:
-        with fork_pool(workers, _init_verify_worker, (store.path,)) as pool:
-            futures = {pool.submit(_verify_in_worker, part): len(part) for part in parts}
-            for fut in as_completed(futures):
+        return
+    with fork_pool(workers, _init_verify_worker, (store.path,)) as pool:
+        todo = parts()
+        running = {pool.submit(_verify_in_worker, p): len(p)
+                   for p in islice(todo, 2 * workers)}
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
                 yield fut.result()
-                progress.advance(futures.pop(fut))
+                progress.advance(running.pop(fut))
+                if (p := next(todo, None)) is not None:
+                    running[pool.submit(_verify_in_worker, p)] = len(p)
 
 
 def pair_row(res: PairResult) -> PairRow:

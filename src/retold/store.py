@@ -30,8 +30,10 @@ _FAMILIES_FRESH = "families_fresh"
 _FAMILIES_SEQ = "families_seq"
 # Page cache of the writing connection (KiB); pages are only held once touched.
 _WRITER_CACHE_KIB = 64 * 1024
-# Above this many keys, band_buckets(shared_only=True) scans the shared buckets instead.
+# Above this many keys, shared_band_rows scans the shared buckets instead of asking for each.
 _BULK_BUCKET_KEYS = 20_000
+# Band rows fetched at a time by that scan.
+_BAND_ROWS = 65_536
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -271,6 +273,11 @@ class Store:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM documents WHERE seq > ? ORDER BY seq", (after,))]
 
+    def seq_ids(self) -> tuple[np.ndarray, list[str]]:
+        """Insertion number and id of every document, in insertion order."""
+        rows = self.db.execute("SELECT seq, id FROM documents ORDER BY seq").fetchall()
+        return np.array([r[0] for r in rows], np.int64), [r[1] for r in rows]
+
     def pending_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM documents WHERE status='pending' ORDER BY seq")]
@@ -402,34 +409,47 @@ class Store:
         if blocks:
             yield ids, np.vstack(blocks)
 
-    def band_buckets(
-        self, keys: Sequence[int], shared_only: bool = False
-    ) -> dict[int, list[str]]:
-        """Document ids in each LSH bucket among ``keys``; with ``shared_only``, only the
-        buckets that hold two or more stored documents (the only ones that make pairs)."""
-        wanted = {int(k) for k in keys}
+    def band_buckets(self, keys: Sequence[int]) -> dict[int, list[str]]:
+        """Document ids in each LSH bucket among ``keys``."""
         out: dict[int, list[str]] = {}
-        if shared_only and len(wanted) > _BULK_BUCKET_KEYS:
-            # Most buckets hold one document (790k of 850k keys at 10k documents): asking
-            # for the shared ones by key is an index scan, while fetching every wanted key
-            # costs a Python dict entry per row.
-            for key, did in self.db.execute(
-                "SELECT b.key, d.id FROM bands b JOIN documents d ON d.seq = b.doc_seq"
-                " WHERE b.key IN (SELECT key FROM bands GROUP BY key HAVING COUNT(*) > 1)"
-            ):
-                if key in wanted:
-                    out.setdefault(key, []).append(did)
-            return out
-        for chunk in _chunks(sorted(wanted), 500):
+        for chunk in _chunks(sorted({int(k) for k in keys}), 500):
             marks = ",".join("?" * len(chunk))
             for key, did in self.db.execute(
                 f"SELECT b.key, d.id FROM bands b JOIN documents d ON d.seq = b.doc_seq"
                 f" WHERE b.key IN ({marks})", chunk
             ):
                 out.setdefault(key, []).append(did)
-        if shared_only:
-            out = {k: v for k, v in out.items() if len(v) > 1}
         return out
+
+    def shared_band_rows(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(key, doc seq)`` of every band row whose key is among ``keys`` (sorted,
+        unique) and held by two or more documents: the buckets that make pairs."""
+        out_keys: list[np.ndarray] = [np.zeros(0, np.int64)]
+        out_seqs: list[np.ndarray] = [np.zeros(0, np.int64)]
+        if len(keys) > _BULK_BUCKET_KEYS:
+            # Most buckets hold one document (790k of 850k keys at 10k documents): reading
+            # the shared ones is an index scan, while asking for every wanted key costs a
+            # query per 500 keys.
+            cur = self.db.execute(
+                "SELECT key, doc_seq FROM bands"
+                " WHERE key IN (SELECT key FROM bands GROUP BY key HAVING COUNT(*) > 1)")
+            while rows := cur.fetchmany(_BAND_ROWS):
+                block = np.array(rows, np.int64)
+                keep = _in_sorted(keys, block[:, 0])
+                out_keys.append(block[keep, 0])
+                out_seqs.append(block[keep, 1])
+            return np.concatenate(out_keys), np.concatenate(out_seqs)
+        for chunk in _chunks(keys.tolist(), 500):
+            marks = ",".join("?" * len(chunk))
+            block = np.array(self.db.execute(
+                f"SELECT key, doc_seq FROM bands WHERE key IN ({marks})", chunk).fetchall(),
+                np.int64).reshape(-1, 2)
+            out_keys.append(block[:, 0])
+            out_seqs.append(block[:, 1])
+        k, seq = np.concatenate(out_keys), np.concatenate(out_seqs)
+        uniq, counts = np.unique(k, return_counts=True)
+        shared = _in_sorted(uniq[counts > 1], k)
+        return k[shared], seq[shared]
 
     def sentence_frequency(self, hashes: Iterable[int]) -> dict[int, int]:
         """How many documents contain each sentence (by exact-repeat key)."""
@@ -693,6 +713,14 @@ class Store:
 
 # Above any document's seq (SQLite integers are 64-bit).
 _MAX_SEQ = 2**63 - 1
+
+
+def _in_sorted(sorted_values: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Whether each of ``x`` is in ``sorted_values`` (sorted ascending)."""
+    if not len(sorted_values):
+        return np.zeros(len(x), bool)
+    pos = np.minimum(np.searchsorted(sorted_values, x), len(sorted_values) - 1)
+    return sorted_values[pos] == x
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
