@@ -111,20 +111,43 @@ def test_sentence_hits_add_up_over_batches_and_compactions(seed, monkeypatch):
     index = build_vector_index(vec)
     whole = sentence_hits(doc_of_row, vec, index, SentenceHits(docs), 3, 0.9)
     monkeypatch.setattr(cand, "_COMPACT_AT", 5)
-    parts = SentenceHits(docs)
-    for start in range(0, n_rows, 7):  # batches that cut through documents
-        sentence_hits(doc_of_row[start : start + 7], vec[start : start + 7], index, parts, 3,
-                      0.9)
+
+    def in_batches(min_hits: int) -> SentenceHits:
+        hits = SentenceHits(docs, min_hits)
+        for start in range(0, n_rows, 7):  # batches that cut through documents
+            sentence_hits(doc_of_row[start : start + 7], vec[start : start + 7], index, hits,
+                          3, 0.9)
+        return hits
+
     counts = whole.counts()
-    assert parts.counts() == counts and counts
+    assert in_batches(1).counts() == counts and counts
     for min_hits in (1, 2, 3):
         best: dict[tuple[str, str], int] = {}
         for (q, t), n in counts.items():
             key = (min(q, t), max(q, t))
             best[key] = max(best.get(key, 0), n)
         want = sorted(k for k, n in best.items() if n >= min_hits)
-        assert sorted((c.a, c.b) for c in parts.candidates(min_hits)) == want
-        assert sorted((c.a, c.b) for c in whole.candidates(min_hits)) == want
+        # Pairs below min_hits are dropped as documents complete: fewer held, same result.
+        parts = in_batches(min_hits)
+        kept = parts.counts()
+        assert kept.items() <= counts.items()
+        assert {p: n for p, n in counts.items() if n >= min_hits}.items() <= kept.items()
+        assert sorted((c.a, c.b) for c in parts.candidates()) == want
+        whole.min_hits = min_hits
+        assert sorted((c.a, c.b) for c in whole.candidates()) == want
+
+
+def test_sentence_hits_drop_pairs_below_min_hits_once_a_document_is_complete():
+    """Only the first and last query documents of a call may continue in another call;
+    the pairs of those in between are final, and those below min_hits are not kept."""
+    vec = np.eye(4, dtype=np.float32)
+    index = build_vector_index(vec)
+    docs = RowDocs.of(["x", "x", "y", "z"])
+    queries, qvec = ["a", "b", "c"], vec[[0, 2, 3]]
+    every = sentence_hits(queries, qvec, index, SentenceHits(docs), 1, 0.9).counts()
+    assert every == {("a", "x"): 1, ("b", "y"): 1, ("c", "z"): 1}
+    kept = sentence_hits(queries, qvec, index, SentenceHits(docs, 2), 1, 0.9).counts()
+    assert kept == {("a", "x"): 1, ("c", "z"): 1}
 
 
 def test_merge_unions_channels():

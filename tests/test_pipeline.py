@@ -140,26 +140,39 @@ def test_seeds_grouping(shared, tmp_path, static_encoder):
     assert story["003"] != story["000"]
 
 
-def test_bulk_shared_buckets_equal_the_keyed_lookup(demo_index, monkeypatch):
-    import numpy as np
-
-    import retold.store as store_mod
-
+def test_shared_band_rows_are_the_keyed_rows_of_shared_buckets(demo_index):
     db, _, _ = demo_index
     with Store(db, readonly=True) as store:
         rows = store.db.execute("SELECT key, doc_seq FROM bands").fetchall()
         count: dict[int, int] = {}
         for k, _ in rows:
             count[k] = count.get(k, 0) + 1
-        keys = np.unique([k for k, _ in rows])
-        some = keys[::3]
-        for wanted in (keys, some):
-            want = sorted((k, s) for k, s in rows if count[k] > 1 and k in set(wanted.tolist()))
-            assert want, "the demo corpus shares LSH buckets"
-            for bulk in (10**9, 0):
-                monkeypatch.setattr(store_mod, "_BULK_BUCKET_KEYS", bulk)
-                got = store.shared_band_rows(wanted)
-                assert sorted(zip(*(x.tolist() for x in got), strict=True)) == want
+        want = sorted((k, s) for k, s in rows if count[k] > 1)
+        assert want, "the demo corpus shares LSH buckets"
+        got = store.shared_band_rows()
+        assert sorted(zip(*(x.tolist() for x in got), strict=True)) == want
+        some = sorted(count)[::3]
+        got = store.band_rows(some)
+        assert sorted(zip(*(x.tolist() for x in got), strict=True)) == sorted(
+            (k, s) for k, s in rows if k in set(some))
+
+
+def test_candidates_do_not_depend_on_how_buckets_are_read(demo_index, monkeypatch):
+    """A few pending documents ask for their own buckets, many read every shared bucket:
+    the same candidates either way."""
+    import retold.pipeline as pipeline_mod
+
+    db, _, _ = demo_index
+    with Store(db, readonly=True) as store:
+        everything = [d.id for d in store.documents()]
+        some = everything[::4]
+        for pending in (everything, some):
+            monkeypatch.setattr(pipeline_mod, "_KEYED_BUCKET_DOCS", 10**9)
+            keyed = list(pipeline_mod.find_candidates(store, pending, store.config))
+            monkeypatch.setattr(pipeline_mod, "_KEYED_BUCKET_DOCS", 0)
+            bulk = list(pipeline_mod.find_candidates(store, pending, store.config))
+            assert keyed and keyed == bulk
+            assert {"lexical", "skeleton"} & {ch for c in keyed for ch in c.channels}
 
 
 def test_index_does_not_depend_on_worker_count(tmp_path, static_encoder):

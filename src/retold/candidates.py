@@ -147,6 +147,16 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return (h & np.uint64(0x7FFF_FFFF_FFFF_FFFF)).astype(np.int64)
 
 
+def in_sorted(sorted_values: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Whether each of ``x`` is in ``sorted_values`` (ascending): a binary search per
+    value, where ``np.isin`` would sort both arrays together."""
+    x = np.asarray(x)
+    if not len(sorted_values):
+        return np.zeros(len(x), bool)
+    pos = np.minimum(np.searchsorted(sorted_values, x), len(sorted_values) - 1)
+    return sorted_values[pos] == x
+
+
 def bucket_pairs(keys: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of codes that share a key, from rows ``(keys[i], codes[i])``.
 
@@ -375,9 +385,9 @@ def sentence_hit_candidates(
     A hit is counted once per query sentence and target document, so one sentence repeated
     in a target cannot make a candidate on its own.
     """
-    hits = SentenceHits(index_docs)
+    hits = SentenceHits(index_docs, min_hits)
     sentence_hits(query_doc_of_row, query_vectors, index, hits, k, min_cosine)
-    return hits.candidates(min_hits)
+    return hits.candidates()
 
 
 # Hit entries gathered (16 bytes each) before equal pairs are summed; at least as many as
@@ -392,10 +402,17 @@ class SentenceHits:
     articles gathers millions of pairs, and a dict entry costs ten times an array's 16
     bytes. Documents are coded as in ``index_docs``; queried documents that are not
     indexed (a ``check``) get codes after them.
+
+    A pair needs ``min_hits`` hits in one direction to be a candidate, and the rows of a
+    query document come together (consecutive rows, in one call or split across
+    consecutive calls), so once a document's rows are all in, its pairs below
+    ``min_hits`` are dropped: at 100,000 generated articles, 3.4M pairs had a hit and
+    118k had two.
     """
 
-    def __init__(self, index_docs: RowDocs) -> None:
+    def __init__(self, index_docs: RowDocs, min_hits: int = 1) -> None:
         self.index_docs = index_docs
+        self.min_hits = min_hits
         self._extra: dict[str, int] = {}
         self._extra_names: list[str] = []
         self._keys: list[np.ndarray] = []
@@ -432,6 +449,12 @@ class SentenceHits:
         rows, targets = np.divmod(np.unique(rows * n_docs + target[keep]), n_docs)
         keys, counts = np.unique(code[queries.codes[rows]] * _PAIR + targets,
                                  return_counts=True)
+        if self.min_hits > 1 and len(keys):
+            # Every query document's counts are final but those of the first and last,
+            # whose rows may continue in the calls before and after.
+            edges = code[queries.codes[[0, -1]]]
+            keep = (counts >= self.min_hits) | np.isin(keys // _PAIR, edges)
+            keys, counts = keys[keep], counts[keep]
         self._keys.append(keys)
         self._counts.append(counts)
         self._gathered += len(keys)
@@ -459,7 +482,7 @@ class SentenceHits:
         """Document of each code: the indexed documents', then the extra ones'."""
         return [*self.index_docs.names, *self._extra_names]
 
-    def pairs(self, min_hits: int) -> tuple[np.ndarray, np.ndarray]:
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Codes (as in ``names``) of the document pairs with at least ``min_hits`` hits.
         Hits are counted per direction and combined with max, so a pair gets the same
         verdict whether one or both of its documents were queried."""
@@ -472,11 +495,11 @@ class SentenceHits:
         pair, counts = pair[order], self._counts[0][order]
         starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
         best = np.maximum.reduceat(counts, starts)
-        return np.divmod(pair[starts[best >= min_hits]], _PAIR)
+        return np.divmod(pair[starts[best >= self.min_hits]], _PAIR)
 
-    def candidates(self, min_hits: int) -> list[Candidate]:
+    def candidates(self) -> list[Candidate]:
         """``pairs`` as ``Candidate`` objects, sorted."""
-        a, b = self.pairs(min_hits)
+        a, b = self.pairs()
         return sorted(union_pairs(self.names(), [(a, b, CHANNEL_BIT[SENTENCE_KNN])]),
                       key=lambda c: (c.a, c.b))
 

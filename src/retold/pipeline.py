@@ -28,6 +28,7 @@ from retold.candidates import (
     band_keys,
     bucket_pairs,
     channel_set,
+    in_sorted,
     knn_pairs,
     locality_order,
     lsh_params,
@@ -283,17 +284,24 @@ def find_candidates(
     doc_codes = np.array([code_of[d] for d in vecs.doc_ids], np.int64)
     sentence_index = vecs.sentence_index if config.sentence_knn_k > 0 else None
     n_lex, _ = _params(config, config.lexical_threshold)
+    # A bucket makes pairs only when two documents hold its key. A large batch reads
+    # those buckets' rows first and keeps only its documents' keys among them (85 keys a
+    # document: 680 MB at a million documents); a small one asks for its own keys.
+    bulk = len(pending) > _KEYED_BUCKET_DOCS
+    band_rows = store.shared_band_rows() if bulk else None
+    shared = np.unique(band_rows[0]) if band_rows is not None else None
     lexical_keys: list[np.ndarray] = []
     skeleton_keys: list[np.ndarray] = []
     parts: list[tuple[np.ndarray, np.ndarray, int]] = []
-    hits = SentenceHits(vecs.sentence_docs)
+    hits = SentenceHits(vecs.sentence_docs, config.sentence_knn_min_hits)
     for start in range(0, len(pending), _QUERY_DOCS):
         prints = store.prints(pending[start : start + _QUERY_DOCS])
         pend = [d for d in pending[start : start + _QUERY_DOCS] if d in prints]
-        for d in pend:
-            keys = band_keys_for(prints[d], config)
-            lexical_keys.append(keys[:n_lex])
-            skeleton_keys.append(keys[n_lex:])
+        if pend:
+            keys = np.vstack([band_keys_for(prints[d], config) for d in pend])
+            for out, part in ((lexical_keys, keys[:, :n_lex]), (skeleton_keys, keys[:, n_lex:])):
+                part = part.ravel()
+                out.append(part if shared is None else part[in_sorted(shared, part)])
         if doc_index is not None and pend:
             q = unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - vecs.mean)
             a, b = knn_pairs(np.array([code_of[d] for d in pend], np.int64), q, doc_index,
@@ -307,19 +315,23 @@ def find_candidates(
                               config.sentence_knn_k, config.sentence_knn_min_cosine)
         del prints
     if sentence_index is not None:
-        a, b = hits.pairs(config.sentence_knn_min_hits)
+        a, b = hits.pairs()
         hit_codes = np.array([code_of[d] for d in hits.names()], np.int64)
         parts.append((hit_codes[a], hit_codes[b], CHANNEL_BIT[SENTENCE_KNN]))
     del hits
-    # Keys carry their channel's salt, so a shared key is of the channel whose keys hold it.
+    # Keys carry their channel's salt (band_keys_for), so a key is of one channel.
     lexical = np.unique(np.concatenate([np.zeros(0, np.int64), *lexical_keys]))
     skeleton = np.unique(np.concatenate([np.zeros(0, np.int64), *skeleton_keys]))
-    del lexical_keys, skeleton_keys
+    del lexical_keys, skeleton_keys, shared
+    if band_rows is None:
+        band_rows = store.band_rows(np.concatenate([lexical, skeleton]).tolist())
+    keys, doc_seqs = band_rows
+    del band_rows
     for channel, wanted in ((LEXICAL, lexical), (SKELETON, skeleton)):
-        keys, doc_seqs = store.shared_band_rows(wanted)
-        a, b = bucket_pairs(keys, code_of_seq[doc_seqs])
+        mine = in_sorted(wanted, keys)
+        a, b = bucket_pairs(keys[mine], code_of_seq[doc_seqs[mine]])
         parts.append((a, b, CHANNEL_BIT[channel]))
-    del lexical, skeleton
+    del keys, doc_seqs, lexical, skeleton
     pairs = union_pairs(names, parts)
     is_pending = np.zeros(len(names), bool)
     is_pending[[code_of[d] for d in pending]] = True
@@ -329,6 +341,9 @@ def find_candidates(
 
 # Pending documents read and queried together by find_candidates (a few hundred MB).
 _QUERY_DOCS = 5_000
+# Up to this many pending documents, find_candidates asks for their buckets by key (a
+# query per 500 keys); above, it reads every shared bucket (an index scan).
+_KEYED_BUCKET_DOCS = 200
 
 
 @dataclass(slots=True)

@@ -316,12 +316,12 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
         svecs = np.vstack(blocks)
         del blocks
         index = build_sentence_index(lambda: [svecs], len(svecs))
-        hits = SentenceHits(RowDocs.of(row_ids))
+        hits = SentenceHits(RowDocs.of(row_ids), config.sentence_knn_min_hits)
         for start in range(0, len(row_ids), _QUERY_ROWS):
             stop = start + _QUERY_ROWS
             sentence_hits(row_ids[start:stop], svecs[start:stop], index, hits,
                           config.sentence_knn_k, config.sentence_knn_min_cosine)
-        groups.append(hits.candidates(config.sentence_knn_min_hits))
+        groups.append(hits.candidates())
     return merge(*groups)
 
 
