@@ -91,7 +91,7 @@ def test_vector_indexes_are_saved_and_loaded_by_the_next_process(tmp_path, stati
     db = tmp_path / "saved.db"
     with Index(db, encoder=static_encoder, workers=1) as index:
         index.scan([str(EXAMPLES / "corpus")])
-        built = index.vectors.current
+        built = index.vectors.get(index.store)
     assert built is not None and (tmp_path / "saved.db.vectors" / "meta.json").is_file()
 
     def no_build(*_args: object) -> None:
@@ -107,11 +107,32 @@ def test_vector_indexes_are_saved_and_loaded_by_the_next_process(tmp_path, stati
         assert index.vectors.current.doc_ids[-1] == "one-more"
 
 
+def test_a_large_scan_lets_the_vector_indexes_go_and_a_small_add_keeps_them(tmp_path,
+                                                                           static_encoder):
+    """After the candidates of a scan that brings a tenth of the corpus or more, the
+    indexes are saved and dropped from memory; the next search loads them back. A small
+    add keeps them, and without a file to save to they are kept."""
+    with Index(tmp_path / "release.db", encoder=static_encoder, workers=1) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+        assert index.vectors.current is None
+        source = index.document(index.pairs(["copy", "rewrite"])[0]["a"])
+        assert source is not None
+        index.add([Document(id="late-copy", text=source.text)])
+        kept = index.vectors.current
+        assert kept is not None and kept.doc_ids[-1] == "late-copy"
+        got = index.check(Document(id="query", text=source.text))
+        assert "late-copy" in {m["doc_id"] for m in got["matches"]}
+        assert index.vectors.current is kept
+    with Index(":memory:", encoder=static_encoder, workers=1) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+        assert index.vectors.current is not None
+
+
 def test_saved_vector_indexes_that_do_not_match_are_rebuilt(tmp_path, static_encoder):
     db = tmp_path / "stale.db"
     with Index(db, encoder=static_encoder, workers=1) as index:
         index.scan([str(EXAMPLES / "corpus")])
-        n_docs = len(index.vectors.current.doc_ids)
+        n_docs = len(index.vectors.get(index.store).doc_ids)
     saved = tmp_path / "stale.db.vectors"
     (saved / "sentences.faiss").write_bytes(b"not a faiss index")
     with Index(db, encoder=static_encoder, workers=1) as index:
@@ -155,7 +176,7 @@ def test_a_graph_quantized_sentence_index_is_extended_saved_and_loaded(tmp_path,
     with Index(db, encoder=static_encoder, workers=1) as index:
         index.scan([str(EXAMPLES / "corpus")])
         source = index.document(index.pairs(["copy", "rewrite"])[0]["a"])
-        built = index.vectors.current
+        built = index.vectors.get(index.store)
     assert source is not None and built is not None
     quantizer = faiss.downcast_index(faiss.extract_index_ivf(built.sentence_index).quantizer)
     assert isinstance(quantizer, faiss.IndexHNSWFlat)

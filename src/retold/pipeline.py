@@ -496,6 +496,11 @@ def detect(
     progress.stage("finding candidates", None)
     t0 = time.perf_counter()
     cands = find_candidates(store, pending, store.config, cache)
+    if cache is not None and len(pending) >= _RELEASE_SHARE * store.count_documents():
+        # Verification and stories do not search the vector indexes, and the pool forked
+        # for them would count their pages too (at a million articles, 3 GB). Loading
+        # them back costs about as much as verifying a hundredth of the pending documents.
+        cache.release()
     t1 = time.perf_counter()
     report.candidates += len(cands)
     rows: list[PairRow] = []
@@ -512,6 +517,9 @@ def detect(
     report.stage_seconds["verify"] = round(time.perf_counter() - t1, 3)
 
 
+# Share of the corpus pending at which a scan lets the vector indexes go after the candidates
+# stage (they are saved beside the index file and loaded again when next needed).
+_RELEASE_SHARE = 0.1
 # Verified pairs written per transaction during a scan.
 _SAVE_PAIRS = 20_000
 

@@ -30,7 +30,7 @@ _FAMILIES_FRESH = "families_fresh"
 _FAMILIES_SEQ = "families_seq"
 # Page cache of the writing connection (KiB); pages are only held once touched.
 _WRITER_CACHE_KIB = 64 * 1024
-# Band rows fetched at a time by shared_band_rows.
+# Rows fetched at a time by shared_band_rows and doc_vectors.
 _BAND_ROWS = 65_536
 
 _SCHEMA = """
@@ -345,15 +345,26 @@ class Store:
     def doc_vectors(self, after: int = 0, upto: int | None = None) -> tuple[list[str], np.ndarray]:
         """Document ids and vectors in insertion order, of the documents with ``after <
         seq <= upto`` (default: all)."""
-        rows = self.db.execute(
+        bounds = (after, _MAX_SEQ if upto is None else upto)
+        n = int(self.db.execute("SELECT COUNT(*) FROM documents WHERE seq > ? AND seq <= ?",
+                                bounds).fetchone()[0])
+        cur = self.db.execute(
             "SELECT d.id, p.doc_vector FROM documents d JOIN prints p ON p.doc_seq = d.seq"
-            " WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq",
-            (after, _MAX_SEQ if upto is None else upto)).fetchall()
-        if not rows:
+            " WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq", bounds)
+        ids: list[str] = []
+        mat: np.ndarray | None = None
+        # Filled a block at a time: the rows as Python objects, then stacked, then widened
+        # to float32, took four times the matrix (4 GB at a million documents).
+        while rows := cur.fetchmany(_BAND_ROWS):
+            block = np.frombuffer(b"".join(r[1] for r in rows), np.float16)
+            block = block.reshape(len(rows), -1)
+            if mat is None:
+                mat = np.empty((n, block.shape[1]), np.float32)
+            mat[len(ids) : len(ids) + len(rows)] = block
+            ids.extend(r[0] for r in rows)
+        if mat is None:
             return [], np.zeros((0, 0), np.float32)
-        ids = [r[0] for r in rows]
-        mat = np.vstack([np.frombuffer(r[1], dtype=np.float16) for r in rows])
-        return ids, mat.astype(np.float32)
+        return ids, mat[: len(ids)]
 
     def vector_rows(self, upto: int | None = None) -> tuple[list[str], list[int]]:
         """Ids of the documents with ``seq <= upto`` (default: all) in insertion order, with

@@ -34,6 +34,8 @@ _FORMAT = "retold-vectors/1"
 # Saved again when this share of the snapshot's documents arrived since the last save (the
 # saved sentence index of 100,000 documents is 1 GB: not something to write after every add).
 _RESAVE_SHARE = 0.1
+# Document vectors centred and normalised at a time.
+_BLOCK = 65_536
 
 
 def cache_dir(store: Store) -> Path | None:
@@ -125,6 +127,19 @@ class VectorCache:
             return True
 
 
+    def release(self) -> bool:
+        """Forget the snapshot if the saved one is as recent, so its memory goes back; the
+        next ``get`` loads it from ``directory``. Returns whether it was released (not
+        without a directory, nor when saving failed or was not due)."""
+        self.save()
+        with self._lock:
+            current = self._current
+            if current is None or self._saved is None or self._saved[0] != current.seq:
+                return False
+            self._current = None
+            return True
+
+
 def _save(directory: Path, v: Vectors, index_id: str | None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     meta_path = directory / "meta.json"
@@ -192,7 +207,11 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
         # register); removing the corpus mean leaves what tells one article from another,
         # where it would otherwise make every document a neighbour of every other.
         mean = mat.mean(axis=0)
-        doc_index = build_vector_index(unit_rows(mat - mean))
+        # In place, a block at a time: whole-matrix temporaries were 3 GB at a million.
+        for start in range(0, len(mat), _BLOCK):
+            mat[start : start + _BLOCK] = unit_rows(mat[start : start + _BLOCK] - mean)
+        doc_index = build_vector_index(mat)
+        del mat
     row_docs = _row_docs(*store.vector_rows(upto=seq))
     n_rows = len(row_docs.codes)
     # Read in blocks (twice when large) rather than whole: 1.9 million rows are 1 GB.
