@@ -12,6 +12,7 @@ from conftest import EXAMPLES, gold_key
 
 from retold.api import Index
 from retold.config import Config
+from retold.relate import REUSE
 from retold.store import Store, StoreError
 
 REUSE_ROLES = {"copy", "rewrite", "partial", "source"}
@@ -371,6 +372,28 @@ def test_families_of_new_documents_only_match_a_full_rebuild(tmp_path, static_en
         assert index.families() == incremental
         assert [(p["a"], p["b"], p["source"], p["confidence"])
                 for p in index.pairs()] == directions
+
+
+def test_families_do_not_depend_on_how_many_are_worked_out_together(demo_index, tmp_path,
+                                                                   monkeypatch):
+    """rebuild_families reads whole families a batch at a time; batches of one family
+    each give the families and directions of one batch holding them all."""
+    import retold.pipeline as pipeline_mod
+
+    db = tmp_path / "batches.db"
+    shutil.copy(demo_index[0], db)
+    got = []
+    with Store(db) as store:
+        for size in (10**9, 1):
+            monkeypatch.setattr(pipeline_mod, "_FAMILY_BATCH_DOCS", size)
+            store.db.execute("UPDATE pairs SET source=NULL, confidence=NULL")
+            pipeline_mod.rebuild_families(store)
+            got.append((store.families(), [(p.a, p.b, p.source, p.confidence)
+                                           for p in store.pairs(REUSE)]))
+    assert len(got[0][0]) > 2 and any(src for *_, src, _ in got[0][1])
+    assert got[0] == got[1]
+    batches = list(pipeline_mod._family_batches([("a", "b"), ("c", "d"), ("b", "e")], 3))
+    assert batches == [["a", "b", "e"], ["c", "d"]]
 
 
 def test_story_state_is_kept_between_adds_and_recovered_after_a_crash(tmp_path,
