@@ -168,9 +168,9 @@ def test_candidates_do_not_depend_on_how_buckets_are_read(demo_index, monkeypatc
         everything = [d.id for d in store.documents()]
         some = everything[::4]
         for pending in (everything, some):
-            monkeypatch.setattr(pipeline_mod, "_KEYED_BUCKET_DOCS", 10**9)
+            monkeypatch.setattr(pipeline_mod, "_BULK_BUCKET_SHARE", 2.0)
             keyed = list(pipeline_mod.find_candidates(store, pending, store.config))
-            monkeypatch.setattr(pipeline_mod, "_KEYED_BUCKET_DOCS", 0)
+            monkeypatch.setattr(pipeline_mod, "_BULK_BUCKET_SHARE", 0.0)
             bulk = list(pipeline_mod.find_candidates(store, pending, store.config))
             assert keyed and keyed == bulk
             assert {"lexical", "skeleton"} & {ch for c in keyed for ch in c.channels}
