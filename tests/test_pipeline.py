@@ -199,6 +199,50 @@ def test_index_does_not_depend_on_worker_count(tmp_path, static_encoder):
     assert len(out[1][0]) == len(out[1][2]) > 20
 
 
+def _indexes(store: Store) -> set[str]:
+    return {n for (n,) in store.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+
+
+def test_a_large_load_builds_the_lookup_indexes_once_and_finds_the_same_pairs(
+        tmp_path, static_encoder, monkeypatch):
+    """Past its first writes a large ingest drops the band-key and sentence-hash indexes and
+    builds them at the end: the same index and pairs as writing through them."""
+    from retold.pipeline import Progress, ScanReport, detect, ingest
+    from retold.readers import read_paths
+
+    out = {}
+    for store_docs in (4, 10**6):
+        store = Store(tmp_path / f"load{store_docs}.db")
+        drops: list[set[str]] = []
+        real = store.defer_indexes
+        monkeypatch.setattr(store, "defer_indexes",
+                            lambda real=real, store=store, drops=drops: (
+                                real(), drops.append(_indexes(store))))
+        report = ScanReport()
+        ingest(read_paths([EXAMPLES / "corpus"]), store, static_encoder, report, Progress(),
+               batch_size=4, workers=1, store_docs=store_docs)
+        assert {"bands_key", "sentences_hash"} <= _indexes(store)
+        detect(store, report, Progress(), 1)
+        out[store_docs] = (
+            drops,
+            store.db.execute("SELECT key, doc_seq FROM bands ORDER BY key, doc_seq").fetchall(),
+            store.db.execute("SELECT a, b, relation FROM pairs ORDER BY a, b").fetchall(),
+        )
+        store.close()
+    deferred, direct = out[4], out[10**6]
+    assert len(deferred[0]) == 1 and not {"bands_key", "sentences_hash"} & deferred[0][0]
+    assert direct[0] == []
+    assert deferred[1:] == direct[1:] and direct[2]
+
+
+def test_lookup_indexes_a_crash_left_dropped_are_built_on_the_next_open(tmp_path):
+    with Store(tmp_path / "crash.db") as store:
+        store.defer_indexes()
+        assert not {"bands_key", "sentences_hash"} & _indexes(store)
+    with Store(tmp_path / "crash.db") as store:
+        assert {"bands_key", "sentences_hash"} <= _indexes(store)
+
+
 def test_pairs_written_as_verified_match_one_write_and_done_comes_last(tmp_path,
                                                                       static_encoder,
                                                                       monkeypatch):

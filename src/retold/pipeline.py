@@ -147,6 +147,8 @@ def ingest(
     config = store.config
     workers = worker_count(workers)
     progress.stage("reading and fingerprinting")
+    stored_before = store.count_documents()
+    deferred = False
     # Submitted but not yet stored: the store cannot see these when a later batch is checked.
     inflight: dict[str, str] = {}
     window: deque[tuple[list[Document], int, Future[_Printed] | None]] = deque()
@@ -154,7 +156,12 @@ def ingest(
     pool: ProcessPoolExecutor | None = None
 
     def save() -> None:
+        nonlocal deferred
         if unsaved:
+            if not deferred and len(report.added) >= max(store_docs,
+                                                         _DEFER_SHARE * stored_before):
+                store.defer_indexes()  # a large load: build them once at the end
+                deferred = True
             docs, prints, bands = zip(*unsaved, strict=True)
             store.add_documents(docs, prints, bands)
             report.added.extend(d.id for d in docs)
@@ -192,6 +199,13 @@ def ingest(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if deferred:
+            store.restore_indexes()
+
+
+# Documents an ingest stores, as a share of those stored before it, from which it drops
+# the lookup indexes until it ends (Store.defer_indexes).
+_DEFER_SHARE = 0.1
 
 
 _Printed = tuple[list[DocPrint], list[np.ndarray]]
