@@ -296,3 +296,48 @@ def test_large_sentence_index_uses_small_cells_and_keeps_its_settings(monkeypatc
     # At the threshold: build_vector_index's index (exact at this size).
     small = cand.build_sentence_index(lambda: [base], n)
     assert isinstance(faiss.downcast_index(small), faiss.IndexFlatIP)
+
+
+@pytest.mark.parametrize("graph", [False, True])
+def test_presized_lists_hold_what_plain_adds_hold(graph):
+    """add_presized assigns rows to cells first and sizes each list once; the index holds
+    the same lists and answers the same as one built by adding the rows in blocks."""
+    import faiss
+
+    from retold.candidates import add_presized
+
+    rng = np.random.default_rng(11)
+    dim, nlist = 16, 40
+    rows = rng.normal(size=(3_000, dim)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+
+    def empty() -> faiss.IndexIVF:
+        quantizer = (faiss.IndexHNSWFlat(dim, 8, faiss.METRIC_INNER_PRODUCT) if graph
+                     else faiss.IndexFlatIP(dim))
+        quantizer.add(rows[:nlist])
+        index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist,
+                                              faiss.ScalarQuantizer.QT_4bit,
+                                              faiss.METRIC_INNER_PRODUCT)
+        index.train(rows[:500])
+        return index
+
+    def blocks():
+        return (rows[s : s + 700] for s in range(0, len(rows), 700))
+
+    plain, presized = empty(), empty()
+    for block in blocks():
+        plain.add(block)
+    add_presized(presized, blocks)
+    assert presized.ntotal == plain.ntotal == len(rows)
+    a, b = (faiss.downcast_InvertedLists(i.invlists) for i in (presized, plain))
+    for cell in range(nlist):
+        n = a.list_size(cell)
+        assert n == b.list_size(cell)
+        if n:
+            assert np.array_equal(faiss.rev_swig_ptr(a.get_ids(cell), n),
+                                  faiss.rev_swig_ptr(b.get_ids(cell), n))
+            assert np.array_equal(faiss.rev_swig_ptr(a.get_codes(cell), n * a.code_size),
+                                  faiss.rev_swig_ptr(b.get_codes(cell), n * b.code_size))
+    presized.nprobe = plain.nprobe = 3
+    assert all(np.array_equal(x, y) for x, y in zip(presized.search(rows[:200], 5),
+                                                    plain.search(rows[:200], 5), strict=True))

@@ -9,6 +9,8 @@ number), and saves them next to the index file (``<index>.vectors/``) for the ne
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import logging
 import os
@@ -137,7 +139,18 @@ class VectorCache:
             if current is None or self._saved is None or self._saved[0] != current.seq:
                 return False
             self._current = None
-            return True
+        del current
+        _give_back_freed_memory()
+        return True
+
+
+def _give_back_freed_memory() -> None:
+    """Return the heap's free pages to the system. An index's cells are thousands of small
+    allocations among the Python objects made while it was searched, so glibc keeps the
+    pages they free: at 100,000 articles dropping the loaded indexes gave back 43 of 381
+    MB, and trimming the rest. Elsewhere than glibc this does nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _save(directory: Path, v: Vectors, index_id: str | None) -> None:
