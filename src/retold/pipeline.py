@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from retold.candidates import (
     CHANNEL_BIT,
@@ -693,28 +695,21 @@ _FAMILY_BATCH_DOCS = 2_000
 
 def _family_batches(links: Sequence[tuple[str, str]], size: int) -> Iterator[list[str]]:
     """The documents of the connected components of ``links``, whole components packed
-    into lists of about ``size`` documents (a larger component alone)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in links:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for d in sorted(parent):
-        groups.setdefault(find(d), []).append(d)
+    into lists of about ``size`` documents (a larger component alone), in id order."""
+    docs = sorted({d for link in links for d in link})
+    code = {d: i for i, d in enumerate(docs)}
+    a = np.fromiter((code[x] for x, _ in links), np.int64, len(links))
+    b = np.fromiter((code[y] for _, y in links), np.int64, len(links))
+    graph = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(len(docs), len(docs)))
+    # Components are numbered in order of their first document, members kept in id order.
+    _, label = connected_components(graph, directed=False)
     batch: list[str] = []
-    for group in groups.values():
+    for group in np.split(np.argsort(label, kind="stable"),
+                          np.flatnonzero(np.diff(np.sort(label))) + 1) if docs else []:
         if batch and len(batch) + len(group) > size:
             yield batch
             batch = []
-        batch += group
+        batch += [docs[i] for i in group]
     if batch:
         yield batch
 
