@@ -210,6 +210,13 @@ def pairs_from_buckets(buckets: Iterable[Sequence[str]], channel: str) -> list[C
 MAX_BUCKET_ALL_PAIRS = 50
 
 
+def centre_units_in_place(mat: np.ndarray, mean: np.ndarray, block: int = 65_536) -> None:
+    """Overwrite float32 ``mat`` with ``unit_rows(mat - mean)``, a block of rows at a time:
+    the whole-matrix temporaries took 3 GB at a million documents."""
+    for start in range(0, len(mat), block):
+        mat[start : start + block] = unit_rows(mat[start : start + block] - mean)
+
+
 def unit_rows(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero), as float32."""
     norm = np.linalg.norm(x, axis=1, keepdims=True)

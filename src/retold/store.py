@@ -31,7 +31,7 @@ _FAMILIES_SEQ = "families_seq"
 # Page cache of the writing connection (KiB); pages are only held once touched.
 _WRITER_CACHE_KIB = 64 * 1024
 # Rows fetched at a time by shared_band_rows and doc_vectors.
-_BAND_ROWS = 65_536
+_FETCH_ROWS = 65_536
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -378,7 +378,7 @@ class Store:
         mat: np.ndarray | None = None
         # Filled a block at a time: the rows as Python objects, then stacked, then widened
         # to float32, took four times the matrix (4 GB at a million documents).
-        while rows := cur.fetchmany(_BAND_ROWS):
+        while rows := cur.fetchmany(_FETCH_ROWS):
             block = np.frombuffer(b"".join(r[1] for r in rows), np.float16)
             block = block.reshape(len(rows), -1)
             if mat is None:
@@ -474,7 +474,7 @@ class Store:
         cur = self.db.execute(
             "SELECT key, doc_seq FROM bands"
             " WHERE key IN (SELECT key FROM bands GROUP BY key HAVING COUNT(*) > 1)")
-        while rows := cur.fetchmany(_BAND_ROWS):
+        while rows := cur.fetchmany(_FETCH_ROWS):
             block = np.array(rows, np.int64)
             out_keys.append(block[:, 0])
             out_seqs.append(block[:, 1])

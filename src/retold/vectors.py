@@ -26,6 +26,7 @@ from retold.candidates import (
     RowDocs,
     build_sentence_index,
     build_vector_index,
+    centre_units_in_place,
     unit_rows,
 )
 from retold.store import Store
@@ -36,8 +37,6 @@ _FORMAT = "retold-vectors/1"
 # Saved again when this share of the snapshot's documents arrived since the last save (the
 # saved sentence index of 100,000 documents is 1 GB: not something to write after every add).
 _RESAVE_SHARE = 0.1
-# Document vectors centred and normalised at a time.
-_BLOCK = 65_536
 
 
 def cache_dir(store: Store) -> Path | None:
@@ -127,7 +126,6 @@ class VectorCache:
                 return False
             self._saved = (current.seq, current.built_docs, len(current.doc_ids))
             return True
-
 
     def release(self) -> bool:
         """Forget the snapshot if the saved one is as recent, so its memory goes back; the
@@ -220,14 +218,12 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
         # register); removing the corpus mean leaves what tells one article from another,
         # where it would otherwise make every document a neighbour of every other.
         mean = mat.mean(axis=0)
-        # In place, a block at a time: whole-matrix temporaries were 3 GB at a million.
-        for start in range(0, len(mat), _BLOCK):
-            mat[start : start + _BLOCK] = unit_rows(mat[start : start + _BLOCK] - mean)
+        centre_units_in_place(mat, mean)
         doc_index = build_vector_index(mat)
         del mat
     row_docs = _row_docs(*store.vector_rows(upto=seq))
     n_rows = len(row_docs.codes)
-    # Read in blocks (twice when large) rather than whole: 1.9 million rows are 1 GB.
+    # Read in blocks (three times when large) rather than whole: 1.9 million rows are 1 GB.
     sentence_index = (build_sentence_index(
         lambda: (block for _, block in store.sentence_vector_blocks(upto=seq)), n_rows)
         if n_rows else None)

@@ -49,10 +49,10 @@ from retold.candidates import (
     SentenceHits,
     build_sentence_index,
     build_vector_index,
+    centre_units_in_place,
     knn_candidates,
     merge,
     sentence_hits,
-    unit_rows,
 )
 from retold.config import Config
 from retold.documents import Document, ReadError, content_id, domain_of, parse_published
@@ -307,9 +307,8 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
     groups: list[list[Candidate]] = []
     if len(ids) > 1:
         mat = np.vstack(doc_rows).astype(np.float32)
-        mean = mat.mean(axis=0)
-        unit = unit_rows(mat - mean)
-        groups.append(knn_candidates(ids, unit, build_vector_index(unit), ids, config.knn_k,
+        centre_units_in_place(mat, mat.mean(axis=0))
+        groups.append(knn_candidates(ids, mat, build_vector_index(mat), ids, config.knn_k,
                                      config.knn_min_cosine))
     del doc_rows
     if len(row_ids) > 1:
