@@ -254,6 +254,18 @@ def test_row_docs_extended_keeps_codes_and_leaves_the_original_alone():
     assert more.code_of == {"a": 0, "b": 1, "c": 2}
 
 
+def test_row_docs_from_counts_is_of_the_expanded_rows():
+    ids, rows = ["d", "a", "e", "b"], [2, 0, 3, 1]
+    got = RowDocs.from_counts(ids, rows)
+    want = RowDocs.of([d for d, n in zip(ids, rows, strict=True) for _ in range(n)])
+    assert got.codes.tolist() == want.codes.tolist() == [0, 0, 1, 1, 1, 2]
+    assert got.codes.dtype == want.codes.dtype == np.int32
+    assert got.names == want.names == ["d", "e", "b"] and got.code_of == want.code_of
+    assert RowDocs.from_counts([], []).codes.tolist() == []
+    with pytest.raises(ValueError):
+        RowDocs.from_counts(["a", "a"], [1, 1])
+
+
 def test_large_sentence_index_uses_small_cells_and_keeps_its_settings(monkeypatch, tmp_path):
     """Past HNSW_SENTENCE_MIN_ROWS the sentence index has ~64-row cells found through an
     HNSW graph; it finds near-duplicates, and a saved, loaded or cloned copy searches with

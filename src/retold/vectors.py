@@ -206,7 +206,7 @@ def _load(directory: Path, store: Store) -> Vectors | None:
         log.warning("ignoring the saved vector indexes in %s: %s", directory, exc)
         return None
     mean = None if meta["mean"] is None else np.asarray(meta["mean"], dtype=np.float32)
-    return Vectors(int(meta["seq"]), doc_ids, mean, doc_index, _row_docs(doc_ids, rows),
+    return Vectors(int(meta["seq"]), doc_ids, mean, doc_index, RowDocs.from_counts(doc_ids, rows),
                    sentence_index, int(meta["built_docs"]))
 
 
@@ -221,7 +221,11 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
         centre_units_in_place(mat, mean)
         doc_index = build_vector_index(mat)
         del mat
-    row_docs = _row_docs(*store.vector_rows(upto=seq))
+    row_ids, rows = store.vector_rows(upto=seq)
+    # The same documents in the same order: share ``ids``' strings (a million at a million
+    # articles) rather than hold a second copy of each.
+    row_docs = RowDocs.from_counts(ids if row_ids == ids else row_ids, rows)
+    del row_ids
     n_rows = len(row_docs.codes)
     # Read in blocks (three times when large) rather than whole: 1.9 million rows are 1 GB.
     sentence_index = (build_sentence_index(
@@ -230,9 +234,6 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
     return Vectors(seq, ids, mean, doc_index, row_docs, sentence_index, len(ids))
 
 
-def _row_docs(doc_ids: list[str], rows: list[int]) -> RowDocs:
-    """The document of each sentence row, from ``Store.vector_rows``' rows per document."""
-    return RowDocs.of([d for d, n in zip(doc_ids, rows, strict=True) for _ in range(n)])
 
 
 def _extend_vectors(store: Store, current: Vectors, seq: int, copy: bool) -> Vectors | None:
