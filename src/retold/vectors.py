@@ -231,6 +231,10 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
     sentence_index = (build_sentence_index(
         lambda: (block for _, block in store.sentence_vector_blocks(upto=seq)), n_rows)
         if n_rows else None)
+    # The build's sample, k-means and cell assignments were freed among the cells' small
+    # allocations, and glibc keeps such pages: at 100,000 articles trimming gave back 111
+    # of the 552 MB held after the build.
+    _give_back_freed_memory()
     return Vectors(seq, ids, mean, doc_index, row_docs, sentence_index, len(ids))
 
 
