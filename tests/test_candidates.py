@@ -304,6 +304,12 @@ def test_large_sentence_index_uses_small_cells_and_keeps_its_settings(monkeypatc
         assert float(np.mean(idx[:, 0] == picks)) >= 0.95
         assert np.all(sims[idx[:, 0] == picks, 0] > 0.9)
 
+    # Where eight sample rows a cell would pass the sample's cap, the cells grow instead.
+    monkeypatch.setattr(cand, "_MAX_SAMPLE", 1_600)
+    capped = cand.build_sentence_index(lambda: np.array_split(base, 7), n)
+    assert faiss.extract_index_ivf(capped).nlist == 200 and capped.ntotal == n
+    assert float(np.mean(capped.search(noisy, 1)[1][:, 0] == picks)) >= 0.95
+
     monkeypatch.setattr(cand, "HNSW_SENTENCE_MIN_ROWS", n)
     # At the threshold: build_vector_index's index (exact at this size).
     small = cand.build_sentence_index(lambda: [base], n)
