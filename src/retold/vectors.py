@@ -238,8 +238,6 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
     return Vectors(seq, ids, mean, doc_index, row_docs, sentence_index, len(ids))
 
 
-
-
 def _extend_vectors(store: Store, current: Vectors, seq: int, copy: bool) -> Vectors | None:
     """``current`` with the documents up to ``seq`` added, or None when a full build is due
     (the corpus doubled, an index is missing, or a flat index outgrew its size)."""
