@@ -290,8 +290,9 @@ _HNSW_NPROBE = 8
 _HNSW_EF_SEARCH = 32
 _HNSW_EF_ADD = 16
 _SAMPLE_PER_CELL = 8
-# Sample rows (float32: 2.5 GB, less than the search that follows holds at a million
-# articles, whose 19M rows it covers at eight a cell).
+# Sample rows: eight a cell for a million articles' 19M rows. In float32 that is 2.5 GB,
+# and faiss's coarse k-means copies up to 2,000 rows per coarse cell of it (1.1 GB): with
+# the document index and id lists, about what the search that follows holds (5.1 GB).
 _MAX_SAMPLE = 2_500_000
 
 
