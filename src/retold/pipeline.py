@@ -697,15 +697,17 @@ def _family_batches(links: Sequence[tuple[str, str]], size: int) -> Iterator[lis
     """The documents of the connected components of ``links``, whole components packed
     into lists of about ``size`` documents (a larger component alone), in id order."""
     docs = sorted({d for link in links for d in link})
+    if not docs:
+        return
     code = {d: i for i, d in enumerate(docs)}
     a = np.fromiter((code[x] for x, _ in links), np.int64, len(links))
     b = np.fromiter((code[y] for _, y in links), np.int64, len(links))
     graph = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(len(docs), len(docs)))
     # Components are numbered in order of their first document, members kept in id order.
     _, label = connected_components(graph, directed=False)
+    order = np.argsort(label, kind="stable")
     batch: list[str] = []
-    for group in np.split(np.argsort(label, kind="stable"),
-                          np.flatnonzero(np.diff(np.sort(label))) + 1) if docs else []:
+    for group in np.split(order, np.flatnonzero(np.diff(label[order])) + 1):
         if batch and len(batch) + len(group) > size:
             yield batch
             batch = []
