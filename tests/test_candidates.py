@@ -359,3 +359,14 @@ def test_presized_lists_hold_what_plain_adds_hold(graph):
     presized.nprobe = plain.nprobe = 3
     assert all(np.array_equal(x, y) for x, y in zip(presized.search(rows[:200], 5),
                                                     plain.search(rows[:200], 5), strict=True))
+
+
+def test_candidate_pairs_without_known_pairs() -> None:
+    from retold.candidates import union_pairs
+
+    names = ["a", "b", "c", "d"]
+    pairs = union_pairs(names, [(np.array([0, 0, 1, 2]), np.array([1, 2, 3, 3]), 1)])
+    assert pairs.without([]) is pairs
+    left = pairs.without([[("c", "a"), ("x", "b")], [("b", "d"), ("b", "d")]])
+    assert [(c.a, c.b) for c in left] == [("a", "b"), ("c", "d")]
+    assert left.without([[("a", "b"), ("c", "d")]]).a.size == 0

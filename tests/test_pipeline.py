@@ -281,6 +281,45 @@ def test_pairs_written_as_verified_match_one_write_and_done_comes_last(tmp_path,
     assert len(saves) > 3 and all(done == 0 for _, done in saves[:-1]) and saves[-1][1] > 20
 
 
+def test_a_scan_stopped_while_verifying_keeps_the_pairs_it_saved(tmp_path, static_encoder,
+                                                                  monkeypatch):
+    """Pairs an earlier scan saved for documents it had not marked done are not verified
+    again; a pair it had not saved is, and the index ends as one uninterrupted scan's."""
+    import retold.pipeline as pipeline_mod
+    from retold.pipeline import Progress, ScanReport, detect, ingest
+    from retold.readers import read_paths
+
+    store = Store(tmp_path / "stopped.db")
+    ingest(read_paths([EXAMPLES / "corpus"]), store, static_encoder, ScanReport(), Progress(),
+           workers=1)
+    detect(store, ScanReport(), Progress(), 1)
+    whole = store.db.execute("SELECT a, b, relation, scores FROM pairs ORDER BY a, b").fetchall()
+    assert len(whole) > 10
+    # The state a scan stopped mid-verification leaves: documents pending, some pairs saved.
+    lost = whole[::3]
+    with store.db:
+        store.db.execute("UPDATE documents SET status='pending'")
+        store.db.executemany("DELETE FROM pairs WHERE a=? AND b=?", [r[:2] for r in lost])
+    asked: list[tuple[str, str]] = []
+    verify = pipeline_mod.verify
+
+    def spy(store: Store, cands, *args, **kw):
+        asked.extend((c.a, c.b) for c in cands)
+        yield from verify(store, cands, *args, **kw)
+
+    monkeypatch.setattr(pipeline_mod, "verify", spy)
+    report = ScanReport()
+    detect(store, report, Progress(), 1)
+    kept = {r[:2] for r in whole} - {r[:2] for r in lost}
+    assert not kept & set(asked)
+    assert {r[:2] for r in lost} <= set(asked)
+    assert report.verified == len(asked) < report.candidates
+    assert store.db.execute(
+        "SELECT a, b, relation, scores FROM pairs ORDER BY a, b").fetchall() == whole
+    assert not store.pending_ids()
+    store.close()
+
+
 def test_verification_does_not_depend_on_workers_or_chunks(demo_index):
     """Pool workers read their chunks from the index file themselves; every pair, score
     and alignment is what one process reading everything gets."""

@@ -83,6 +83,23 @@ class CandidatePairs:
         """The pairs at ``rows`` (indices or a boolean mask), in that order."""
         return CandidatePairs(self.names, self.a[rows], self.b[rows], self.channels[rows])
 
+    def without(self, known: Iterable[Sequence[tuple[str, str]]]) -> CandidatePairs:
+        """These pairs less the ``known`` ones (batches of id pairs, in either order; ids
+        not among ``names`` match nothing)."""
+        code_of: dict[str, int] | None = None
+        drop = [np.zeros(0, np.int64)]
+        for batch in known:
+            if code_of is None:
+                code_of = {d: i for i, d in enumerate(self.names)}
+            a = np.fromiter((code_of.get(x, -1) for x, _ in batch), np.int64, len(batch))
+            b = np.fromiter((code_of.get(y, -1) for _, y in batch), np.int64, len(batch))
+            found = (a >= 0) & (b >= 0)
+            a, b = a[found], b[found]
+            drop.append(np.minimum(a, b) * _PAIR + np.maximum(a, b))
+        if code_of is None:
+            return self
+        return self.subset(~np.isin(self.a * _PAIR + self.b, np.concatenate(drop)))
+
 
 def union_pairs(
     names: Sequence[str], parts: Iterable[tuple[np.ndarray, np.ndarray, int]]

@@ -514,6 +514,12 @@ def detect(
     progress.stage("finding candidates", None)
     t0 = time.perf_counter()
     cands = find_candidates(store, pending, store.config, cache)
+    # A scan stopped while verifying has saved some of these pairs without marking their
+    # documents done; verification is deterministic, so they stand (at a million articles,
+    # an hour of verifying is not redone). Pairs found unrelated are not stored and are
+    # verified again.
+    found = len(cands)
+    cands = cands.without(store.pending_pairs())
     if cache is not None and len(pending) >= _RELEASE_SHARE * store.count_documents():
         # Verification and stories do not search the vector indexes, and the pool forked
         # for them would count their pages too (at a million articles, 3 GB). Loading
@@ -521,7 +527,7 @@ def detect(
         # of the corpus (20 s there).
         cache.release()
     t1 = time.perf_counter()
-    report.candidates += len(cands)
+    report.candidates += found
     rows: list[PairRow] = []
     for results in verify(store, cands, progress, workers=workers):
         rows += (pair_row(r) for r in results)

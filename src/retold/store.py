@@ -30,7 +30,7 @@ _FAMILIES_FRESH = "families_fresh"
 _FAMILIES_SEQ = "families_seq"
 # Page cache of the writing connection (KiB); pages are only held once touched.
 _WRITER_CACHE_KIB = 64 * 1024
-# Rows fetched at a time by shared_band_rows and doc_vectors.
+# Rows fetched at a time by shared_band_rows, doc_vectors and pending_pairs.
 _FETCH_ROWS = 65_536
 
 _SCHEMA = """
@@ -302,6 +302,18 @@ class Store:
     def pending_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM documents WHERE status='pending' ORDER BY seq")]
+
+    def pending_pairs(self) -> Iterator[list[tuple[str, str]]]:
+        """``(a, b)`` of the stored pairs that touch a pending document, a batch at a time
+        (a pair between two pending documents may come twice). Only a scan stopped before
+        it marked its documents done leaves such pairs."""
+        cur = self.db.execute(
+            "SELECT p.a, p.b FROM documents d JOIN pairs p ON p.a = d.id"
+            " WHERE d.status='pending'"
+            " UNION ALL SELECT p.a, p.b FROM documents d JOIN pairs p ON p.b = d.id"
+            " WHERE d.status='pending'")
+        while rows := cur.fetchmany(_FETCH_ROWS):
+            yield rows
 
     def documents(self, ids: Iterable[str] | None = None) -> list[DocRow]:
         cols = "seq, id, path, url, domain, title, published, n_sentences"
