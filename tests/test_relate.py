@@ -83,3 +83,39 @@ def test_spin_is_a_rewrite(static_encoder):
     res = compare(original, spin, encoder=static_encoder).result
     assert res.relation == "rewrite"
     assert res.scores["coverage_a"] >= 0.75
+
+
+def _heading_by_share(sentence: str) -> bool:
+    """looks_like_heading's rule as first written: the share of capitalised words (short
+    stopwords count as capitalised) counted over every word."""
+    from retold.text import _TERMINAL, STOPWORDS
+
+    toks = sentence.split()
+    if not toks or len(toks) > 20:
+        return False
+    if sentence.rstrip()[-1] not in _TERMINAL and len(toks) <= 15:
+        return True
+    alpha = [t for t in toks if t[0].isalpha()]
+    caps = sum(1 for t in alpha if t[0].isupper() or (t.lower() in STOPWORDS and len(t) <= 4))
+    return len(alpha) >= 4 and caps / len(alpha) >= 0.85
+
+
+def test_heading_rule_stops_counting_early_without_changing_its_answer() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from retold.text import looks_like_heading
+
+    words = st.sampled_from(["The", "the", "of", "Of", "Budget", "budget", "and", "Mayor",
+                             "said", "2024", "'quote'", "Wins", "a", "Council", "votes"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(words, min_size=1, max_size=24), st.sampled_from(["", ".", ":", "?"]))
+    def check(toks: list[str], end: str) -> None:
+        sentence = " ".join(toks) + end
+        assert looks_like_heading(sentence) == _heading_by_share(sentence)
+
+    check()
+    # 17 of 20 words capitalised is exactly the 85% bar.
+    at_bar = " ".join(["Mayor"] * 17 + ["votes"] * 3) + "."
+    assert looks_like_heading(at_bar) and _heading_by_share(at_bar)

@@ -170,5 +170,15 @@ def looks_like_heading(sentence: str) -> bool:
     if sentence.rstrip()[-1] not in _TERMINAL and len(toks) <= 15:
         return True
     alpha = [t for t in toks if t[0].isalpha()]
-    caps = sum(1 for t in alpha if t[0].isupper() or (t.lower() in STOPWORDS and len(t) <= 4))
-    return len(alpha) >= 4 and caps / len(alpha) >= 0.85
+    if len(alpha) < 4:
+        return False
+    # Prose shows itself within its first few lower-case words: stop counting once a fifth
+    # of the words are (well past the 15% a heading may have). Verification asks this of
+    # every sentence of about every side it reads.
+    lower, give_up = 0, 0.2 * len(alpha)
+    for t in alpha:
+        if not (t[0].isupper() or (len(t) <= 4 and t.lower() in STOPWORDS)):
+            lower += 1
+            if lower > give_up:
+                return False
+    return (len(alpha) - lower) / len(alpha) >= 0.85
