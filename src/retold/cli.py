@@ -91,6 +91,9 @@ def _summary(index: Index, report: ScanReport, db: Path) -> None:
         f"{len(report.errors)} unreadable; index holds {n_docs} documents in "
         f"{n_fam} families and {n_stories} stories "
         f"({report.candidates} candidate pairs verified in {report.seconds:.1f} s)"
+        if report.verified == report.candidates else
+        f"({report.candidates} candidate pairs, {report.verified} verified in "
+        f"{report.seconds:.1f} s: the others were saved by a scan that stopped)"
     )
     if report.stage_seconds:
         out.print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stage_seconds.items()))
