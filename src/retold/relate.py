@@ -154,8 +154,8 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
     # Specific tokens are capitalised non-stopwords and tokens with a digit. Verification
     # prepares a side for about every pair it relates (at a million articles this took 42%
     # of a worker's time), so the tests run as set operations, and the digit test only in
-    # the sentences that have a digit (stopwords have none, so the two sets are disjoint
-    # in what the stopwords remove).
+    # sentences that have a digit. Stopwords have no digits, so removing them before the
+    # digit tokens are added takes out nothing the digit test would keep.
     digit = _DIGIT.search
     for s in pr.sentences:
         raw = raw_words(s.text)
