@@ -374,6 +374,54 @@ def test_stories_do_not_depend_on_workers(demo_index, tmp_path, static_encoder):
     assert len(got[1]) > 4
 
 
+def test_stopped_story_update_resumes_from_its_checkpoint(demo_index, tmp_path,
+                                                          static_encoder, monkeypatch):
+    """A long stories update saves its state each time it has doubled, so an update
+    stopped part way resumes from the last save, and ends with the stories of an update
+    that was never stopped."""
+    import shutil
+
+    import retold.storyline as storyline_mod
+    from retold.stories import StoryIndex
+    from retold.storyline import STATE_KEY, load_story_index, update_stories
+
+    monkeypatch.setattr(storyline_mod, "_CHECKPOINT_MIN_DOCS", 4)
+    whole, stopped = tmp_path / "whole.db", tmp_path / "stopped.db"
+    for db in (whole, stopped):
+        shutil.copy(demo_index[0], db)
+        with Store(db) as store:
+            store.db.execute("DELETE FROM state WHERE key=?", (STATE_KEY,))
+            store.db.commit()
+            store.replace_stories([])
+    with Store(whole) as store:
+        update_stories(store, static_encoder, batch=4)
+        expected = store.stories()
+        n_docs = store.count_documents()
+
+    real_add = StoryIndex.add
+    calls = []
+
+    def add_then_stop(self, feats):
+        if len(calls) == 5:  # saved after 4, 8 and 16 documents (each a doubling)
+            raise KeyboardInterrupt
+        calls.append(len(feats))
+        return real_add(self, feats)
+
+    monkeypatch.setattr(StoryIndex, "add", add_then_stop)
+    with Store(stopped) as store, pytest.raises(KeyboardInterrupt):
+        update_stories(store, static_encoder, batch=4)
+    with Store(stopped) as store:
+        assert len(load_story_index(store).doc_ids) == 16
+        assert store.stories() == []
+    resumed_adds = []
+    monkeypatch.setattr(StoryIndex, "add", lambda self, feats: (
+        resumed_adds.append(len(feats)), real_add(self, feats))[1])
+    with Store(stopped) as store:
+        update_stories(store, static_encoder, batch=4)
+        assert sum(resumed_adds) == n_docs - 16
+        assert store.stories() == expected
+
+
 def test_scan_reports_the_time_of_each_stage(demo_index):
     report = demo_index[1]
     assert list(report.stage_seconds) == ["ingest", "candidates", "verify", "families",
