@@ -7,6 +7,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import EXAMPLES, gold_key
 
@@ -549,3 +550,47 @@ def test_story_state_is_kept_between_adds_and_recovered_after_a_crash(tmp_path,
         assert {m for s in again.stories() for m in s["members"]} == in_story
     with Store(db) as store:
         assert len(load_story_index(store).doc_ids) == len(docs)  # saved on close
+
+
+def test_template_lines_do_not_propose_pairs_through_the_sentence_channel(tmp_path,
+                                                                          static_encoder,
+                                                                          monkeypatch):
+    """Two farm lines pasted into unrelated articles are boilerplate (``boilerplate_mask``):
+    they do not query the sentence index, so they make no sentence-channel candidates,
+    while sentences one article really took from another still do."""
+    import retold.pipeline as pipeline_mod
+    from retold.candidates import SENTENCE_KNN
+    from retold.documents import Document
+
+    names = ["calloway_fire_independent.txt", "central_bank_independent.txt",
+             "ferrandi_transfer_independent.md", "politics_independent.txt",
+             "unrelated_museum.md", "unrelated_scooter_recall.txt",
+             "unrelated_space_launch.txt"]
+    ask = "Did you find this article useful? Tell us what you think in the comments below."
+    sign = "Sign up for our morning newsletter to get the top stories of the day in your inbox."
+    docs = []
+    for name in names:
+        paras = (EXAMPLES / "corpus" / name).read_text(encoding="utf-8").strip().split("\n\n")
+        docs.append(Document(id=name, text="\n\n".join([paras[0], ask, *paras[1:], sign])))
+    launch = docs[-1].text.split("\n\n")
+    taken = " ".join(p for p in launch[2:5] if p not in (ask, sign))
+    docs.append(Document(id="partial-copy", text="\n\n".join([
+        "A regional broadcaster ran a short item on Thursday evening about the launch.",
+        taken, ask,
+        "Our newsroom could not reach the agency for further comment before publication.",
+        sign])))
+    with Index(tmp_path / "t.db", encoder=static_encoder) as index:
+        index.add(docs)
+        store, config = index.store, index.config
+        ids = [d.id for d in docs]
+
+        def sentence_pairs() -> set[tuple[str, str]]:
+            cands = pipeline_mod.find_candidates(store, ids, config)
+            return {(c.a, c.b) for c in cands if SENTENCE_KNN in c.channels}
+
+        got = sentence_pairs()
+        assert got == {("partial-copy", "unrelated_space_launch.txt")}
+        everything = lambda store, prints, config: [np.ones(len(p.vectors), bool)  # noqa: E731
+                                                    for p in prints]
+        monkeypatch.setattr(pipeline_mod, "evidence_rows", everything)
+        assert len(sentence_pairs() - got) >= 3  # what the template lines proposed

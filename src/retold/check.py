@@ -26,7 +26,7 @@ from retold.changes import pair_drift
 from retold.config import Config
 from retold.documents import Document, content_id
 from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
-from retold.pipeline import band_keys_for, pair_row, prepare
+from retold.pipeline import band_keys_for, evidence_rows, pair_row, prepare
 from retold.relate import REUSE, boilerplate_mask, relate, text_features
 from retold.store import Store
 from retold.vectors import VectorCache
@@ -61,10 +61,11 @@ def candidate_ids(
             found.setdefault(c.b if c.a == QUERY_ID else c.a, set()).add(DOC_KNN)
     if (config.sentence_knn_k > 0 and vecs.sentence_index is not None
             and len(pr.vectors) and pr.vectors.ndim == 2):
-        rows = [QUERY_ID] * len(pr.vectors)
+        (keep,) = evidence_rows(store, [pr], config)
+        rows = [QUERY_ID] * int(keep.sum())
         for c in sentence_hit_candidates(
-            rows, pr.vectors, vecs.sentence_index, vecs.sentence_docs, config.sentence_knn_k,
-            config.sentence_knn_min_cosine, config.sentence_knn_min_hits,
+            rows, pr.vectors[keep], vecs.sentence_index, vecs.sentence_docs,
+            config.sentence_knn_k, config.sentence_knn_min_cosine, config.sentence_knn_min_hits,
         ):
             found.setdefault(c.b if c.a == QUERY_ID else c.a, set()).add(SENTENCE_KNN)
     found.pop(QUERY_ID, None)

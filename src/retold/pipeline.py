@@ -324,8 +324,9 @@ def find_candidates(
                              doc_codes, config.knn_k, config.knn_min_cosine)
             parts.append((a, b, CHANNEL_BIT[DOC_KNN]))
         if sentence_index is not None:
-            q_rows = [d for d in pend for _ in range(len(prints[d].vectors))]
-            qv = [prints[d].vectors for d in pend if len(prints[d].vectors)]
+            keep = evidence_rows(store, [prints[d] for d in pend], config)
+            q_rows = [d for d, k in zip(pend, keep, strict=True) for _ in range(int(k.sum()))]
+            qv = [prints[d].vectors[k] for d, k in zip(pend, keep, strict=True) if k.any()]
             if qv:
                 sentence_hits(q_rows, np.vstack(qv), sentence_index, hits,
                               config.sentence_knn_k, config.sentence_knn_min_cosine)
@@ -353,6 +354,17 @@ def find_candidates(
     is_pending[[code_of[d] for d in pending]] = True
     # Bucket pairs between two already-verified documents were settled by an earlier scan.
     return pairs.subset(is_pending[pairs.a] | is_pending[pairs.b])
+
+
+def evidence_rows(store: Store, prints: Sequence[DocPrint], config: Config) -> list[np.ndarray]:
+    """Per print, which of its sentences may propose a candidate through the sentence
+    channel: all but those verification would mask as boilerplate (``boilerplate_mask``,
+    with the documents the store holds now). A template line repeated in thousands of
+    articles would otherwise make a hit with whichever of them its search returns, and its
+    copies, all in one cell of the sentence index, are scanned by each of their queries.
+    """
+    freq = store.sentence_frequency(int(h) for p in prints for h in p.sentence_hashes)
+    return [~boilerplate_mask(p.sentence_hashes, freq, config) for p in prints]
 
 
 # Pending documents read and queried together by find_candidates (a few hundred MB).

@@ -11,13 +11,14 @@ Parquet files with a ``text`` column (and optionally ``id``, ``url``, ``title``,
 1. read: JSONL split by line across tasks; other files one task each (WARC streamed);
 2. fingerprints in ``mapPartitions`` (one static encoder per partition), stored in the
    index's encoding (float16 vectors) so every later stage sees what the index would hold;
-3. candidates: LSH band keys (``pipeline.band_keys_for``) self-joined on the key (a bucket
+3. boilerplate: sentence document-frequencies by a group-by over sentence hashes (the
+   sentence channel's queries and verification both leave boilerplate out);
+4. candidates: LSH band keys (``pipeline.band_keys_for``) self-joined on the key (a bucket
    of more than 50 documents gives the chain of its neighbours, as locally), plus the
    document-vector and sentence-vector k-NN channels of the local pipeline, computed on the
    driver with the same faiss indexes over vectors streamed to it (identical to the local
    scan; this is the part that does not scale past what the driver holds: 100,000
    documents made 3 million float16 sentence rows, 1.5 GB);
-4. boilerplate: sentence document-frequencies by a group-by over sentence hashes;
 5. verification: both sides' texts and fingerprints joined onto each candidate pair, then
    ``relate.relate`` in ``mapPartitions``;
 6. families: connected components of reuse edges by iterative min-label propagation.
@@ -56,6 +57,7 @@ from retold.candidates import (
 )
 from retold.config import Config
 from retold.documents import Document, ReadError, content_id, domain_of, parse_published
+from retold.relate import boilerplate_mask
 from retold.spark.load import print_columns, print_from_columns, write_settings
 
 # Documents per encoder call inside a partition (as ``pipeline.ingest`` batches them).
@@ -282,7 +284,9 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
 
     Rows reach the driver one partition at a time and vectors stay float16 there (at
     100,000 documents the sentence rows are 1.5 GB as float16; a ``collect`` would first
-    hold every row in the driver's JVM).
+    hold every row in the driver's JVM). ``docs`` carries each document's sentence
+    frequencies (``freqs``, from :func:`sentence_frequencies`): sentences verification
+    would mask as boilerplate do not query the sentence index, as in ``evidence_rows``.
     """
     # Partitions in any order (an orderBy before toLocalIterator costs a sort and one job
     # per partition); rows are put back in input order here, by reference.
@@ -290,20 +294,26 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
     ids_any: list[str] = []
     docs_any: list[np.ndarray] = []
     sents_any: list[np.ndarray] = []
-    for r in docs.select("ord", "id", "doc_vector", "vectors", "dim").toLocalIterator(
-            prefetchPartitions=True):
+    keep_any: list[np.ndarray] = []
+    for r in docs.select("ord", "id", "doc_vector", "vectors", "dim", "hashes",
+                         "freqs").toLocalIterator(prefetchPartitions=True):
         ords.append(r["ord"])
         ids_any.append(r["id"])
         docs_any.append(np.frombuffer(bytes(r["doc_vector"]), np.float16))
         dim = r["dim"] if config.sentence_knn_k > 0 else 0
         sents_any.append(np.frombuffer(bytes(r["vectors"]), np.float16).reshape(-1, dim)
                          if dim else np.zeros((0, 0), np.float16))
+        hashes = np.asarray(r["hashes"] if dim else [], np.int64)
+        freq = dict(zip(hashes.tolist(), r["freqs"] or [], strict=False))
+        keep_any.append(~boilerplate_mask(hashes, freq, config))
     order = sorted(range(len(ords)), key=ords.__getitem__)
     ids = [ids_any[i] for i in order]
     doc_rows = [docs_any[i] for i in order]
     blocks = [sents_any[i] for i in order if len(sents_any[i])]
     row_ids = [ids_any[i] for i in order for _ in range(len(sents_any[i]))]
-    del docs_any, sents_any
+    queries = np.flatnonzero(np.concatenate([np.zeros(0, bool),
+                                             *(keep_any[i] for i in order)]))
+    del docs_any, sents_any, keep_any
     groups: list[list[Candidate]] = []
     if len(ids) > 1:
         mat = np.vstack(doc_rows).astype(np.float32)
@@ -316,9 +326,9 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
         del blocks
         index = build_sentence_index(lambda: [svecs], len(svecs))
         hits = SentenceHits(RowDocs.of(row_ids), config.sentence_knn_min_hits)
-        for start in range(0, len(row_ids), _QUERY_ROWS):
-            stop = start + _QUERY_ROWS
-            sentence_hits(row_ids[start:stop], svecs[start:stop], index, hits,
+        for start in range(0, len(queries), _QUERY_ROWS):
+            rows = queries[start : start + _QUERY_ROWS]
+            sentence_hits([row_ids[i] for i in rows], svecs[rows], index, hits,
                           config.sentence_knn_k, config.sentence_knn_min_cosine)
         groups.append(hits.candidates())
     return merge(*groups)
@@ -453,7 +463,9 @@ def run_job(
 
     marks.append(("candidates", time.perf_counter()))
     lsh = band_candidates(docs, config)
-    knn = [(c.a, c.b, ch) for c in vector_candidates(docs, config) for ch in sorted(c.channels)]
+    freqs = sentence_frequencies(docs).persist(StorageLevel.MEMORY_AND_DISK)
+    knn = [(c.a, c.b, ch) for c in vector_candidates(docs.join(freqs, "id", "left"), config)
+           for ch in sorted(c.channels)]
     knn_df = spark.createDataFrame(knn, "a string, b string, channel string")
     cands = (lsh.union(knn_df).groupBy("a", "b")
              .agg(F.array_join(F.array_sort(F.collect_set("channel")), ",").alias("channels"))
@@ -461,8 +473,7 @@ def run_job(
     n_cands = cands.count()
 
     marks.append(("verify", time.perf_counter()))
-    side = docs.join(sentence_frequencies(docs), "id", "left").select("id", *_SIDE[:-1],
-                                                                      "freqs")
+    side = docs.join(freqs, "id", "left").select("id", *_SIDE[:-1], "freqs")
     a_side = side.select([F.col(c).alias("a_" + c) for c in side.columns])
     b_side = side.select([F.col(c).alias("b_" + c) for c in side.columns])
     joined = (cands.join(a_side, cands.a == a_side.a_id).join(b_side, cands.b == b_side.b_id)
