@@ -370,3 +370,46 @@ def test_candidate_pairs_without_known_pairs() -> None:
     left = pairs.without([[("c", "a"), ("x", "b")], [("b", "d"), ("b", "d")]])
     assert [(c.a, c.b) for c in left] == [("a", "b"), ("c", "d")]
     assert left.without([[("a", "b"), ("c", "d")]]).a.size == 0
+
+
+def test_estimated_jaccard_from_low_bytes_tracks_the_true_jaccard() -> None:
+    """Signatures kept as their low bytes still estimate Jaccard: the chance agreement of
+    two different values (1 in 256) is taken out, so unrelated sets estimate about 0."""
+    from rensa import RMinHash
+
+    from retold.candidates import estimated_jaccard, low_bytes
+
+    def sig(items: list[str]) -> np.ndarray:
+        m = RMinHash(128, 42)
+        m.update(items)
+        return low_bytes(np.asarray(m.digest(), np.uint32))
+
+    rng = np.random.default_rng(0)
+    errors = []
+    for j in (0.0, 0.1, 0.25, 0.5, 0.9):
+        for trial in range(20):
+            shared = [f"s{trial}-{i}" for i in range(int(1000 * j))]
+            a = shared + [f"a{trial}-{i}" for i in range(1000 - len(shared))]
+            extra = round(len(shared) / j) - len(a) if j else 1000
+            b = shared + [f"b{trial}-{i}" for i in range(extra)]
+            true = len(shared) / len(set(a) | set(b))
+            errors.append(float(estimated_jaccard(sig(a), sig(b))[0]) - true)
+    errors = np.array(errors)
+    assert abs(errors.mean()) < 0.01  # unbiased
+    assert np.abs(errors).max() < 0.16  # 128 values: a standard error below 0.045
+    x = rng.integers(0, 256, (5, 128), dtype=np.uint8)
+    assert estimated_jaccard(x, x).tolist() == [1.0] * 5
+
+
+def test_similar_pairs_keep_what_reaches_the_floor_in_any_block_size() -> None:
+    from retold.candidates import estimated_jaccard, similar_pairs
+
+    rng = np.random.default_rng(1)
+    sigs = rng.integers(0, 256, (30, 128), dtype=np.uint8)
+    sigs[10:20] = sigs[0]  # ten copies of the first row ...
+    sigs[10:20, :40] = rng.integers(0, 256, (10, 40), dtype=np.uint8)  # ... 69% kept
+    a, b = np.divmod(np.arange(900), 30)
+    want = estimated_jaccard(sigs[a], sigs[b]) >= 0.5
+    assert want.sum() > 100
+    for block in (1, 7, 65_536):
+        assert np.array_equal(similar_pairs(sigs, a, b, 0.5, block=block), want)

@@ -594,3 +594,41 @@ def test_template_lines_do_not_propose_pairs_through_the_sentence_channel(tmp_pa
                                                     for p in prints]
         monkeypatch.setattr(pipeline_mod, "evidence_rows", everything)
         assert len(sentence_pairs() - got) >= 3  # what the template lines proposed
+
+
+def test_pairs_sharing_a_bucket_by_chance_are_not_candidates(tmp_path, static_encoder, gold,
+                                                             monkeypatch):
+    """With 64 bands of two values, many unrelated demo articles share a bucket. Such a
+    pair stays a candidate of that channel only when its signatures' estimated Jaccard
+    reaches half the channel's threshold, and no pair of a gold reuse family is lost."""
+    import retold.pipeline as pipeline_mod
+    from retold.candidates import LEXICAL, SKELETON, estimated_jaccard, low_bytes
+
+    config = Config(lsh_bands=64)
+    with Index(tmp_path / "t.db", config=config, encoder=static_encoder) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+        store = index.store
+        docs = {d.id: gold["documents"][gold_key(d.path, d.id)] for d in store.documents()}
+        ids = sorted(docs)
+
+        def lsh_pairs() -> dict[tuple[str, str], set[str]]:
+            cands = pipeline_mod.find_candidates(store, ids, config)
+            return {(c.a, c.b): c.channels & {LEXICAL, SKELETON} for c in cands}
+
+        kept = lsh_pairs()
+        monkeypatch.setattr(pipeline_mod, "LSH_MIN_SHARE", 0.0)
+        every = lsh_pairs()
+        sigs = store.signatures(ids)
+        dropped = 0
+        for pair, channels in every.items():
+            for ch in channels:
+                x, y = (low_bytes(sigs[d][0 if ch == LEXICAL else 1]) for d in pair)
+                floor = 0.5 * (config.lexical_threshold if ch == LEXICAL
+                               else config.skeleton_threshold)
+                similar = estimated_jaccard(x, y)[0] >= floor
+                assert (ch in kept.get(pair, set())) == similar
+                dropped += not similar
+        assert dropped >= 3
+        reuse = {(a, b) for a in ids for b in ids if a < b and docs[a]["family"]
+                 and docs[a]["family"] == docs[b]["family"]}
+        assert reuse and reuse <= set(kept)

@@ -17,7 +17,9 @@ from retold.candidates import (
     LEXICAL,
     SENTENCE_KNN,
     SKELETON,
+    estimated_jaccard,
     knn_candidates,
+    low_bytes,
     lsh_params,
     sentence_hit_candidates,
     unit_rows,
@@ -26,7 +28,7 @@ from retold.changes import pair_drift
 from retold.config import Config
 from retold.documents import Document, content_id
 from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
-from retold.pipeline import band_keys_for, evidence_rows, pair_row, prepare
+from retold.pipeline import band_keys_for, evidence_rows, lsh_min_jaccard, pair_row, prepare
 from retold.relate import REUSE, boilerplate_mask, relate, text_features
 from retold.store import Store
 from retold.vectors import VectorCache
@@ -49,10 +51,19 @@ def candidate_ids(
     # band_keys_for puts the lexical channel's keys first, then the skeleton channel's.
     n_lex = config.lsh_bands or lsh_params(config.lexical_threshold, config.num_perm)[0]
     buckets = store.band_buckets([int(k) for k in keys])
+    shared: dict[str, set[str]] = {}
     for i, k in enumerate(keys):
         channel = LEXICAL if i < n_lex else SKELETON
         for did in buckets.get(int(k), []):
-            found.setdefault(did, set()).add(channel)
+            shared.setdefault(did, set()).add(channel)
+    # As in a scan, a shared bucket counts only with signatures similar enough.
+    own = {LEXICAL: low_bytes(pr.lexical), SKELETON: low_bytes(pr.skeleton)}
+    for did, (lexical, skeleton) in store.signatures(list(shared)).items():
+        theirs = {LEXICAL: low_bytes(lexical), SKELETON: low_bytes(skeleton)}
+        kept = {ch for ch in shared[did] if estimated_jaccard(own[ch], theirs[ch])[0]
+                >= lsh_min_jaccard(config, ch)}
+        if kept:
+            found.setdefault(did, set()).update(kept)
     vecs = (cache or VectorCache()).get(store)
     if vecs.doc_index is not None and vecs.mean is not None and pr.doc_vector.size:
         q = unit_rows((pr.doc_vector - vecs.mean)[None, :])

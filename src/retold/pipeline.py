@@ -23,6 +23,7 @@ from retold.candidates import (
     CHANNEL_BIT,
     DOC_KNN,
     LEXICAL,
+    LSH_MIN_SHARE,
     SENTENCE_KNN,
     SKELETON,
     CandidatePairs,
@@ -33,8 +34,10 @@ from retold.candidates import (
     in_sorted,
     knn_pairs,
     locality_order,
+    low_bytes,
     lsh_params,
     sentence_hits,
+    similar_pairs,
     union_pairs,
     unit_rows,
 )
@@ -310,10 +313,17 @@ def find_candidates(
     skeleton_keys: list[np.ndarray] = []
     parts: list[tuple[np.ndarray, np.ndarray, int]] = []
     hits = SentenceHits(vecs.sentence_docs, config.sentence_knn_min_hits)
+    # Signatures of bucket pairs' documents, to drop pairs that share a bucket by chance:
+    # pending documents' from the prints read below, others' from the store when a pair
+    # needs them. Rows are allocated untouched, so only the documents read take memory
+    # (256 bytes each: 256 MB at a million).
+    sigs = Signatures(len(names), config.num_perm)
     for start in range(0, len(pending), _QUERY_DOCS):
         prints = store.prints(pending[start : start + _QUERY_DOCS])
         pend = [d for d in pending[start : start + _QUERY_DOCS] if d in prints]
         if pend:
+            sigs.put(np.array([code_of[d] for d in pend], np.int64),
+                     [prints[d] for d in pend])
             keys = np.vstack([band_keys_for(prints[d], config) for d in pend])
             for out, part in ((lexical_keys, keys[:, :n_lex]), (skeleton_keys, keys[:, n_lex:])):
                 part = part.ravel()
@@ -347,13 +357,51 @@ def find_candidates(
     for channel, wanted in ((LEXICAL, lexical), (SKELETON, skeleton)):
         mine = in_sorted(wanted, keys)
         a, b = bucket_pairs(keys[mine], code_of_seq[doc_seqs[mine]])
-        parts.append((a, b, CHANNEL_BIT[channel]))
+        sigs.fill(store, names, np.concatenate([a, b]))
+        keep = similar_pairs(sigs.of(channel), a, b, lsh_min_jaccard(config, channel))
+        parts.append((a[keep], b[keep], CHANNEL_BIT[channel]))
     del keys, doc_seqs, lexical, skeleton
     pairs = union_pairs(names, parts)
     is_pending = np.zeros(len(names), bool)
     is_pending[[code_of[d] for d in pending]] = True
     # Bucket pairs between two already-verified documents were settled by an earlier scan.
     return pairs.subset(is_pending[pairs.a] | is_pending[pairs.b])
+
+
+def lsh_min_jaccard(config: Config, channel: str) -> float:
+    """The estimated Jaccard a pair sharing a bucket of ``channel`` needs to stay a
+    candidate (``LSH_MIN_SHARE`` of the channel's threshold)."""
+    threshold = config.lexical_threshold if channel == LEXICAL else config.skeleton_threshold
+    return LSH_MIN_SHARE * threshold
+
+
+class Signatures:
+    """Both MinHash channels' signatures of documents by code, as ``low_bytes`` rows."""
+
+    def __init__(self, n_docs: int, num_perm: int) -> None:
+        self._rows = {LEXICAL: np.zeros((n_docs, num_perm), np.uint8),
+                      SKELETON: np.zeros((n_docs, num_perm), np.uint8)}
+        self._known = np.zeros(n_docs, bool)
+
+    def put(self, codes: np.ndarray, prints: Sequence[DocPrint]) -> None:
+        if len(codes):
+            self._rows[LEXICAL][codes] = low_bytes(np.vstack([p.lexical for p in prints]))
+            self._rows[SKELETON][codes] = low_bytes(np.vstack([p.skeleton for p in prints]))
+            self._known[codes] = True
+
+    def fill(self, store: Store, names: Sequence[str], codes: np.ndarray) -> None:
+        """Read the signatures of any of ``codes`` not yet known from ``store``."""
+        missing = np.unique(codes[~self._known[codes]])
+        if len(missing):
+            got = store.signatures([names[c] for c in missing.tolist()])
+            for c in missing.tolist():
+                lexical, skeleton = got[names[c]]
+                self._rows[LEXICAL][c] = low_bytes(lexical)
+                self._rows[SKELETON][c] = low_bytes(skeleton)
+            self._known[missing] = True
+
+    def of(self, channel: str) -> np.ndarray:
+        return self._rows[channel]
 
 
 def evidence_rows(store: Store, prints: Sequence[DocPrint], config: Config) -> list[np.ndarray]:

@@ -372,6 +372,19 @@ class Store:
                 )
         return out
 
+    def signatures(self, ids: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The lexical and skeleton MinHash signatures of documents, without their
+        sentences and vectors."""
+        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for did, lexical, skeleton in self.db.execute(
+                    "SELECT d.id, p.lexical, p.skeleton FROM documents d JOIN prints p"
+                    f" ON p.doc_seq = d.seq WHERE d.id IN ({marks})", chunk):
+                out[did] = (np.frombuffer(lexical, dtype=np.uint32),
+                            np.frombuffer(skeleton, dtype=np.uint32))
+        return out
+
     def last_seq(self) -> int:
         """The insertion number of the newest document (0 when empty). Documents are never
         deleted, so this only grows: a generation number for anything derived from them."""

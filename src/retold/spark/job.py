@@ -51,7 +51,9 @@ from retold.candidates import (
     build_sentence_index,
     build_vector_index,
     centre_units_in_place,
+    estimated_jaccard,
     knn_candidates,
+    low_bytes,
     merge,
     sentence_hits,
 )
@@ -251,12 +253,15 @@ def band_candidates(docs: Any, config: Config) -> Any:
     Keys carry their channel's salt (``pipeline.band_keys_for``), so equal keys are always
     of one channel; the first ``n_lex`` keys of a document are lexical. A bucket of more
     than ``MAX_BUCKET_ALL_PAIRS`` documents gives the chain of neighbours in id order, as
-    ``candidates.pairs_from_buckets`` does locally (by a window, not a self-join).
+    ``candidates.pairs_from_buckets`` does locally (by a window, not a self-join). Then,
+    as locally, a pair stays only when its signatures' estimated Jaccard reaches
+    ``pipeline.lsh_min_jaccard`` of its channel.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
+    from pyspark.sql import types as T
 
-    from retold.pipeline import _params
+    from retold.pipeline import _params, lsh_min_jaccard
 
     n_lex, _ = _params(config, config.lexical_threshold)
     keys = (docs.select("id", F.posexplode("bands").alias("pos", "key"))
@@ -275,7 +280,24 @@ def band_candidates(docs: Any, config: Config) -> Any:
              .withColumn("b", F.lead("id").over(Window.partitionBy("key").orderBy("id")))
              .filter(F.col("b").isNotNull())
              .select(F.col("id").alias("a"), "b", "channel"))
-    return all_pairs.union(chain).distinct()
+    floor = {ch: lsh_min_jaccard(config, ch) for ch in (LEXICAL, SKELETON)}
+
+    @F.udf(returnType=T.BooleanType())
+    def similar(channel: str, a: bytes, b: bytes) -> bool:
+        x, y = (low_bytes(np.frombuffer(bytes(v), np.uint32)) for v in (a, b))
+        return bool(estimated_jaccard(x, y)[0] >= floor[channel])
+
+    sig = docs.select("id", "lexical", "skeleton")
+    a_sig = sig.select(F.col("id").alias("a"), F.col("lexical").alias("a_lexical"),
+                       F.col("skeleton").alias("a_skeleton"))
+    b_sig = sig.select(F.col("id").alias("b"), F.col("lexical").alias("b_lexical"),
+                       F.col("skeleton").alias("b_skeleton"))
+    lexical = F.col("channel") == F.lit(LEXICAL)
+    return (all_pairs.union(chain).distinct().join(a_sig, "a").join(b_sig, "b")
+            .filter(similar("channel",
+                            F.when(lexical, F.col("a_lexical")).otherwise(F.col("a_skeleton")),
+                            F.when(lexical, F.col("b_lexical")).otherwise(F.col("b_skeleton"))))
+            .select("a", "b", "channel"))
 
 
 def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
