@@ -101,16 +101,31 @@ def test_import_refuses_a_folder_that_is_not_spark_output(tmp_path: Path) -> Non
 
 
 def test_spark_banding_chains_crowded_buckets_like_the_local_pipeline() -> None:
-    from retold.candidates import LEXICAL, MAX_BUCKET_ALL_PAIRS, SKELETON, pairs_from_buckets
+    import numpy as np
+
+    from retold.candidates import (
+        LEXICAL,
+        MAX_BUCKET_ALL_PAIRS,
+        SKELETON,
+        estimated_jaccard,
+        low_bytes,
+        pairs_from_buckets,
+    )
     from retold.config import Config
-    from retold.pipeline import _params
+    from retold.pipeline import _params, lsh_min_jaccard
     from retold.spark.job import band_candidates, spark_session
 
     config = Config()
     n_lex, n_skel = _params(config, config.lexical_threshold)
     # Document i: its own keys except that lexical band 0 is shared by a crowd (a template),
-    # skeleton band 0 by a small group, and document 3 repeats a key it already has.
+    # skeleton band 0 by a small group, and document 3 repeats a key it already has. The
+    # last ten have signatures of their own, so the crowd's pairs with them share a bucket
+    # by chance and are dropped, as locally.
     crowd = [f"d{i:03d}" for i in range(MAX_BUCKET_ALL_PAIRS + 20)]
+    rng = np.random.default_rng(0)
+    template = rng.integers(0, 2**32, 128, dtype=np.uint32)
+    sigs = {d: template if i < len(crowd) - 10 else rng.integers(0, 2**32, 128, dtype=np.uint32)
+            for i, d in enumerate(crowd)}
     rows = []
     for i, d in enumerate(crowd):
         bands = [10_000_000 + 1000 * i + j for j in range(n_lex + n_skel)]
@@ -119,15 +134,20 @@ def test_spark_banding_chains_crowded_buckets_like_the_local_pipeline() -> None:
             bands[n_lex] = 9
         if i == 3:
             bands[1] = 7
-        rows.append((d, bands))
+        rows.append((d, bands, sigs[d].tobytes(), sigs[d].tobytes()))
     spark = spark_session("local[2]")
     try:
-        docs = spark.createDataFrame(rows, "id string, bands array<long>")
+        docs = spark.createDataFrame(rows, "id string, bands array<long>, lexical binary,"
+                                           " skeleton binary")
         got = sorted((r["a"], r["b"], r["channel"])
                      for r in band_candidates(docs, config).collect())
     finally:
         spark.stop()
-    want = sorted((c.a, c.b, next(iter(c.channels))) for c in
-                  pairs_from_buckets([crowd], LEXICAL) + pairs_from_buckets([crowd[:5]], SKELETON))
+    want = sorted(
+        (c.a, c.b, ch) for c in
+        pairs_from_buckets([crowd], LEXICAL) + pairs_from_buckets([crowd[:5]], SKELETON)
+        for ch in c.channels
+        if estimated_jaccard(low_bytes(sigs[c.a]), low_bytes(sigs[c.b]))[0]
+        >= lsh_min_jaccard(config, ch))
     assert got == want
-    assert len([p for p in got if p[2] == LEXICAL]) == len(crowd) - 1
+    assert len([p for p in got if p[2] == LEXICAL]) == len(crowd) - 11
