@@ -336,10 +336,19 @@ def find_candidates(
         if sentence_index is not None:
             keep = evidence_rows(store, [prints[d] for d in pend], config)
             q_rows = [d for d, k in zip(pend, keep, strict=True) for _ in range(int(k.sum()))]
-            qv = [prints[d].vectors[k] for d, k in zip(pend, keep, strict=True) if k.any()]
-            if qv:
-                sentence_hits(q_rows, np.vstack(qv), sentence_index, hits,
+            if q_rows:
+                # Filled a document at a time: masked copies stacked at the end would hold
+                # the batch's vectors twice (100 MB for 5,000 articles).
+                qv = np.empty((len(q_rows), sentence_index.d), np.float32)
+                at = 0
+                for d, k in zip(pend, keep, strict=True):
+                    n = int(k.sum())
+                    if n:
+                        qv[at : at + n] = prints[d].vectors[k]
+                        at += n
+                sentence_hits(q_rows, qv, sentence_index, hits,
                               config.sentence_knn_k, config.sentence_knn_min_cosine)
+                del qv
         del prints
     if sentence_index is not None:
         a, b = hits.pairs()
