@@ -506,6 +506,7 @@ def run_job(
                                   pair_schema).persist(StorageLevel.MEMORY_AND_DISK)
     pairs.write.mode("overwrite").parquet(str(out / "pairs"))
     n_pairs = pairs.count()
+    freqs.unpersist()
 
     marks.append(("families", time.perf_counter()))
     edges = pairs.filter(F.col("relation").isin(sorted(REUSE)))
