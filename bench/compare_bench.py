@@ -3,6 +3,8 @@
     python bench/compare_bench.py --docs 100000
     python bench/compare_bench.py --docs 100000 --retold-db scan.db --retold-wall 812 \\
         --retold-rss 1900                   # reuse a scan of the same corpus made elsewhere
+    python bench/compare_bench.py --docs 100000 --minilm-pairs mined.tsv \\
+        --minilm-wall 5400 --minilm-rss 2400  # MiniLM's pairs mined by an earlier run
 
 Three systems, each in its own subprocess so wall time and peak RSS are per system:
 
@@ -412,8 +414,15 @@ def compare(args: argparse.Namespace, cmdline: str) -> str:
             how = (f"chosen to maximise pair F1 on a separate calibration corpus"
                    f" ({args.calib_docs} docs, seed {args.calib_seed}: P {cs['precision']:.3f},"
                    f" R {cs['recall']:.3f}, F1 {cs['f1']:.3f}; {cwall:.0f} s, not counted)")
-        out = args.work / f"compare-minilm-{tag}.tsv"
-        wall, peak = run_worker("minilm", corpus, out)
+        if args.minilm_pairs:
+            out = args.minilm_pairs
+            wall, peak = args.minilm_wall, args.minilm_rss
+            notes.append(f"pairs mined by an earlier run of the same corpus (`{out}`); wall/RSS"
+                         + (" of that run, as given on the command line" if wall
+                            else " not measured here"))
+        else:
+            out = args.work / f"compare-minilm-{tag}.tsv"
+            wall, peak = run_worker("minilm", corpus, out)
         scored = read_pairs(out)
         if len(scored) >= MAX_PAIRS // 2 - 1:
             # Once max_pairs entries were pushed the heap keeps max_pairs - 1 directed
@@ -454,6 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calib-seed", type=int, help="its seed (default: --seed + 1000)")
     ap.add_argument("--minilm-threshold", type=float,
                     help="use this cosine cut-off instead of calibrating one")
+    ap.add_argument("--minilm-pairs", type=Path,
+                    help="score these mined pairs (a worker's .tsv for the same corpus), do"
+                         " not mine again")
+    ap.add_argument("--minilm-wall", type=float, help="wall s of the run that mined them")
+    ap.add_argument("--minilm-rss", type=float, help="its peak RSS in MiB")
     # Worker mode: run one baseline and write its pairs; used by the parent process.
     ap.add_argument("--system", choices=("datasketch", "minilm"), help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -468,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
         args.calib_seed = args.seed + 1000
     if args.retold_db and not args.retold_db.exists():
         ap.error(f"--retold-db {args.retold_db} does not exist")
+    if args.minilm_pairs and not args.minilm_pairs.is_file():
+        ap.error(f"--minilm-pairs {args.minilm_pairs} does not exist")
     text = compare(args, shlex.join(["python", "bench/compare_bench.py", *raw]))
     print(text)
     if not args.no_write:

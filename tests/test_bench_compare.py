@@ -76,3 +76,33 @@ def test_best_threshold_picks_the_f1_optimum() -> None:
     t, s = best_threshold(scored, gold, kinds)
     assert t == 0.8
     assert (s["precision"], s["recall"]) == (2 / 3, 1.0)
+
+
+def test_minilm_pairs_of_an_earlier_run_are_scored_not_mined_again(tmp_path, capsys) -> None:
+    """``--minilm-pairs`` scores a worker's mined pairs against the corpus's gold with the
+    given cut-off, and the report says where the pairs and the timings came from."""
+    from bench.compare_bench import main
+    from bench.run_bench import gold_pairs
+
+    work = tmp_path / "work"
+    work.mkdir()
+    assert main(["--docs", "60", "--seed", "5", "--work", str(work), "--systems",
+                 "datasketch", "--no-write"]) == 0  # generates the corpus
+    capsys.readouterr()
+    (corpus,) = work.glob("synth-60-s5")
+    gold, _ = gold_pairs(corpus)
+    right = sorted(gold)[:4]
+    mined = tmp_path / "mined.tsv"
+    mined.write_text("".join(f"0.95\t{a}\t{b}\n" for a, b in right)
+                     + "0.99\tn0000000\tn0000001\n0.10\tx\ty\n", encoding="utf-8")
+    assert main(["--docs", "60", "--seed", "5", "--work", str(work), "--systems", "minilm",
+                 "--minilm-pairs", str(mined), "--minilm-wall", "12.5", "--minilm-rss", "300",
+                 "--minilm-threshold", "0.5", "--no-write"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| MiniLM"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    correct = 4 + (("n0000000", "n0000001") in gold)
+    assert cells[1:5] == ["12.5", "4.8", "300", "5"]
+    assert float(cells[5]) == round(correct / 5, 3)
+    assert f"pairs mined by an earlier run of the same corpus (`{mined}`)" in out
+    assert not (work / "compare-minilm-60-s5.tsv").exists()
