@@ -150,6 +150,28 @@ def test_sentence_hits_drop_pairs_below_min_hits_once_a_document_is_complete():
     assert kept == {("a", "x"): 1, ("c", "z"): 1}
 
 
+def test_watched_pairs_keep_their_hits_below_min_hits():
+    """A watched (query, target) key keeps its count below min_hits (for ``corroborated``)
+    in the direction it was counted; an unwatched one below it is dropped, and neither
+    becomes a sentence candidate."""
+    from retold.candidates import corroborated, directed_keys
+
+    vec = np.eye(4, dtype=np.float32)
+    index = build_vector_index(vec)
+    docs = RowDocs.of(["x", "x", "y", "z"])
+    queries, qvec = ["a", "b", "c", "d"], vec[[0, 1, 2, 3]]
+    hits = SentenceHits(docs, 3)
+    codes = {d: hits.code(d) for d in ("a", "b", "c", "d", "x", "y", "z")}
+    watch = directed_keys(np.array([codes["b"], codes["x"]]), np.array([codes["x"], codes["b"]]))
+    sentence_hits(queries, qvec, index, hits, 1, 0.9, watch)
+    assert hits.counts() == {("a", "x"): 1, ("b", "x"): 1, ("d", "z"): 1}
+    q = np.array([codes["b"], codes["x"], codes["c"], codes["a"]])
+    t = np.array([codes["x"], codes["b"], codes["y"], codes["x"]])
+    assert hits.directed(directed_keys(q, t)).tolist() == [1, 0, 0, 1]
+    assert corroborated(hits, q, t, 1).tolist() == [True, False, False, True]
+    assert not hits.candidates()
+
+
 def test_merge_unions_channels():
     a = pairs_from_buckets([["x", "y"]], "lexical")
     b = pairs_from_buckets([["y", "x"]], "skeleton")

@@ -632,3 +632,71 @@ def test_pairs_sharing_a_bucket_by_chance_are_not_candidates(tmp_path, static_en
         reuse = {(a, b) for a in ids for b in ids if a < b and docs[a]["family"]
                  and docs[a]["family"] == docs[b]["family"]}
         assert reuse and reuse <= set(kept)
+
+
+def test_document_neighbours_need_a_near_identical_sentence(tmp_path, static_encoder, gold):
+    """A document neighbour is a candidate only when it shares a near-identical sentence
+    (not boilerplate) with the document: every neighbour kept has one, every one dropped
+    has none, some are dropped, and every pair of a gold reuse family is still proposed."""
+    import retold.pipeline as pipeline_mod
+    from retold.candidates import DOC_KNN
+
+    config = Config()
+    with Index(tmp_path / "t.db", config=config, encoder=static_encoder) as index:
+        index.scan([str(EXAMPLES / "corpus")])
+        store = index.store
+        docs = {d.id: gold["documents"][gold_key(d.path, d.id)] for d in store.documents()}
+        ids = sorted(docs)
+
+        def neighbours(cfg: Config) -> set[tuple[str, str]]:
+            return {(c.a, c.b) for c in pipeline_mod.find_candidates(store, ids, cfg)
+                    if DOC_KNN in c.channels}
+
+        kept = neighbours(config)
+        every = neighbours(config.with_(knn_min_sentence_hits=0))
+        prints = store.prints(ids)
+        evidence = dict(zip(ids, pipeline_mod.evidence_rows(store, [prints[d] for d in ids],
+                                                            config), strict=True))
+
+        def shares_a_sentence(q: str, t: str) -> bool:
+            qv = prints[q].vectors[evidence[q]].astype(np.float32)
+            cos = qv @ prints[t].vectors.astype(np.float32).T
+            return bool((cos >= config.sentence_knn_min_cosine).any())
+
+        assert kept <= every
+        for a, b in every:
+            assert ((a, b) in kept) == (shares_a_sentence(a, b) or shares_a_sentence(b, a))
+        assert len(every - kept) >= 3
+        cands = {(c.a, c.b) for c in pipeline_mod.find_candidates(store, ids, config)}
+        reuse = {(a, b) for a in ids for b in ids if a < b and docs[a]["family"]
+                 and docs[a]["family"] == docs[b]["family"]}
+        assert reuse and reuse <= cands
+
+
+def test_check_keeps_the_neighbours_that_share_a_sentence(demo_index):
+    """``check`` applies the scan's rule: a document neighbour of the query is a candidate
+    only when one of the query's sentences is near-identical to one of its own."""
+    from retold.candidates import DOC_KNN
+    from retold.check import candidate_ids
+    from retold.pipeline import evidence_rows
+
+    store = Store(demo_index[0], readonly=True)
+    config = store.config
+    ids = sorted(d.id for d in store.documents())
+    prints = store.prints(ids)
+    dropped = 0
+    for q in ids:
+        pr = prints[q]
+        (keep,) = evidence_rows(store, [pr], config)
+        qv = pr.vectors[keep].astype(np.float32)
+        kept = {d for d, ch in candidate_ids(store, pr, config).items() if DOC_KNN in ch}
+        every = {d for d, ch in candidate_ids(store, pr, config.with_(knn_min_sentence_hits=0))
+                 .items() if DOC_KNN in ch}
+        assert kept <= every
+        for d in every:
+            shares = bool((qv @ prints[d].vectors.astype(np.float32).T
+                           >= config.sentence_knn_min_cosine).any())
+            assert (d in kept) == shares
+        dropped += len(every - kept)
+    store.close()
+    assert dropped >= 3

@@ -12,16 +12,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from retold.candidates import (
     DOC_KNN,
     LEXICAL,
     SENTENCE_KNN,
     SKELETON,
+    SentenceHits,
+    corroborated,
+    directed_keys,
     estimated_jaccard,
-    knn_candidates,
+    knn_pairs,
     low_bytes,
     lsh_params,
-    sentence_hit_candidates,
+    sentence_hits,
     unit_rows,
 )
 from retold.changes import pair_drift
@@ -65,20 +70,30 @@ def candidate_ids(
         if kept:
             found.setdefault(did, set()).update(kept)
     vecs = (cache or VectorCache()).get(store)
+    neighbours: list[str] = []
     if vecs.doc_index is not None and vecs.mean is not None and pr.doc_vector.size:
         q = unit_rows((pr.doc_vector - vecs.mean)[None, :])
-        for c in knn_candidates([QUERY_ID], q, vecs.doc_index, vecs.doc_ids, config.knn_k,
-                                config.knn_min_cosine):
-            found.setdefault(c.b if c.a == QUERY_ID else c.a, set()).add(DOC_KNN)
+        _, found_at = knn_pairs(np.zeros(1, np.int64), q, vecs.doc_index,
+                                np.arange(1, len(vecs.doc_ids) + 1), config.knn_k,
+                                config.knn_min_cosine)
+        neighbours = [vecs.doc_ids[i - 1] for i in found_at.tolist()]
     if (config.sentence_knn_k > 0 and vecs.sentence_index is not None
             and len(pr.vectors) and pr.vectors.ndim == 2):
         (keep,) = evidence_rows(store, [pr], config)
-        rows = [QUERY_ID] * int(keep.sum())
-        for c in sentence_hit_candidates(
-            rows, pr.vectors[keep], vecs.sentence_index, vecs.sentence_docs,
-            config.sentence_knn_k, config.sentence_knn_min_cosine, config.sentence_knn_min_hits,
-        ):
+        hits = SentenceHits(vecs.sentence_docs, config.sentence_knn_min_hits)
+        # The neighbours' keys are watched: they count with fewer hits (``corroborated``).
+        query = np.full(len(neighbours), hits.code(QUERY_ID))
+        targets = np.array([hits.code(d) for d in neighbours], np.int64)
+        sentence_hits([QUERY_ID] * int(keep.sum()), pr.vectors[keep], vecs.sentence_index,
+                      hits, config.sentence_knn_k, config.sentence_knn_min_cosine,
+                      directed_keys(query, targets))
+        for c in hits.candidates():
             found.setdefault(c.b if c.a == QUERY_ID else c.a, set()).add(SENTENCE_KNN)
+        if config.knn_min_sentence_hits > 0:
+            ok = corroborated(hits, query, targets, config.knn_min_sentence_hits)
+            neighbours = [d for d, k in zip(neighbours, ok.tolist(), strict=True) if k]
+    for d in neighbours:
+        found.setdefault(d, set()).add(DOC_KNN)
     found.pop(QUERY_ID, None)
     return found
 

@@ -40,6 +40,10 @@ class Config:
     """Neighbours per document from the document-vector index."""
     knn_min_cosine: float = 0.6
     """Cosine of mean-centred document vectors below which a neighbour is not a candidate."""
+    knn_min_sentence_hits: int = 1
+    """Near-identical sentences (as the sentence channel counts them) a document neighbour
+    must share with the document to be a candidate; 0, or the sentence channel off, keeps
+    every neighbour."""
     sentence_knn_k: int = 4
     """Neighbours per sentence for the partial-reuse channel (0 turns the channel off)."""
     sentence_knn_min_cosine: float = 0.86

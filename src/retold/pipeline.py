@@ -31,6 +31,8 @@ from retold.candidates import (
     band_keys,
     bucket_pairs,
     channel_set,
+    corroborated,
+    directed_keys,
     in_sorted,
     knn_pairs,
     locality_order,
@@ -318,6 +320,13 @@ def find_candidates(
     # needs them. Rows are allocated untouched, so only the documents read take memory
     # (256 bytes each: 256 MB at a million).
     sigs = Signatures(len(names), config.num_perm)
+    # Document neighbours count only with a near-identical sentence (``corroborated``):
+    # their keys are watched while the querying documents' sentence hits come in.
+    hit_code = (np.array([hits.code(d) for d in names], np.int64)
+                if doc_index is not None and sentence_index is not None
+                and config.knn_min_sentence_hits > 0 else None)
+    knn_a: list[np.ndarray] = []
+    knn_b: list[np.ndarray] = []
     for start in range(0, len(pending), _QUERY_DOCS):
         prints = store.prints(pending[start : start + _QUERY_DOCS])
         pend = [d for d in pending[start : start + _QUERY_DOCS] if d in prints]
@@ -328,11 +337,15 @@ def find_candidates(
             for out, part in ((lexical_keys, keys[:, :n_lex]), (skeleton_keys, keys[:, n_lex:])):
                 part = part.ravel()
                 out.append(part if shared is None else part[in_sorted(shared, part)])
+        watch = None
         if doc_index is not None and pend:
             q = unit_rows(np.vstack([prints[d].doc_vector for d in pend]) - vecs.mean)
             a, b = knn_pairs(np.array([code_of[d] for d in pend], np.int64), q, doc_index,
                              doc_codes, config.knn_k, config.knn_min_cosine)
-            parts.append((a, b, CHANNEL_BIT[DOC_KNN]))
+            knn_a.append(a)
+            knn_b.append(b)
+            if hit_code is not None:
+                watch = np.unique(directed_keys(hit_code[a], hit_code[b]))
         if sentence_index is not None:
             keep = evidence_rows(store, [prints[d] for d in pend], config)
             q_rows = [d for d, k in zip(pend, keep, strict=True) for _ in range(int(k.sum()))]
@@ -346,10 +359,17 @@ def find_candidates(
                     if n:
                         qv[at : at + n] = prints[d].vectors[k]
                         at += n
-                sentence_hits(q_rows, qv, sentence_index, hits,
-                              config.sentence_knn_k, config.sentence_knn_min_cosine)
+                sentence_hits(q_rows, qv, sentence_index, hits, config.sentence_knn_k,
+                              config.sentence_knn_min_cosine, watch)
                 del qv
         del prints
+    if knn_a:
+        a, b = np.concatenate(knn_a), np.concatenate(knn_b)
+        if hit_code is not None:
+            keep = corroborated(hits, hit_code[a], hit_code[b], config.knn_min_sentence_hits)
+            a, b = a[keep], b[keep]
+        parts.append((a, b, CHANNEL_BIT[DOC_KNN]))
+    del knn_a, knn_b
     if sentence_index is not None:
         a, b = hits.pairs()
         hit_codes = np.array([code_of[d] for d in hits.names()], np.int64)

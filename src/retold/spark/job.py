@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from retold.candidates import (
+    DOC_KNN,
     LEXICAL,
     MAX_BUCKET_ALL_PAIRS,
     SKELETON,
@@ -51,8 +52,10 @@ from retold.candidates import (
     build_sentence_index,
     build_vector_index,
     centre_units_in_place,
+    corroborated,
+    directed_keys,
     estimated_jaccard,
-    knn_candidates,
+    knn_pairs,
     low_bytes,
     merge,
     sentence_hits,
@@ -337,22 +340,34 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
                                              *(keep_any[i] for i in order)]))
     del docs_any, sents_any, keep_any
     groups: list[list[Candidate]] = []
+    # Document neighbours as (query, neighbour) positions in ``ids``.
+    knn_q, knn_t = np.zeros(0, np.int64), np.zeros(0, np.int64)
     if len(ids) > 1:
         mat = np.vstack(doc_rows).astype(np.float32)
         centre_units_in_place(mat, mat.mean(axis=0))
-        groups.append(knn_candidates(ids, mat, build_vector_index(mat), ids, config.knn_k,
-                                     config.knn_min_cosine))
+        at = np.arange(len(ids), dtype=np.int64)
+        knn_q, knn_t = knn_pairs(at, mat, build_vector_index(mat), at, config.knn_k,
+                                 config.knn_min_cosine)
     del doc_rows
     if len(row_ids) > 1:
         svecs = np.vstack(blocks)
         del blocks
         index = build_sentence_index(lambda: [svecs], len(svecs))
         hits = SentenceHits(RowDocs.of(row_ids), config.sentence_knn_min_hits)
+        # As in find_candidates: neighbours count only with a near-identical sentence.
+        hit_code = np.array([hits.code(d) for d in ids], np.int64)
+        watch = np.unique(directed_keys(hit_code[knn_q], hit_code[knn_t]))
         for start in range(0, len(queries), _QUERY_ROWS):
             rows = queries[start : start + _QUERY_ROWS]
             sentence_hits([row_ids[i] for i in rows], svecs[rows], index, hits,
-                          config.sentence_knn_k, config.sentence_knn_min_cosine)
+                          config.sentence_knn_k, config.sentence_knn_min_cosine, watch)
         groups.append(hits.candidates())
+        if config.knn_min_sentence_hits > 0:
+            keep = corroborated(hits, hit_code[knn_q], hit_code[knn_t],
+                                config.knn_min_sentence_hits)
+            knn_q, knn_t = knn_q[keep], knn_t[keep]
+    groups.append([Candidate(*sorted((ids[q], ids[t])), {DOC_KNN})
+                   for q, t in zip(knn_q.tolist(), knn_t.tolist(), strict=True)])
     return merge(*groups)
 
 
