@@ -664,10 +664,11 @@ def corroborated(hits: SentenceHits, queries: np.ndarray, targets: np.ndarray,
 
     Static document vectors put every report of an event, rewrite or not, at cosine 0.9 or
     more, so a document's nearest neighbours are mostly independent reports: at 100,000
-    generated articles the neighbour channel alone proposed 185,000 pairs (four in five of
-    all verified) for 35 reuse pairs no other channel found. A rewrite, even a free one,
-    keeps some sentence close (a quote, a sentence of names and figures); 69% of those pairs
-    share none at cosine 0.86, and among them was one of the 35.
+    generated articles the neighbour channel alone proposed 185,470 pairs (four in five of
+    all verified) for 35 gold reuse pairs no other channel found. A rewrite, even a free
+    one, keeps some sentence close (a quote, a line of names and figures). With one such
+    sentence required it proposes 12,238 alone; the scan finds 5 fewer of the 24,909 gold
+    pairs (recall 0.979 either way) and precision rises from 0.984 to 0.987.
     """
     return hits.directed(directed_keys(queries, targets)) >= min_hits
 
