@@ -10,11 +10,10 @@ from retold.candidates import (
     SentenceHits,
     band_keys,
     build_vector_index,
-    knn_candidates,
+    knn_pairs,
     lsh_params,
     merge,
     pairs_from_buckets,
-    sentence_hit_candidates,
     sentence_hits,
 )
 
@@ -49,7 +48,9 @@ def test_knn_matches_brute_force(n):
     vec = rng.normal(size=(n, 16)).astype(np.float32)
     vec /= np.linalg.norm(vec, axis=1, keepdims=True)
     ids = [f"d{i}" for i in range(n)]
-    got = {(c.a, c.b) for c in knn_candidates(ids, vec, build_vector_index(vec), ids, 3, 0.0)}
+    codes = np.arange(n)
+    q, t = knn_pairs(codes, vec, build_vector_index(vec), codes, 3, 0.0)
+    got = {tuple(sorted((ids[i], ids[j]))) for i, j in zip(q.tolist(), t.tolist(), strict=True)}
     sims = vec @ vec.T
     want = set()
     for i in range(n):
@@ -66,8 +67,9 @@ def test_sentence_hits_same_whichever_side_is_queried():
     rows = ["a", "a", "b", "b"]
     index = build_vector_index(np.vstack([v[:2], v[:2]]))
     docs = RowDocs.of(rows)
-    both = sentence_hit_candidates(rows, np.vstack([v[:2], v[:2]]), index, docs, 2, 0.9, 2)
-    one = sentence_hit_candidates(rows[:2], v[:2], index, docs, 2, 0.9, 2)
+    both = sentence_hits(rows, np.vstack([v[:2], v[:2]]), index, SentenceHits(docs, 2), 2,
+                         0.9).candidates()
+    one = sentence_hits(rows[:2], v[:2], index, SentenceHits(docs, 2), 2, 0.9).candidates()
     assert [(c.a, c.b) for c in both] == [(c.a, c.b) for c in one] == [("a", "b")]
 
 

@@ -431,22 +431,6 @@ def knn_pairs(
     return q[keep], t[keep]
 
 
-def knn_candidates(
-    query_ids: Sequence[str],
-    query_vectors: np.ndarray,
-    index: faiss.Index,
-    index_ids: Sequence[str],
-    k: int,
-    min_cosine: float,
-) -> list[Candidate]:
-    """Pairs (query, neighbour) with cosine at least ``min_cosine`` among the k nearest."""
-    names = sorted(set(query_ids) | set(index_ids))
-    code_of = {d: i for i, d in enumerate(names)}
-    q, t = knn_pairs(np.array([code_of[d] for d in query_ids], np.int64), query_vectors,
-                     index, np.array([code_of[d] for d in index_ids], np.int64), k, min_cosine)
-    return list(union_pairs(names, [(q, t, CHANNEL_BIT[DOC_KNN])]))
-
-
 @dataclass(frozen=True, slots=True)
 class RowDocs:
     """The document of each indexed sentence row, as integer codes into ``names``."""
@@ -477,25 +461,6 @@ class RowDocs:
         new = np.fromiter((code_of.setdefault(d, len(code_of)) for d in doc_of_row),
                           dtype=np.int32, count=len(doc_of_row))
         return RowDocs(list(code_of), np.concatenate([self.codes, new]), code_of)
-
-
-def sentence_hit_candidates(
-    query_doc_of_row: Sequence[str],
-    query_vectors: np.ndarray,
-    index: faiss.Index,
-    index_docs: RowDocs,
-    k: int,
-    min_cosine: float,
-    min_hits: int,
-) -> list[Candidate]:
-    """Documents sharing at least ``min_hits`` near-identical sentences (partial reuse).
-
-    A hit is counted once per query sentence and target document, so one sentence repeated
-    in a target cannot make a candidate on its own.
-    """
-    hits = SentenceHits(index_docs, min_hits)
-    sentence_hits(query_doc_of_row, query_vectors, index, hits, k, min_cosine)
-    return hits.candidates()
 
 
 # Hit entries gathered (16 bytes each) before equal pairs are summed; at least as many as
