@@ -476,13 +476,18 @@ class StoryIndex:
         out = [0] * n
         touched: list[int] = []
         touched_set: set[int] = set()
+        # Sketches of the touched stories, kept contiguous and current as they grow: each
+        # document ranks them all, and gathering them from the whole sketch array cost a
+        # tenth of this loop.
+        touched_sketch = np.empty((n, p.sketch_dim), np.float32)
+        touched_row: dict[int, int] = {}
         scratch = np.zeros(p.n_features, dtype=np.float32)
         weighted: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
         for i in order:
             row = _row(x, i)
             cands = [c for c in cand[i] if c >= 0]
             if touched:
-                cands.extend(self._nearest_touched(q[i], touched))
+                cands.extend(self._nearest_touched(q[i], touched, touched_sketch))
             best, best_sim = -1, -np.inf
             if cands:
                 uniq = np.unique(np.asarray(cands, dtype=np.int64))
@@ -504,6 +509,8 @@ class StoryIndex:
             if story not in touched_set:
                 touched_set.add(story)
                 touched.append(story)
+                touched_row[story] = len(touched) - 1
+            touched_sketch[touched_row[story]] = self._s.sketch[story]
         self.doc_ids.extend(feats.ids)
         self.doc_story.extend(out)
         return out
@@ -593,13 +600,15 @@ class StoryIndex:
         _, idx = faiss.knn(q, base, k, metric=faiss.METRIC_INNER_PRODUCT)
         return idx
 
-    def _nearest_touched(self, qi: np.ndarray, touched: list[int]) -> list[int]:
-        rows = np.asarray(touched, dtype=np.int64)
-        if len(rows) <= self.params.k_candidates:
+    def _nearest_touched(self, qi: np.ndarray, touched: list[int],
+                         sketches: np.ndarray) -> list[int]:
+        """The ``k_candidates`` of ``touched`` nearest ``qi`` by sketch (``sketches[j]``
+        is the sketch of ``touched[j]``)."""
+        if len(touched) <= self.params.k_candidates:
             return touched
-        scores = self._s.sketch[rows] @ qi
+        scores = sketches[: len(touched)] @ qi
         top = np.argpartition(-scores, self.params.k_candidates)[: self.params.k_candidates]
-        return rows[top].tolist()
+        return [touched[j] for j in top.tolist()]
 
     def _exact(
         self,
@@ -639,8 +648,9 @@ class StoryIndex:
         if math.isnan(t):
             return sims
         p = self.params
-        lo = np.array([self._s.t_min[c] for c in stories])
-        hi = np.array([self._s.t_max[c] for c in stories])
+        ids = stories.tolist()  # Python ints: indexing lists with numpy ints is slow
+        lo = np.array([self._s.t_min[c] for c in ids])
+        hi = np.array([self._s.t_max[c] for c in ids])
         gap = np.maximum(np.maximum(lo - t, t - hi), 0.0)
         gap = np.where(np.isnan(gap), 0.0, gap)
         return np.where((gap > p.window_days) & (sims < p.window_override), -np.inf, sims)
