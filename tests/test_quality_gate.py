@@ -50,6 +50,7 @@ def test_clough_stevenson_floor(shared):
     floor = FLOORS["clough-stevenson"]
     assert res.f1 >= floor["f1"]
     assert res.source_accuracy >= floor["source_accuracy"]
+    assert res.scan.f1 >= floor["scan_f1"]
 
 
 def test_seeds_grouping_gate(shared):
