@@ -637,9 +637,9 @@ class StoryIndex:
             terms = np.concatenate([p[0] for p in parts])
             w = np.concatenate([p[1] for p in parts])
             lens = np.fromiter((len(p[0]) for p in parts), dtype=np.int64, count=len(parts))
-            # Each centroid's terms are one segment: summed by reduceat, a third faster than
-            # a weighted bincount over segment labels (float64 both ways; the sums may
-            # differ in the last bits). A story without terms gets 0.
+            # Each centroid's terms are one segment, summed by reduceat: a weighted bincount
+            # over segment labels made all of add 9-15% slower at 100,000 articles (float64
+            # both ways; the sums may differ in the last bits). A story without terms gets 0.
             full = lens > 0
             starts = (np.cumsum(lens) - lens)[full]
             dots = np.zeros(len(ids))
