@@ -123,8 +123,7 @@ def score_clough(pairs: list[CloughPair], config: Config, model_for: Callable[[s
     by_answer: dict[str, list[CloughPair]] = {}
     for p in pairs:
         by_answer.setdefault(p.answer, []).append(p)
-    y_true, y_pred, right_source, n_reused = [], [], 0, 0
-    confusion: dict[str, dict[str, int]] = {}
+    picks: list[tuple[str, str, str | None, str]] = []
     for group in by_answer.values():
         first = group[0]
         model = model_for(first.task)
@@ -134,14 +133,22 @@ def score_clough(pairs: list[CloughPair], config: Config, model_for: Callable[[s
             prob = model.probability(p.scores)
             if rel in REUSE and prob > best_p:
                 best_task, best_p, best_rel = p.source, prob, rel
-        reused = first.category != "non"
-        y_true.append(reused)
-        y_pred.append(best_task is not None)
-        confusion.setdefault(first.category, {}).setdefault(best_rel, 0)
-        confusion[first.category][best_rel] += 1
-        if reused:
-            n_reused += 1
-            right_source += int(best_task == first.task)
+        picks.append((first.category, first.task, best_task, best_rel))
+    return _clough_result(picks, protocol)
+
+
+def _clough_result(picks: list[tuple[str, str, str | None, str]], protocol: str) -> CloughResult:
+    """Scores from each answer's ``(category, task, picked source or None, its relation or
+    "none")``: reuse vs non, and the right source among the reused answers."""
+    y_true = [category != "non" for category, _, _, _ in picks]
+    y_pred = [source is not None for _, _, source, _ in picks]
+    confusion: dict[str, dict[str, int]] = {}
+    for category, _, _, rel in picks:
+        confusion.setdefault(category, {}).setdefault(rel, 0)
+        confusion[category][rel] += 1
+    n_reused = sum(y_true)
+    right_source = sum(source == task for category, task, source, _ in picks
+                       if category != "non")
     s = binary_scores(y_true, y_pred)
     return CloughResult(s.precision, s.recall, s.f1, s.accuracy, right_source / max(n_reused, 1),
                         len(y_true), n_reused, confusion, protocol)
@@ -204,26 +211,18 @@ def scan_clough(config: Config | None = None, encoder: Encoder | None = None) ->
         ix.add(docs)
         pairs = {frozenset((p.a, p.b)): p for p in ix.store.pairs()}
     model = shipped_model()
-    y_true, y_pred, right_source, n_reused = [], [], 0, 0
-    confusion: dict[str, dict[str, int]] = {}
+    picks: list[tuple[str, str, str | None, str]] = []
     for ans in corpus.answers:
         best_task, best_p, best_rel = None, -1.0, "none"
         for task in tasks:
             p = pairs.get(frozenset((ans.name, f"orig_{task}")))
-            if p is not None and p.relation in REUSE and model.probability(p.scores) > best_p:
-                best_task, best_p, best_rel = task, model.probability(p.scores), p.relation
-        reused = ans.category != "non"
-        y_true.append(reused)
-        y_pred.append(best_task is not None)
-        confusion.setdefault(ans.category, {}).setdefault(best_rel, 0)
-        confusion[ans.category][best_rel] += 1
-        if reused:
-            n_reused += 1
-            right_source += int(best_task == ans.task)
-    s = binary_scores(y_true, y_pred)
-    return CloughResult(s.precision, s.recall, s.f1, s.accuracy, right_source / max(n_reused, 1),
-                        len(y_true), n_reused, confusion,
-                        "scan: all 100 texts in one index, shipped model (optimistic)")
+            if p is None or p.relation not in REUSE:
+                continue
+            prob = model.probability(p.scores)
+            if prob > best_p:
+                best_task, best_p, best_rel = task, prob, p.relation
+        picks.append((ans.category, ans.task, best_task, best_rel))
+    return _clough_result(picks, "scan: all 100 texts in one index, shipped model (optimistic)")
 
 
 # Expected grouping of the seed articles (../shared/SEEDS.md): 000-002 one family, 004 the
