@@ -62,6 +62,20 @@ def test_knn_matches_brute_force(n):
     assert got == want
 
 
+def test_knn_gives_k_neighbours_to_a_query_outside_the_index():
+    """``check`` queries a document that is not indexed: it gets k neighbours, as an
+    indexed document does, not the k + 1 rows searched."""
+    rng = np.random.default_rng(5)
+    vec = rng.normal(size=(20, 16)).astype(np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    index = build_vector_index(vec)
+    codes = np.arange(1, 21)
+    q, t = knn_pairs(np.zeros(1, np.int64), vec[:1] + 0.01, index, codes, 3, -1.0)
+    assert len(t) == 3 and t[0] == 1
+    _, t_in = knn_pairs(codes[:1], vec[:1], index, codes, 3, -1.0)
+    assert len(t_in) == 3 and 1 not in t_in.tolist()
+
+
 def test_sentence_hits_same_whichever_side_is_queried():
     v = np.eye(4, dtype=np.float32)
     rows = ["a", "a", "b", "b"]

@@ -419,15 +419,18 @@ def knn_pairs(
     k: int,
     min_cosine: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(query, neighbour) codes with cosine at least ``min_cosine`` among the k nearest;
-    ``index_codes[j]`` is the code of the index's row ``j``."""
+    """(query, neighbour) codes with cosine at least ``min_cosine`` among the k nearest
+    other documents; ``index_codes[j]`` is the code of the index's row ``j``. A query may
+    or may not be in the index itself (a scan's are, a ``check``'s is not): k + 1 rows are
+    searched and the first k that are not the query kept."""
     if len(query_codes) == 0 or index.ntotal == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     kk = min(k + 1, index.ntotal)
     sims, idx = index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), kk)
-    q = np.repeat(np.asarray(query_codes, np.int64), kk)
-    t = np.asarray(index_codes, np.int64)[np.maximum(idx, 0)].ravel()
-    keep = (idx.ravel() >= 0) & (sims.ravel() >= min_cosine) & (t != q)
+    q = np.repeat(np.asarray(query_codes, np.int64), kk).reshape(idx.shape)
+    t = np.asarray(index_codes, np.int64)[np.maximum(idx, 0)]
+    other = (idx >= 0) & (t != q)
+    keep = other & (np.cumsum(other, axis=1) <= k) & (sims >= min_cosine)
     return q[keep], t[keep]
 
 
