@@ -70,7 +70,7 @@ def test_knn_gives_k_neighbours_to_a_query_outside_the_index():
     vec /= np.linalg.norm(vec, axis=1, keepdims=True)
     index = build_vector_index(vec)
     codes = np.arange(1, 21)
-    q, t = knn_pairs(np.zeros(1, np.int64), vec[:1] + 0.01, index, codes, 3, -1.0)
+    _, t = knn_pairs(np.zeros(1, np.int64), vec[:1] + 0.01, index, codes, 3, -1.0)
     assert len(t) == 3 and t[0] == 1
     _, t_in = knn_pairs(codes[:1], vec[:1], index, codes, 3, -1.0)
     assert len(t_in) == 3 and 1 not in t_in.tolist()

@@ -20,6 +20,14 @@ def test_scan_writes_index_and_json(tmp_path):
     assert res.exit_code == 0, res.output
     assert "Reuse families" in res.output
     data = json.loads(out.read_text())
+    # Every stage ends full: counted ones at n/n, one-step ones without a count.
+    lines = {ln.split("━")[0].strip(): ln for ln in res.output.splitlines()
+             if "━" in ln and ln[:1].isalpha()}
+    assert set(lines) == {"reading and fingerprinting", "finding candidates",
+                          "verifying candidate pairs", "building families", "grouping stories"}
+    n = len(data["documents"])
+    assert f" {n}/{n} " in lines["reading and fingerprinting"]
+    assert "/" not in lines["building families"] and "/?" not in res.output
     with Index(db, readonly=True) as index:
         assert len(index.families()) == len({d["family"] for d in data["documents"]} - {None})
         assert index.store.count_documents() == len(data["documents"])

@@ -9,8 +9,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from retold.api import Index
 from retold.pipeline import Progress as StageProgress
@@ -30,21 +39,43 @@ DbOption = Annotated[Path, typer.Option("--db", help="Index file (SQLite).")]
 DEFAULT_DB = Path("retold.db")
 
 
+class _Units(ProgressColumn):
+    """``done/total`` for a stage counted in units (documents, pairs); nothing for a stage
+    that is one step (finding candidates, building families)."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("step"):
+            return Text("")
+        total = "?" if task.total is None else str(int(task.total))
+        return Text(f"{int(task.completed)}/{total}", style="progress.download")
+
+
 class RichProgress(StageProgress):
-    """Stage progress on a Rich bar (stderr, so ``--json -`` output stays clean)."""
+    """Stage progress on a Rich bar (stderr, so ``--json -`` output stays clean). A stage
+    that ends shows full, with its own elapsed time."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.task: int | None = None
+        self.task: TaskID | None = None
 
     def stage(self, name: str, total: int | None = None) -> None:
-        if self.task is not None:
-            self.progress.update(self.task, completed=self.progress.tasks[-1].total or 0)
+        self.finish()
         self.task = self.progress.add_task(name, total=total)
 
     def advance(self, n: int = 1) -> None:
         if self.task is not None:
             self.progress.advance(self.task, n)
+
+    def finish(self) -> None:
+        if self.task is None:
+            return
+        task = next(t for t in self.progress.tasks if t.id == self.task)
+        done = task.completed if task.total is None else task.total
+        # A stage of unknown size ends at what it counted; one that counted nothing was
+        # a single step, and "0/?" would read as "nothing was done".
+        self.progress.update(self.task, total=done or 1, completed=done or 1, step=not done)
+        self.progress.stop_task(self.task)
+        self.task = None
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -117,7 +148,7 @@ def scan(
     index = _open(db)
     with index:
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.description}"), BarColumn(), _Units(),
             TimeElapsedColumn(), console=console, transient=False,
         ) as bar:
             result = index.scan([str(p) for p in paths], progress=RichProgress(bar))

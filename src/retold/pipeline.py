@@ -82,6 +82,9 @@ class Progress:
     def advance(self, n: int = 1) -> None:
         """``n`` units of the current stage are done."""
 
+    def finish(self) -> None:
+        """The last stage is over."""
+
 
 @dataclass(slots=True)
 class ScanReport:
@@ -868,7 +871,9 @@ def index_records(
     update_families(store)
     lap("families")
     if after_detect is not None:
+        progress.stage("grouping stories")
         after_detect(store)
         lap("stories")
+    progress.finish()
     report.seconds = time.perf_counter() - t0
     return report
