@@ -83,6 +83,11 @@ def test_spark_finds_the_local_families(spark_output, local_index: Path, tmp_pat
     db = tmp_path / "spark.db"
     res = runner.invoke(app, ["import", str(out), "--db", str(db)])
     assert res.exit_code == 0, res.output
+    bars = {ln.split("━")[0].strip(): ln for ln in res.output.splitlines()
+            if "━" in ln and ln[:1].isalpha()}
+    assert list(bars) == ["loading documents", "loading pairs", "building families",
+                          "grouping stories"]
+    assert f" {n_docs}/{n_docs} " in bars["loading documents"]
     with Index(db, readonly=True) as index:
         assert families_of(index) == local
         assert {(p["a"], p["b"], p["relation"]) for p in index.pairs()} == local_pairs

@@ -126,14 +126,17 @@ class Index:
     def check_integrity(self) -> list[str]:
         return self.store.check()
 
-    def load_spark(self, output: str | Path) -> Any:
+    def load_spark(self, output: str | Path, progress: Progress | None = None) -> Any:
         """Load the output of ``retold spark`` into this index (which must be empty):
         documents with their fingerprints, verified pairs; then families and stories are
         built as a scan would. Returns ``retold.spark.load.LoadReport``."""
         from retold.spark.load import load_output
 
-        report = load_output(output, self.store)
+        progress = progress or Progress()
+        report = load_output(output, self.store, progress=progress)
+        progress.stage("grouping stories")
         self._stories(self.store)
+        progress.finish()
         return report
 
     def check(

@@ -78,6 +78,12 @@ class RichProgress(StageProgress):
         self.task = None
 
 
+def _bars() -> Progress:
+    """One bar per stage, left on screen when done (stderr)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), _Units(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
 def _fail(message: str, code: int = 1) -> typer.Exit:
     console.print(f"[red]error:[/red] {message}", highlight=False)
     return typer.Exit(code)
@@ -147,10 +153,7 @@ def scan(
             raise _fail(f"{p}: no such file or folder", 2)
     index = _open(db)
     with index:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), _Units(),
-            TimeElapsedColumn(), console=console, transient=False,
-        ) as bar:
+        with _bars() as bar:
             result = index.scan([str(p) for p in paths], progress=RichProgress(bar))
         for err in result.errors:
             console.print(f"[yellow]skipped[/yellow] {err}", highlight=False)
@@ -409,7 +412,8 @@ def import_spark(
     try:
         config, _ = read_settings(output)
         with Index(db, config=config) as index:
-            report = index.load_spark(output)
+            with _bars() as bar:
+                report = index.load_spark(output, progress=RichProgress(bar))
             n_stories = len(index.stories())
     except (SparkOutputError, StoreError) as exc:
         raise _fail(str(exc)) from exc

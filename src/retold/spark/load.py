@@ -15,9 +15,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from retold.config import Config
@@ -25,6 +26,9 @@ from retold.documents import Document
 from retold.fingerprints import DocPrint
 from retold.store import PairRow, Store
 from retold.text import Sentence
+
+if TYPE_CHECKING:
+    from retold.pipeline import Progress
 
 SETTINGS_FILE = "retold.json"
 FORMAT_VERSION = 1
@@ -98,14 +102,17 @@ class LoadReport:
     families: int = 0
 
 
-def load_output(out_dir: str | Path, store: Store, batch: int = 500) -> LoadReport:
+def load_output(
+    out_dir: str | Path, store: Store, batch: int = 500, progress: Progress | None = None
+) -> LoadReport:
     """Insert the job's documents and pairs into ``store`` (which must hold no documents:
     the job compared its documents with each other only) and rebuild families.
 
     Stories are not built here; ``retold.api.Index.load_spark`` adds them.
     """
-    from retold.pipeline import rebuild_families
+    from retold.pipeline import Progress, rebuild_families
 
+    progress = progress or Progress()
     out = Path(out_dir)
     config, _ = read_settings(out)
     if config.fingerprint() != store.config.fingerprint():
@@ -120,24 +127,29 @@ def load_output(out_dir: str | Path, store: Store, batch: int = 500) -> LoadRepo
     ids: list[str] = []
     # Documents in input order: the index's insertion order is what the local scan would
     # have produced, and family building breaks ties by it.
-    for docs, prints, bands in _document_batches(out / "documents", batch):
+    table = pq.read_table(out / "documents").sort_by("ord")
+    progress.stage("loading documents", table.num_rows)
+    for docs, prints, bands in _document_batches(table, batch):
         store.add_documents(docs, prints, bands)
         ids.extend(d.id for d in docs)
+        progress.advance(len(docs))
+    del table
     report.documents = len(ids)
+    progress.stage("loading pairs")
     rows = list(_pair_rows(out / "pairs"))
     # A crash between the two leaves documents 'pending': the next scan verifies them
     # again, so nothing is lost, only redone.
     store.save_pairs(rows, ids)
     report.pairs = len(rows)
+    progress.stage("building families")
     rebuild_families(store)
     report.families = len(store.families())
     return report
 
 
 def _document_batches(
-    path: Path, batch: int
+    table: pa.Table, batch: int
 ) -> Iterator[tuple[list[Document], list[DocPrint], list[np.ndarray]]]:
-    table = pq.read_table(path).sort_by("ord")
     for rb in table.to_batches(max_chunksize=batch):
         docs, prints, bands = [], [], []
         for row in rb.to_pylist():
