@@ -173,7 +173,7 @@ def ingest(
                 store.defer_indexes()  # a large load: build them once at the end
                 deferred = True
             docs, prints, bands = zip(*unsaved, strict=True)
-            store.add_documents(docs, prints, bands)
+            store.add_documents(docs, prints, bands, [inflight[d.id] for d in docs])
             report.added.extend(d.id for d in docs)
             for d in docs:
                 inflight.pop(d.id, None)
