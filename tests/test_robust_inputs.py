@@ -173,6 +173,17 @@ def test_japanese_sentences_are_split() -> None:
     assert len(split_sentences(ARTICLES["ja"][0])) == 6
 
 
+def test_sentence_boundaries_of_every_kind() -> None:
+    """Each branch of the boundary pattern, with the cases that must not split."""
+    text = ('HEADLINE\nDr. Ames said "It works!" Then she left... the U.S. team stayed. '
+            "Really?! Yes. 首相は会談した。「重要だ」と述べた！\n\nLast line")
+    got = [s.text for s in split_sentences(text)]
+    assert got == ["HEADLINE", 'Dr. Ames said "It works!"',
+                   "Then she left... the U.S. team stayed.", "Really?!", "Yes.",
+                   "首相は会談した。", "「重要だ」と述べた！", "Last line"]
+    assert all(text[s.start : s.end] == s.text for s in split_sentences(text))
+
+
 def test_japanese_rewrite_is_related_anyway(scanned: tuple) -> None:
     index, _, _ = scanned
     assert relation(index, "ja-orig", "ja-rewrite") is not None
