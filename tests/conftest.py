@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+if str(REPO) not in sys.path:  # bench/ is not an installed package; its tests import it
+    sys.path.insert(0, str(REPO))
 
 
 def shared_path() -> Path | None:

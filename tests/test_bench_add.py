@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 from conftest import EXAMPLES
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # bench/ is not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench import add_bench  # noqa: E402
-from retold.api import Index  # noqa: E402
+from bench import add_bench
+from retold.api import Index
 
 
 def test_add_bench_times_adds_and_checks_on_a_small_index(tmp_path, capsys, static_encoder):

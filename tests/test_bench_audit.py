@@ -4,19 +4,13 @@ would drop."""
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # bench/ is not an installed package
-    sys.path.insert(0, str(ROOT))
+from conftest import EXAMPLES
 
-from conftest import EXAMPLES  # noqa: E402
-
-from bench.pair_audit import audit  # noqa: E402
-from retold.api import Index  # noqa: E402
-from retold.candidates import LEXICAL, SKELETON, estimated_jaccard, low_bytes  # noqa: E402
-from retold.config import Config  # noqa: E402
+from bench.pair_audit import audit
+from retold.api import Index
+from retold.candidates import LEXICAL, SKELETON, estimated_jaccard, low_bytes
+from retold.config import Config
 
 
 def test_audit_counts_the_stored_lsh_pairs_below_the_floor(tmp_path, static_encoder,

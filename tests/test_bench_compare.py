@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # bench/ is not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench.compare_bench import (  # noqa: E402
+from bench.compare_bench import (
     best_threshold,
     datasketch_pairs,
     paraphrase_mining_embeddings,

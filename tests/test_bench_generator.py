@@ -6,16 +6,11 @@ import json
 import random
 import re
 import statistics
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # bench/ is not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench import generate, spinner  # noqa: E402
+from bench import generate, spinner
 
 N = 300
 

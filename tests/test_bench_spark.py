@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # bench/ is not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench.spark_bench import spark_pairs  # noqa: E402
+from bench.spark_bench import spark_pairs
 
 
 def test_spark_pairs_are_the_reuse_relations_in_id_order(tmp_path: Path) -> None:
