@@ -77,3 +77,27 @@ def test_scan_summary_lists_the_largest_families_only(tmp_path, monkeypatch):
     text = " ".join(res.output.split())
     assert f"the 2 largest of {len(sizes)}" in text
     assert f"{len(sizes) - 2} more: retold families --db" in text
+
+
+def test_article_text_that_looks_like_markup_is_printed_as_is(tmp_path):
+    """Titles, domains and file names are untrusted: "[/]" would be a closing tag with
+    nothing to close (Rich raised), "[red]" a style."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = (EXAMPLES / "corpus" / "central_bank_copy.txt").read_text(encoding="utf-8")
+    body = body.split("\n", 1)[1]
+    title = "Marovia [/] central bank [red]cuts[/red] rates"
+    (folder / "a.txt").write_text(f"{title}\n{body}", encoding="utf-8")
+    (folder / "b.txt").write_text(f"{title}\n{body}\n\nOne more line about the [bold] rate.",
+                                  encoding="utf-8")
+    (folder / "bad [red]x.jsonl").write_text("{not json\n", encoding="utf-8")
+    db = tmp_path / "i.db"
+    res = runner.invoke(app, ["scan", str(folder), "--db", str(db)])
+    assert res.exit_code == 3, res.output
+    flat = " ".join(res.output.split())
+    assert "bad [red]x.jsonl" in flat
+    for command in ("families", "stories", "farms"):
+        res = runner.invoke(app, [command, "--db", str(db)])
+        assert res.exit_code == 0, res.output
+        if command != "farms":
+            assert "[/] central bank [red]cuts[/red]" in " ".join(res.output.split())

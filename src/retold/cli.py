@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -85,8 +86,16 @@ def _bars() -> Progress:
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     return typer.Exit(code)
+
+
+def _clip(text: str, width: int) -> str:
+    """Untrusted text (titles, domains, paths) for a markup string: shortened at ``width``
+    with an ellipsis, and escaped, since Rich would read "[/]" in a title as a tag and
+    fail on it, or "[red]" as a style."""
+    text = " ".join(text.split())
+    return escape(text if len(text) <= width else text[: width - 1].rstrip() + "…")
 
 
 def _open(db: Path, readonly: bool = False) -> Index:
@@ -115,11 +124,12 @@ def _summary(index: Index, report: ScanReport, db: Path) -> None:
         domains = sorted({docs[m["doc_id"]].domain or "-" for m in members if m["doc_id"] in docs})
         src = fam["source"]
         src_label = (docs[src].title or src) if src in docs else "unknown"
-        table.add_row(str(fam["id"]), str(len(members)), src_label[:60], ", ".join(rels),
-                      ", ".join(domains)[:60])
+        table.add_row(str(fam["id"]), str(len(members)), _clip(src_label, 60), ", ".join(rels),
+                      _clip(", ".join(domains), 60))
     out.print(table)
     if len(shown) < len(fams):
-        out.print(f"{len(fams) - len(shown)} more: retold families --db {db}", highlight=False)
+        out.print(f"{len(fams) - len(shown)} more: retold families --db {escape(str(db))}",
+                  highlight=False)
     n_docs = index.store.count_documents()
     n_fam = len(fams)
     n_stories = len(index.stories())
@@ -156,9 +166,9 @@ def scan(
         with _bars() as bar:
             result = index.scan([str(p) for p in paths], progress=RichProgress(bar))
         for err in result.errors:
-            console.print(f"[yellow]skipped[/yellow] {err}", highlight=False)
+            console.print(f"[yellow]skipped[/yellow] {escape(str(err))}", highlight=False)
         for warn in result.warnings:
-            console.print(f"[yellow]warning[/yellow] {warn}", highlight=False)
+            console.print(f"[yellow]warning[/yellow] {escape(warn)}", highlight=False)
         _summary(index, result, db)
         if json_out is not None:
             data = json.dumps(index.to_json(), indent=2, ensure_ascii=False)
@@ -171,7 +181,7 @@ def scan(
             from retold.report import write_report
 
             write_report(index.store, report)
-            console.print(f"report written to {report}")
+            console.print(f"report written to {escape(str(report))}")
     if result.errors:
         raise typer.Exit(3)
 
@@ -194,13 +204,14 @@ def families(
         def label(doc_id: str, role: str | None) -> str:
             d = docs.get(doc_id)
             name = (d.title or d.path or doc_id) if d else doc_id
-            dom = f" [dim]{d.domain}[/dim]" if d and d.domain else ""
-            return f"[bold]{role or '?'}[/bold] {name[:70]}{dom} [dim]({doc_id})[/dim]"
+            dom = f" [dim]{escape(d.domain)}[/dim]" if d and d.domain else ""
+            return (f"[bold]{role or '?'}[/bold] {_clip(name, 70)}{dom}"
+                    f" [dim]({escape(doc_id)})[/dim]")
 
         for fam in fams:
             head = f"family {fam['id']}: source " + (
-                str(fam["source"]) if fam["source"] else "unknown"
-            ) + f" [dim]- {fam['source_reason']}[/dim]"
+                escape(str(fam["source"])) if fam["source"] else "unknown"
+            ) + f" [dim]- {escape(fam['source_reason'])}[/dim]"
             tree = Tree(head)
 
             def grow(node: Tree, item: dict) -> None:
@@ -226,7 +237,7 @@ def stories(db: DbOption = DEFAULT_DB,
         for col in ("story", "docs", "label", "first", "last"):
             table.add_column(col)
         for st in sorted(sts, key=lambda s: -int(s["size"])):
-            table.add_row(str(st["id"]), str(st["size"]), str(st["label"])[:70],
+            table.add_row(str(st["id"]), str(st["size"]), _clip(str(st["label"]), 70),
                           str(st["first"] or "-")[:10], str(st["last"] or "-")[:10])
         out.print(table)
 
@@ -293,15 +304,15 @@ def farms(
         table.add_column(col, no_wrap=col == "domain")
     for p in report["domains"]:
         src = ", ".join(f"{d} ({n})" for d, n in p["copies_from"].items())
-        table.add_row(p["domain"], str(p["documents"]), str(p["derived"]),
+        table.add_row(escape(p["domain"]), str(p["documents"]), str(p["derived"]),
                       f"{p['copies']}/{p['rewrites']}/{p['partials']}",
-                      f"{p['share_rewritten']:.0%}", src[:60],
+                      f"{p['share_rewritten']:.0%}", _clip(src, 60),
                       str(p["network"]) if p["network"] else "-")
     out.print(table)
     for net in report["networks"]:
-        out.print(f"template network {net['id']}: " + ", ".join(net["domains"]))
+        out.print(f"template network {net['id']}: " + escape(", ".join(net["domains"])))
         for line in net["lines"]:
-            out.print(f"  [dim]{line['documents']} docs[/dim] {line['text'][:90]}",
+            out.print(f"  [dim]{line['documents']} docs[/dim] {_clip(line['text'], 90)}",
                       highlight=False)
 
 
@@ -312,7 +323,7 @@ def check_index(db: DbOption = DEFAULT_DB) -> None:
         problems = index.check_integrity()
     if problems:
         for p in problems:
-            console.print(f"[red]problem[/red] {p}")
+            console.print(f"[red]problem[/red] {escape(p)}")
         raise typer.Exit(1)
     out.print("index is consistent")
 
@@ -330,10 +341,11 @@ def evaluate(
     except UnknownDataset as exc:
         raise _fail(str(exc), 2) from exc
     if lines is None:
-        console.print(f"skipped: dataset for {dataset!r} not found (set RETOLD_SHARED)")
+        console.print(f"skipped: dataset for {escape(repr(dataset))} not found"
+                      " (set RETOLD_SHARED)")
         return
     for line in lines:
-        out.print(line, highlight=False)
+        out.print(escape(line), highlight=False)
 
 
 @app.command()
@@ -374,7 +386,7 @@ def export(
     with _open(db, readonly=True) as index:
         written = export_tables(index.store, fmt, out_dir)
     for path in written:
-        out.print(str(path), highlight=False)
+        out.print(escape(str(path)), highlight=False)
 
 
 @app.command()
@@ -398,7 +410,7 @@ def spark(
         raise _fail(f"spark needs the spark extra: pip install 'retold[spark]' ({exc})",
                     2) from exc
     result = run_job([str(p) for p in inputs], str(output), master=master)
-    out.print(json.dumps(result, indent=2), highlight=False)
+    out.print(escape(json.dumps(result, indent=2)), highlight=False)
 
 
 @app.command("import")
@@ -418,7 +430,7 @@ def import_spark(
     except (SparkOutputError, StoreError) as exc:
         raise _fail(str(exc)) from exc
     out.print(f"{report.documents} documents, {report.pairs} pairs, {report.families} "
-              f"families, {n_stories} stories loaded into {db}")
+              f"families, {n_stories} stories loaded into {escape(str(db))}")
 
 
 def main() -> None:
