@@ -101,3 +101,24 @@ def test_article_text_that_looks_like_markup_is_printed_as_is(tmp_path):
         assert res.exit_code == 0, res.output
         if command != "farms":
             assert "[/] central bank [red]cuts[/red]" in " ".join(res.output.split())
+
+
+def test_scan_of_a_folder_without_articles_says_so(tmp_path):
+    (tmp_path / "empty").mkdir()
+    res = runner.invoke(app, ["scan", str(tmp_path / "empty"), "--db", str(tmp_path / "x.db")])
+    assert res.exit_code == 0
+    assert "no articles found in" in " ".join(res.output.split())
+
+
+def test_outputs_that_cannot_be_written_are_errors_not_tracebacks(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    db = tmp_path / "i.db"
+    res = runner.invoke(app, ["scan", str(EXAMPLES / "corpus"), "--db", str(db),
+                              "--json", str(blocker / "out.json")])
+    assert res.exit_code == 1 and "cannot write" in " ".join(res.output.split())
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    with Index(db, readonly=True) as index:  # the scan itself was kept
+        assert index.store.count_documents() > 0
+    res = runner.invoke(app, ["export", "--db", str(db), "--out", str(blocker / "x")])
+    assert res.exit_code == 1 and "cannot write" in " ".join(res.output.split())

@@ -169,19 +169,31 @@ def scan(
             console.print(f"[yellow]skipped[/yellow] {escape(str(err))}", highlight=False)
         for warn in result.warnings:
             console.print(f"[yellow]warning[/yellow] {escape(warn)}", highlight=False)
-        _summary(index, result, db)
-        if json_out is not None:
-            data = json.dumps(index.to_json(), indent=2, ensure_ascii=False)
-            if str(json_out) == "-":
-                sys.stdout.write(data + "\n")
-            else:
-                json_out.parent.mkdir(parents=True, exist_ok=True)
-                json_out.write_text(data + "\n", encoding="utf-8")
-        if report is not None:
-            from retold.report import write_report
+        if not (result.added or result.skipped or result.errors):
+            from retold.readers import SUPPORTED_SUFFIXES
 
-            write_report(index.store, report)
-            console.print(f"report written to {escape(str(report))}")
+            console.print(
+                "[yellow]warning[/yellow] no articles found in "
+                + escape(", ".join(str(p) for p in paths)) + " (files read: "
+                + ", ".join(sorted(SUPPORTED_SUFFIXES)) + ")", highlight=False)
+        _summary(index, result, db)
+        try:
+            if json_out is not None:
+                data = json.dumps(index.to_json(), indent=2, ensure_ascii=False)
+                if str(json_out) == "-":
+                    sys.stdout.write(data + "\n")
+                else:
+                    json_out.parent.mkdir(parents=True, exist_ok=True)
+                    json_out.write_text(data + "\n", encoding="utf-8")
+            if report is not None:
+                from retold.report import write_report
+
+                write_report(index.store, report)
+                console.print(f"report written to {escape(str(report))}")
+        except OSError as exc:
+            # The index is saved by now; only the requested output file failed.
+            raise _fail(f"{exc.filename or json_out or report}: cannot write"
+                        f" ({exc.strerror or exc}); the index {db} is up to date") from exc
     if result.errors:
         raise typer.Exit(3)
 
@@ -384,7 +396,11 @@ def export(
     if fmt not in FORMATS:
         raise _fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", 2)
     with _open(db, readonly=True) as index:
-        written = export_tables(index.store, fmt, out_dir)
+        try:
+            written = export_tables(index.store, fmt, out_dir)
+        except OSError as exc:
+            raise _fail(f"{exc.filename or out_dir}: cannot write ({exc.strerror or exc})"
+                        ) from exc
     for path in written:
         out.print(escape(str(path)), highlight=False)
 
