@@ -280,8 +280,10 @@ def run_worker(system: str, corpus: Path, out: Path) -> tuple[float, float]:
 
     Peak RSS comes from ``wait4`` on that child alone: RUSAGE_CHILDREN (what run_scan
     reads) is the largest of all children waited for so far, which would mix systems up.
+    ``out`` is replaced only when the worker finishes (it writes aside and renames): a run
+    stopped part way keeps the pairs of an earlier run (MiniLM's take 100 minutes at
+    100,000 documents, and a stopped run used to delete them first).
     """
-    out.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--system", system,
            "--corpus", str(corpus), "--out", str(out)]
     t0 = time.perf_counter()

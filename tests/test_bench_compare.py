@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from itertools import combinations
 
 import numpy as np
+import pytest
 
 from bench.compare_bench import (
     best_threshold,
     datasketch_pairs,
     paraphrase_mining_embeddings,
+    read_pairs,
+    run_worker,
 )
 
 
@@ -100,3 +105,20 @@ def test_minilm_pairs_of_an_earlier_run_are_scored_not_mined_again(tmp_path, cap
     assert float(cells[5]) == round(correct / 5, 3)
     assert f"pairs mined by an earlier run of the same corpus (`{mined}`)" in out
     assert not (work / "compare-minilm-60-s5.tsv").exists()
+
+
+def test_a_worker_replaces_its_pairs_only_when_it_finishes(tmp_path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = ("The county fire department said crews contained the blaze near the river on"
+            " Monday after strong winds pushed flames toward several farms and homes.")
+    (corpus / "corpus.jsonl").write_text("".join(
+        json.dumps({"id": i, "title": "t", "text": text}) + "\n" for i in ("a", "b")),
+        encoding="utf-8")
+    out = tmp_path / "pairs.tsv"
+    out.write_text("0.5\tx\ty\n", encoding="utf-8")  # an earlier run's pairs
+    with pytest.raises(subprocess.CalledProcessError):
+        run_worker("datasketch", tmp_path / "missing", out)
+    assert read_pairs(out) == [(0.5, "x", "y")]
+    run_worker("datasketch", corpus, out)
+    assert [(a, b) for _, a, b in read_pairs(out)] == [("a", "b")]
