@@ -285,7 +285,9 @@ def band_candidates(docs: Any, config: Config) -> Any:
              .select(F.col("id").alias("a"), "b", "channel"))
     floor = {ch: lsh_min_jaccard(config, ch) for ch in (LEXICAL, SKELETON)}
 
-    @F.udf(returnType=T.BooleanType())
+    # useArrow given: with postponed annotations the hints are strings, and Spark's attempt
+    # to infer an Arrow UDF type from them failed with a warning on every job.
+    @F.udf(returnType=T.BooleanType(), useArrow=False)
     def similar(channel: str, a: bytes, b: bytes) -> bool:
         x, y = (low_bytes(np.frombuffer(bytes(v), np.uint32)) for v in (a, b))
         return bool(estimated_jaccard(x, y)[0] >= floor[channel])
