@@ -122,3 +122,16 @@ def test_outputs_that_cannot_be_written_are_errors_not_tracebacks(tmp_path):
         assert index.store.count_documents() > 0
     res = runner.invoke(app, ["export", "--db", str(db), "--out", str(blocker / "x")])
     assert res.exit_code == 1 and "cannot write" in " ".join(res.output.split())
+
+
+def test_serve_says_when_it_starts_an_empty_index(tmp_path, monkeypatch):
+    import uvicorn
+
+    ran = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: ran.append(k))
+    res = runner.invoke(app, ["serve", "--db", str(tmp_path / "typo.db")])
+    assert res.exit_code == 0, res.output
+    assert ran and "no index at" in " ".join(res.output.split())
+    ran.clear()
+    res = runner.invoke(app, ["serve", "--db", str(tmp_path / "typo.db")])  # exists now
+    assert ran and "no index at" not in res.output

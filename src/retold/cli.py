@@ -375,6 +375,11 @@ def serve(
         from retold.web.app import create_app
     except ImportError as exc:
         raise _fail(f"serve needs the web extra: pip install 'retold[web]' ({exc})", 2) from exc
+    if not db.exists():
+        # Not an error: the service takes articles by POST. But a mistyped --db would
+        # otherwise serve an empty index without a word.
+        console.print(f"[yellow]note[/yellow] no index at {escape(str(db))}: starting an empty"
+                      " one (articles come in through the API)", highlight=False)
     try:
         web_app = create_app(db)
     except StoreError as exc:
