@@ -26,6 +26,7 @@ from retold.api import Index
 from retold.pipeline import Progress as StageProgress
 from retold.pipeline import ScanReport
 from retold.store import StoreError
+from retold.text import shorten
 
 app = typer.Typer(
     help="Find news articles rewritten from other articles, trace them to their source, "
@@ -92,10 +93,9 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _clip(text: str, width: int) -> str:
     """Untrusted text (titles, domains, paths) for a markup string: shortened at ``width``
-    with an ellipsis, and escaped, since Rich would read "[/]" in a title as a tag and
-    fail on it, or "[red]" as a style."""
-    text = " ".join(text.split())
-    return escape(text if len(text) <= width else text[: width - 1].rstrip() + "…")
+    and escaped, since Rich would read "[/]" in a title as a tag and fail on it, or "[red]"
+    as a style."""
+    return escape(shorten(text, width))
 
 
 def _open(db: Path, readonly: bool = False) -> Index:

@@ -17,7 +17,7 @@ from retold.align import word_diff
 from retold.changes import pair_drift
 from retold.documents import Document, ReadError
 from retold.pipeline import pair_row
-from retold.text import split_sentences
+from retold.text import shorten, split_sentences
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -276,9 +276,10 @@ def render_comparison(comparison: Comparison, console: Console, max_sentences: i
         line = Text()
         line.append(f"{item['type']:<9}", style="bold " + _DRIFT_STYLE.get(item["type"], ""))
         line.append(" ")
-        line.append(_short(item["a_text"]) if item["a_text"] is not None else "-", style="red")
+        a_text, b_text = item["a_text"], item["b_text"]
+        line.append("-" if a_text is None else shorten(a_text, 90), style="red")
         line.append(" → ")
-        line.append(_short(item["b_text"]) if item["b_text"] is not None else "-", style="green")
+        line.append("-" if b_text is None else shorten(b_text, 90), style="green")
         line.append(f"  {item['detail']}", style="dim")
         console.print(line)
 
@@ -286,8 +287,3 @@ def render_comparison(comparison: Comparison, console: Console, max_sentences: i
 _DRIFT_STYLE = {"inserted": "green", "omitted": "red", "negation": "red", "number": "yellow",
                 "date": "yellow", "entity": "cyan", "title": "cyan", "quote": "magenta",
                 "hedge": "magenta"}
-
-
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -153,6 +153,13 @@ def ngrams(tokens: Sequence[str], n: int) -> list[str]:
     return [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line (whitespace folded), cut to ``limit`` characters with an
+    ellipsis: for display."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def squash(text: str) -> str:
     """Whitespace folded to single spaces and lower-cased: the key for exact-repeat lookups."""
     return _SPACE.sub(" ", text).strip().lower()
