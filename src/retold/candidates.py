@@ -496,7 +496,8 @@ class SentenceHits:
         self._gathered = 0  # entries added since the last summing
         self._summed = 0  # entries it left
 
-    def _code(self, doc: str) -> int:
+    def code(self, doc: str) -> int:
+        """The code of ``doc`` here (a new one after the indexed documents' if unseen)."""
         code = self.index_docs.code_of.get(doc)
         if code is None:
             code = self._extra.get(doc)
@@ -509,17 +510,13 @@ class SentenceHits:
         names = self.index_docs.names
         return names[code] if code < len(names) else self._extra_names[code - len(names)]
 
-    def code(self, doc: str) -> int:
-        """The code of ``doc`` here (a new one after the indexed documents' if unseen)."""
-        return self._code(doc)
-
     def add(self, query_doc_of_row: Sequence[str], sims: np.ndarray, idx: np.ndarray,
             min_cosine: float, watch: np.ndarray | None = None) -> None:
         """Count the neighbours ``idx`` (with similarities ``sims``) of each query row.
         Counts of the (query, target) ``watch`` keys (``query * _PAIR + target``, in
         these codes) are kept below ``min_hits`` too, for :meth:`directed`."""
         queries = RowDocs.of(query_doc_of_row)
-        code = np.array([self._code(d) for d in queries.names], np.int64)
+        code = np.array([self.code(d) for d in queries.names], np.int64)
         kk = idx.shape[1]
         q_code = code[np.repeat(queries.codes, kk)]
         target = self.index_docs.codes[np.maximum(idx, 0)].ravel()

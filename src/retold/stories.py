@@ -475,12 +475,11 @@ class StoryIndex:
         order = sorted(range(n), key=lambda i: (np.isnan(feats.times[i]), feats.times[i], i))
         out = [0] * n
         touched: list[int] = []
-        touched_set: set[int] = set()
         # Sketches of the touched stories, kept contiguous and current as they grow: each
         # document ranks them all, and gathering them from the whole sketch array cost a
         # tenth of this loop.
         touched_sketch = np.empty((n, p.sketch_dim), np.float32)
-        touched_row: dict[int, int] = {}
+        touched_row: dict[int, int] = {}  # story -> its row in touched_sketch and touched
         scratch = np.zeros(p.n_features, dtype=np.float32)
         weighted: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
         for i in order:
@@ -506,10 +505,9 @@ class StoryIndex:
             else:
                 story = self._open(feats, i, q[i])
             out[i] = story
-            if story not in touched_set:
-                touched_set.add(story)
+            if story not in touched_row:
+                touched_row[story] = len(touched)
                 touched.append(story)
-                touched_row[story] = len(touched) - 1
             touched_sketch[touched_row[story]] = self._s.sketch[story]
         self.doc_ids.extend(feats.ids)
         self.doc_story.extend(out)
