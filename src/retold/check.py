@@ -82,14 +82,15 @@ def candidate_ids(
         (keep,) = evidence_rows(store, [pr], config)
         hits = SentenceHits(vecs.sentence_docs, config.sentence_knn_min_hits)
         # The neighbours' keys are watched: they count with fewer hits (``corroborated``).
+        corroborate = config.knn_min_sentence_hits > 0
         query = np.full(len(neighbours), hits.code(QUERY_ID))
         targets = np.array([hits.code(d) for d in neighbours], np.int64)
         sentence_hits([QUERY_ID] * int(keep.sum()), pr.vectors[keep], vecs.sentence_index,
                       hits, config.sentence_knn_k, config.sentence_knn_min_cosine,
-                      directed_keys(query, targets))
+                      directed_keys(query, targets) if corroborate else None)
         for c in hits.candidates():
             found.setdefault(c.b if c.a == QUERY_ID else c.a, set()).add(SENTENCE_KNN)
-        if config.knn_min_sentence_hits > 0:
+        if corroborate:
             ok = corroborated(hits, query, targets, config.knn_min_sentence_hits)
             neighbours = [d for d, k in zip(neighbours, ok.tolist(), strict=True) if k]
     for d in neighbours:

@@ -357,14 +357,16 @@ def vector_candidates(docs: Any, config: Config) -> list[Candidate]:
         index = build_sentence_index(lambda: [svecs], len(svecs))
         hits = SentenceHits(RowDocs.of(row_ids), config.sentence_knn_min_hits)
         # As in find_candidates: neighbours count only with a near-identical sentence.
+        corroborate = config.knn_min_sentence_hits > 0
         hit_code = np.array([hits.code(d) for d in ids], np.int64)
-        watch = np.unique(directed_keys(hit_code[knn_q], hit_code[knn_t]))
+        watch = (np.unique(directed_keys(hit_code[knn_q], hit_code[knn_t]))
+                 if corroborate else None)
         for start in range(0, len(queries), _QUERY_ROWS):
             rows = queries[start : start + _QUERY_ROWS]
             sentence_hits([row_ids[i] for i in rows], svecs[rows], index, hits,
                           config.sentence_knn_k, config.sentence_knn_min_cosine, watch)
         groups.append(hits.candidates())
-        if config.knn_min_sentence_hits > 0:
+        if corroborate:
             keep = corroborated(hits, hit_code[knn_q], hit_code[knn_t],
                                 config.knn_min_sentence_hits)
             knn_q, knn_t = knn_q[keep], knn_t[keep]
