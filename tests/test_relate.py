@@ -115,3 +115,103 @@ def test_heading_rule_stops_counting_early_without_changing_its_answer() -> None
     # 17 of 20 words capitalised is exactly the 85% bar.
     at_bar = " ".join(["Mayor"] * 17 + ["votes"] * 3) + "."
     assert looks_like_heading(at_bar) and _heading_by_share(at_bar.split())
+
+
+def test_pair_boilerplate_keeps_sentences_only_one_side_flags():
+    from retold.relate import pair_boilerplate
+
+    # a: 1, 2 its own; 7 lifted from b (a flags it); 8 a template line (both flag it);
+    # 9 a quotation a flags and b does not.
+    ha, hb = np.array([1, 2, 7, 8, 9]), np.array([5, 7, 6, 8, 9])
+    mask_a = np.array([False, False, True, True, True])
+    mask_b = np.array([False, False, False, True, False])
+    quoted_a = np.array([False, False, False, False, True])
+    quoted_b = np.array([False, False, False, False, True])
+    skip_a, skip_b = pair_boilerplate(ha, hb, mask_a, mask_b, quoted_a, quoted_b)
+    assert skip_a.tolist() == [False, False, False, True, True]
+    assert skip_b.tolist() == [False, False, False, True, False]
+    # A flagged sentence the other document does not hold stays boilerplate.
+    skip_a, _ = pair_boilerplate(ha, np.array([1, 2]), mask_a, np.zeros(2, bool), quoted_a,
+                                 np.zeros(2, bool))
+    assert skip_a.tolist() == mask_a.tolist()
+
+
+def test_quoted_sentences_follow_quotations_over_sentence_ends(static_encoder):
+    from retold.fingerprints import fingerprint_documents
+    from retold.relate import quoted_sentences
+
+    doc = document_from_text(
+        'The mayor spoke on Monday. "We will rebuild the bridge. It will take two years," '
+        'she said. Critics called the plan "too slow" for a city of this size.')
+    pr = fingerprint_documents([doc], static_encoder, Config())[0]
+    assert [s.text[:8] for s in pr.sentences] == ["The mayo", '"We will', "It will ",
+                                                  "Critics "]
+    assert quoted_sentences(doc.text, pr).tolist() == [False, True, True, False]
+
+
+def _calloway() -> list[str]:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples/corpus/calloway_fire_original.txt"
+    return path.read_text(encoding="utf-8").strip().split("\n\n")
+
+
+def test_passage_lifted_by_several_sites_from_a_syndicated_article_is_reuse(
+        tmp_path, static_encoder):
+    """An article syndicated twice and two sites that each lift the same paragraphs of
+    it: the lifted sentences are common next to the rest of each borrower, so each borrower
+    alone would call them boilerplate, but the article holds them as often as its other
+    sentences. A report of the event that quotes the same statement is not reuse."""
+    from retold.documents import Document
+
+    paras = _calloway()
+    title, body = paras[0], paras[1:]
+    original = "\n\n".join(paras)
+    lifted = [body[0], body[1], body[8], body[10]]
+    docs = [Document(id="original", text=original)]
+    docs += [Document(id=f"syndicated-{k}", text=f"{title}\n\n{line}\n\n" + "\n\n".join(body))
+             for k, line in enumerate(("From our wire partners.", "Republished with permission."))]
+    fresh = [
+        ("Factory fire raises questions about safety checks in Port Calloway",
+         "Workers at the plastics plant had complained about blocked exits for months, two "
+         "former employees told this newspaper on Wednesday.",
+         "Union organiser Lydia Marsh said staff had raised the issue at three meetings."),
+        ("What we know about the Quay Road blaze",
+         "Families of the victims gathered at the gates of the plant on Wednesday morning "
+         "to lay flowers and light candles.",
+         "Local shops closed early and a collection for the families raised a large sum."),
+    ]
+    # Fresh reporting around the lifted passage, so that it is a minority of each borrower.
+    context = [
+        ["The city council will hold an emergency session on Friday to discuss the fire.",
+         "Several councillors have asked for an independent review of factory inspections.",
+         "An opposition member said the last full inspection of the site was years ago.",
+         "The plant's owners declined to answer written questions about fire exits.",
+         "Inspectors are expected to publish a first report within six weeks."],
+        ["A vigil is planned for Thursday evening in the square outside the town hall.",
+         "Insurance experts said the damage to the building could take months to assess.",
+         "Residents of Quay Road said the smell of burning plastic lingered all day.",
+         "A fund for the families has been set up by the local chamber of commerce.",
+         "Schools near the plant kept pupils indoors during the lunch break."],
+    ]
+    for k, (head, first, last) in enumerate(fresh):
+        docs.append(Document(id=f"borrower-{k}", text="\n\n".join(
+            [head, first, *context[k][:3], *lifted, *context[k][3:], last])))
+    quote = body[2]
+    assert quote.startswith('"')
+    docs.append(Document(id="independent", text="\n\n".join([
+        "Blaze at Calloway plastics works leaves three dead",
+        "A fire at a factory on the edge of Port Calloway killed three men early on Tuesday "
+        "and sent dozens of people to hospital, according to the city's fire service.",
+        quote,
+        "Neighbours described hearing a series of loud bangs shortly before dawn.",
+        "Investigators from the national safety regulator arrived at the site by midday.",
+        "The owners of the plant have not said when production might resume."])))
+    docs += [document_from_text(t) for t in TOPICS]
+    with Index(tmp_path / "l.db", encoder=static_encoder) as index:
+        index.add(docs)
+        rel = {frozenset((p["a"], p["b"])): p["relation"] for p in index.pairs()}
+    for k in range(2):
+        assert rel.get(frozenset(("original", f"borrower-{k}"))) == "partial"
+    for other in ["original", "syndicated-0", "syndicated-1"]:
+        assert rel.get(frozenset((other, "independent"))) not in REUSE

@@ -300,18 +300,25 @@ def _gap_is_space(text: str, left: _Tok, right: _Tok) -> bool:
 _QUOTE_RE = re.compile(r'"([^"\n]{1,600})"|(?<![\w\'])\'([^\'\n]{1,300}?)\'(?![\w])')
 
 
-def _quotes(text: str) -> list[Mention]:
-    out: list[Mention] = []
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end of the inside of each quotation (text has unified quote marks)."""
+    out = []
     for m in _QUOTE_RE.finditer(text):
         group = 1 if m.group(1) is not None else 2
-        inner = m.group(group)
-        if not any(ch.isalnum() for ch in inner):
-            continue
+        if any(ch.isalnum() for ch in m.group(group)):
+            out.append((m.start(group), m.end(group)))
+    return out
+
+
+def _quotes(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for start, end in quote_spans(text):
+        inner = text[start:end]
         # Aliases inside a quote are not a changed quote: "US-first" = "America-first".
         key = " ".join(
             canonical(w) for w in re.findall(r"[^\W_]+(?:'[^\W_]+)?", inner.lower())
         )
-        out.append(Mention("quote", inner, m.start(group), m.end(group), key))
+        out.append(Mention("quote", inner, start, end, key))
     return out
 
 

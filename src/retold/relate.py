@@ -31,6 +31,7 @@ from retold.align import (
 )
 from retold.config import Config
 from retold.docmodel import DocModel, shipped_model
+from retold.entities import quote_spans
 from retold.fingerprints import DocPrint
 from retold.text import STOPWORDS, looks_like_heading, raw_words
 
@@ -110,6 +111,8 @@ class TextFeatures:
     """Content-word stems of the whole text (hashes)."""
     content_pairs: np.ndarray
     """Consecutive content-word stems (stopwords skipped) of the whole text (hashes)."""
+    quoted: np.ndarray
+    """Per sentence, whether most of it is inside quotation marks."""
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -179,7 +182,46 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
         headings=np.array([looks_like_heading(s.text) for s in pr.sentences], dtype=bool),
         content_words=np.unique(h_stems),
         content_pairs=_grams(h_stems, 2),
+        quoted=quoted_sentences(text, pr),
     )
+
+
+def quoted_sentences(text: str, pr: DocPrint) -> np.ndarray:
+    """Per sentence, whether more than half of its characters are inside a quotation (a
+    quotation may run over several sentences)."""
+    out = np.zeros(len(pr.sentences), dtype=bool)
+    spans = quote_spans(text) if '"' in text or "'" in text else []
+    if not spans:
+        return out
+    for i, s in enumerate(pr.sentences):
+        inside = sum(max(0, min(e, s.end) - max(b, s.start)) for b, e in spans
+                     if b < s.end and e > s.start)
+        out[i] = 2 * inside > s.end - s.start
+    return out
+
+
+def pair_boilerplate(
+    hashes_a: np.ndarray, hashes_b: np.ndarray, mask_a: np.ndarray, mask_b: np.ndarray,
+    quoted_a: np.ndarray, quoted_b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The boilerplate of one pair, from each document's own ``boilerplate_mask``.
+
+    A sentence both documents hold is boilerplate to the pair only when both flag it. A
+    passage lifted from a widely copied article is as common as the rest of that article,
+    so only the borrower flags it; a template line is rare next to either article's other
+    sentences, so both do. Quotations are the exception: independent reports of one event
+    reproduce a statement word for word, so a shared quotation that either side flags stays
+    out of the evidence.
+    """
+    if not (mask_a.any() or mask_b.any()):
+        return mask_a, mask_b
+    shared_a = np.isin(hashes_a, hashes_b)
+    flagged_b = np.isin(hashes_a, hashes_b[mask_b])
+    quoted_b_h = np.isin(hashes_a, hashes_b[quoted_b])
+    # Hashes of a's sentences that only one side flags, in no quotation on either side.
+    lifted = shared_a & (mask_a ^ flagged_b) & ~quoted_a & ~quoted_b_h
+    keep = hashes_a[lifted]
+    return mask_a & ~lifted, mask_b & ~np.isin(hashes_b, keep)
 
 
 def _containment(ga: frozenset | np.ndarray, gb: frozenset | np.ndarray) -> float:
@@ -219,6 +261,8 @@ def relate(
         return PairResult(pa.doc_id, pb.doc_id, None, {"doc_cosine": 0.0})
     fa = fa or text_features(a_text, pa)
     fb = fb or text_features(b_text, pb)
+    skip_a, skip_b = pair_boilerplate(pa.sentence_hashes, pb.sentence_hashes, skip_a, skip_b,
+                                      fa.quoted, fb.quoted)
     lex = lexical_matrix(fa.content, fb.content)
     sim = similarity_matrix(pa.vectors, pb.vectors, lex)
     al = align_sentences(sim, lex, config.match_threshold, config.strong_match, skip_a, skip_b)
