@@ -87,6 +87,25 @@ def test_sentence_hits_same_whichever_side_is_queried():
     assert [(c.a, c.b) for c in both] == [(c.a, c.b) for c in one] == [("a", "b")]
 
 
+def test_sentence_hits_reach_every_copy_of_a_sentence_past_k():
+    """Twelve documents hold one sentence word for word; which k of its copies a search
+    returns is the index's order, so the last documents would never be a query's hit."""
+    rng = np.random.default_rng(0)
+    sentence = rng.normal(size=(1, 16)).astype(np.float32)
+    other = rng.normal(size=(12, 16)).astype(np.float32)
+    vec = np.vstack([np.repeat(sentence, 12, axis=0), other])
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    rows = [f"d{i:02d}" for i in range(12)] * 2
+    index = build_vector_index(vec)
+    got = sentence_hits(["d00"], vec[:1], index, SentenceHits(RowDocs.of(rows), 1), 2,
+                        0.9).counts()
+    assert got == {("d00", f"d{i:02d}"): 1 for i in range(1, 12)}
+    # A row whose results are not all copies is searched at k as before.
+    got = sentence_hits(["d00"], vec[12:13], index, SentenceHits(RowDocs.of(rows), 1), 2,
+                        -1.0).counts()
+    assert len(got) == 2
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_sentence_hits_count_one_hit_per_query_row_and_target_document(seed):
     rng = np.random.default_rng(seed)

@@ -158,7 +158,7 @@ def _calloway() -> list[str]:
 
 def test_passage_lifted_by_several_sites_from_a_syndicated_article_is_reuse(
         tmp_path, static_encoder):
-    """An article syndicated twice and two sites that each lift the same paragraphs of
+    """An article syndicated four times and two sites that each lift the same paragraphs of
     it: the lifted sentences are common next to the rest of each borrower, so each borrower
     alone would call them boilerplate, but the article holds them as often as its other
     sentences. A report of the event that quotes the same statement is not reuse."""
@@ -170,7 +170,8 @@ def test_passage_lifted_by_several_sites_from_a_syndicated_article_is_reuse(
     lifted = [body[0], body[1], body[8], body[10]]
     docs = [Document(id="original", text=original)]
     docs += [Document(id=f"syndicated-{k}", text=f"{title}\n\n{line}\n\n" + "\n\n".join(body))
-             for k, line in enumerate(("From our wire partners.", "Republished with permission."))]
+             for k, line in enumerate(("From our wire partners.", "Republished with permission.",
+                                       "Shared by the regional desk.", "Via our partners."))]
     fresh = [
         ("Factory fire raises questions about safety checks in Port Calloway",
          "Workers at the plastics plant had complained about blocked exits for months, two "
@@ -213,5 +214,5 @@ def test_passage_lifted_by_several_sites_from_a_syndicated_article_is_reuse(
         rel = {frozenset((p["a"], p["b"])): p["relation"] for p in index.pairs()}
     for k in range(2):
         assert rel.get(frozenset(("original", f"borrower-{k}"))) == "partial"
-    for other in ["original", "syndicated-0", "syndicated-1"]:
+    for other in ["original", *(f"syndicated-{k}" for k in range(4))]:
         assert rel.get(frozenset((other, "independent"))) not in REUSE

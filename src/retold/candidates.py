@@ -595,6 +595,10 @@ class SentenceHits:
                       key=lambda c: (c.a, c.b))
 
 
+# How much wider than k the sentence search goes for a row whose k results are all copies.
+_TIE_WIDEN = 16
+
+
 def sentence_hits(
     query_doc_of_row: Sequence[str],
     query_vectors: np.ndarray,
@@ -611,8 +615,24 @@ def sentence_hits(
     if len(query_doc_of_row) == 0 or index.ntotal == 0 or k <= 0:
         return hits
     kk = min(k + 1, index.ntotal)
-    sims, idx = index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), kk)
-    hits.add(query_doc_of_row, sims, idx, min_cosine, watch)
+    q = np.ascontiguousarray(query_vectors, dtype=np.float32)
+    sims, idx = index.search(q, kk)
+    # Copies of one sentence tie. When all kk results tie with the best, which copies come
+    # back is the index's order, so a document that took the sentence later than kk others
+    # (a site lifting paragraphs from a widely syndicated article) would never be returned;
+    # those rows are searched again, wider.
+    wide = min(k * _TIE_WIDEN, index.ntotal)
+    tied = (np.flatnonzero((sims[:, -1] >= sims[:, 0] - 1e-6) & (sims[:, 0] >= min_cosine))
+            if wide > kk else np.zeros(0, np.int64))
+    if len(tied):
+        rest = np.setdiff1d(np.arange(len(q)), tied)
+        docs = np.asarray(query_doc_of_row, dtype=object)
+        if len(rest):
+            hits.add(docs[rest].tolist(), sims[rest], idx[rest], min_cosine, watch)
+        sims, idx = index.search(q[tied], wide)
+        hits.add(docs[tied].tolist(), sims, idx, min_cosine, watch)
+    else:
+        hits.add(query_doc_of_row, sims, idx, min_cosine, watch)
     return hits
 
 
