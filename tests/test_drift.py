@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from retold.drift import DRIFT_TYPES, Drift, DriftContext, sentence_drift
-from retold.evaluate.drift import HOLDOUT_PATH, evaluate_drift, format_report, load_pairs
+from retold.evaluate.drift import (
+    DEV2_PATH,
+    HOLDOUT_PATH,
+    evaluate_drift,
+    format_report,
+    load_pairs,
+)
 from retold.text import normalize, split_sentences
 
 
@@ -139,8 +145,9 @@ def test_benchmark_scores() -> None:
 _GOLD = ("entity", "title", "number", "date", "quote", "negation", "hedge")
 
 
-def test_holdout_pairs_parse_and_cover_every_type() -> None:
-    pairs = load_pairs(HOLDOUT_PATH)
+@pytest.mark.parametrize("path", [DEV2_PATH, HOLDOUT_PATH], ids=["dev2", "holdout"])
+def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
+    pairs = load_pairs(path)
     assert len(pairs) >= 60
     assert sum(not p["changes"] for p in pairs) >= 15
     per_type = dict.fromkeys(_GOLD, 0)
@@ -153,10 +160,17 @@ def test_holdout_pairs_parse_and_cover_every_type() -> None:
 
 
 def test_holdout_score_floor() -> None:
-    # Out-of-sample: measured overall F1 0.932 when the held-out pairs were written; the floor is
-    # a regression guard only. Never tune retold.drift on these pairs.
+    # Out-of-sample: measured overall F1 0.955 (2 of 22 harmless pairs flagged) when the
+    # held-out pairs were written; the floor is a regression guard only. Never tune
+    # retold.drift on these pairs.
     report = evaluate_drift(HOLDOUT_PATH)
-    assert report.overall.f1 >= 0.88, format_report(report)
+    assert report.overall.f1 >= 0.9, format_report(report)
+
+
+def test_second_development_score_floor() -> None:
+    # Held out until 2026-11-30 (F1 0.932 then), development data since.
+    report = evaluate_drift(DEV2_PATH)
+    assert report.overall.f1 >= 0.9, format_report(report)
 
 
 # --------------------------------------------------------------------------- the seed articles

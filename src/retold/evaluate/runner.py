@@ -54,12 +54,15 @@ def _clusters(name: str) -> Callable[[], list[str] | None]:
 
 
 def _drift() -> list[str] | None:
-    from retold.evaluate.drift import HOLDOUT_PATH, evaluate_drift, format_report
+    from retold.evaluate.drift import DEV2_PATH, HOLDOUT_PATH, evaluate_drift, format_report
 
     return ["development pairs (rules were written against these):",
             *format_report(evaluate_drift()).splitlines(),
             "",
-            "held-out pairs (written after the rules were frozen):",
+            "second development pairs (held out until the rules were extended against them):",
+            *format_report(evaluate_drift(DEV2_PATH)).splitlines(),
+            "",
+            "held-out pairs (written and scored before that; never used to tune the rules):",
             *format_report(evaluate_drift(HOLDOUT_PATH)).splitlines()]
 
 
