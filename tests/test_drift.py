@@ -54,6 +54,14 @@ def _types(a: str, b: str) -> list[str]:
          "will", "might"),
         ("The captain said the ship was safe.", "The captain claimed the ship was safe.",
          "hedge", "said", "claimed"),
+        ("The mayor denied that the school would close.",
+         "The mayor confirmed that the school would close.", "negation", "denied", "confirmed"),
+        ("The council refused to publish the report.",
+         "The council agreed to publish the report.", "negation", "refused", "agreed"),
+        ("Police believe the blaze was started on purpose.",
+         "Police said the blaze was started on purpose.", "hedge", "believe", "said"),
+        ("Half of the staff will lose their jobs.", "A third of the staff will lose their jobs.",
+         "number", "Half", "A third"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -87,6 +95,12 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("Talks are likely to fail.", "Talks are expected to fail."),
         ("Not many expect a deal.", "Few anticipate an agreement."),
         ("The two built a close bond.", "The pair built a close bond."),
+        ("The ministry did not comment on the claims.",
+         "The ministry declined to comment on the claims."),
+        ("She said she had not taken the money.", "She denied taking the money."),
+        ("Half of the homes lost power.", "50% of the homes lost power."),
+        ("The bank cut its rate by half a point.", "The bank cut its rate by 0.5 points."),
+        ("The US Treasury sold bonds.", "The United States Treasury sold bonds."),
     ],
 )
 def test_harmless_rewrites_produce_nothing(a: str, b: str) -> None:

@@ -24,6 +24,13 @@ def _number_keys(text: str) -> list[str]:
         ("The storm left three thousand homes dark.", "3000"),
         ("Police arrested a 34-year-old man.", "34"),
         ("They built it in twenty-five days.", "25"),
+        # Fractions on their own: proportions, or amounts before "a"/"an".
+        ("Half of the respondents trust local news.", "50%"),
+        ("About a quarter of the buses are electric.", "25%"),
+        ("Two thirds of voters backed the plan.", "67%"),
+        ("Prices rose by a third last year.", "33%"),
+        ("The bank cut its rate by half a point.", "0.5"),
+        ("Half a million people marched.", "500000"),
     ],
 )
 def test_numbers_are_normalised(text: str, key: str) -> None:
@@ -37,6 +44,9 @@ def test_numbers_are_normalised(text: str, key: str) -> None:
         "She was one of the first to arrive.",  # pronoun "one"
         "The two built a close relationship.",  # anaphoric "the two"
         "The G7 leaders met.",  # digits inside a name
+        "He scored in the second half of the match.",  # a period, not an amount
+        "Profits fell in the third quarter of the year.",
+        "The score was level at half-time.",
     ],
 )
 def test_non_numbers(text: str) -> None:
@@ -132,3 +142,9 @@ def test_quotes_ignore_trivial_punctuation_and_aliases() -> None:
     (d,) = extract('They opposed his "America-first" policy.').quotes
     assert c.key == d.key
     assert extract("St Mary's Hospital and the nurses' union.").quotes == ()
+
+
+def test_alias_inside_a_longer_name() -> None:
+    (a,) = extract("The US Treasury sold bonds.").entities
+    (b,) = extract("The United States Treasury sold bonds.").entities
+    assert a.tokens == b.tokens == frozenset({"#us", "treasury"})

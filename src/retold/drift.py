@@ -485,9 +485,17 @@ _HEDGE_WORDS = frozenset(
     claiming alleged alleges alleging suggested suggests suggesting appears appear appeared
     seems seem seemed rumoured rumored""".split()
 )
+# Belief verbs in the present: "officials believe the fire was started deliberately" is
+# weaker than "officials said". (Past forms are also plain narration, "suspect" a noun.)
+_HEDGE_VERBS = frozenset("believe believes think thinks".split())
 # Hedges only after a form of "be": "is expected to", "are believed to", "was said to".
 _BE_HEDGES = frozenset("expected anticipated believed thought said rumoured reported".split())
 _BE = frozenset("is are was were be been being".split())
+# Verbs that carry a negation: "denied that" is "said ... not"; "declined to comment",
+# "refused to" and "failed to" are "did not".
+_DENY = frozenset("deny denies denied denying".split())
+_NOT_TO = frozenset("decline declines declined declining refuse refuses refused refusing "
+                    "fail fails failed failing".split())
 
 
 def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
@@ -502,7 +510,9 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return False  # "not only ... but": no negation
     if w == "nor":
         return not any(t[2].lower() == "neither" for t in toks[:i])  # "neither ... nor" is one
-    return w in _NEGATORS
+    if w in _NOT_TO:
+        return nxt == "to"
+    return w in _NEGATORS or w in _DENY
 
 
 def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
@@ -514,7 +524,7 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         prev = toks[i - 1][2].lower() if i > 0 else ""
         nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
         return prev in _BE and nxt == "to"
-    return w in _HEDGE_WORDS
+    return w in _HEDGE_WORDS or w in _HEDGE_VERBS
 
 
 def _marker_drift(

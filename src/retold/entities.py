@@ -249,6 +249,27 @@ def canonical(key: str, knowledge: Knowledge | None = None) -> str:
     return key
 
 
+_LONGEST_ALIAS = max(len(a.split()) for a in ALIASES)
+
+
+def _fold_aliases(words: list[str]) -> list[str]:
+    """Words of a name with each alias of several words made one token: "united states
+    treasury" -> ["#us", "treasury"], which then matches "US Treasury"."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_LONGEST_ALIAS, len(words) - i), 1, -1):
+            phrase = " ".join(words[i : i + n])
+            if phrase in ALIASES:
+                out.append("#" + ALIASES[phrase])
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 # --------------------------------------------------------------------------- tokens
 
 
@@ -475,6 +496,39 @@ _FRACTION_BEFORE = re.compile(
 )
 
 
+# A fraction that stands alone is a proportion ("half of the respondents", "a quarter of the
+# buses", "cut by a third": 50%, 25%, 33%) or, before "a"/"an" and a unit, an amount ("half a
+# point": 0.5). "The first half of", "the third quarter": periods, not amounts.
+_FRACTION_ALONE = re.compile(
+    r"\b(?:(?P<n>a|an|one|two|three)\s+)?(?P<f>half|thirds?|quarters?)\b(?!-)", re.I
+)
+_PROPORTION_OF = frozenset("of the its their his her our all a an".split())
+_PERIOD_BEFORE = frozenset(
+    "the first second third fourth final last next this that every each other".split()
+)
+
+
+def _fractions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    out = []
+    for m in _FRACTION_ALONE.finditer(text):
+        f, n = m.group("f").lower(), (m.group("n") or "").lower()
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        before = text[: m.start()].split()
+        prev = before[-1].lower().strip(",;:(") if before else ""
+        if (f != "half" and not n) or prev in _PERIOD_BEFORE:
+            continue
+        after = text[m.end("f") :].split(maxsplit=1)
+        nxt = after[0].lower() if after else ""
+        if nxt not in _PROPORTION_OF and prev != "by":
+            continue  # "a quarter" as in three months, "half" as in "at half"
+        value = _FRACTIONS[f] * (_NUMBER_WORDS.get(n, 1) or 1)
+        amount = nxt in ("a", "an")
+        key = f"{value:.10g}" if amount else f"{round(value * 100):.10g}%"
+        out.append(Mention("number", m.group(0), m.start(), m.end(), key))
+    return out
+
+
 def parse_number_words(words: list[str]) -> float | None:
     """Value of a run of number words: ["two", "hundred", "and", "fifty"] -> 250."""
     total = 0.0
@@ -525,6 +579,9 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         elif low in _NUMBER_WORDS or _is_hyphen_number(low) or (
             low in ("a", "an") and i + 1 < len(toks) and toks[i + 1][2].lower() in _SCALES
         ):
+            if i + 1 < len(toks) and toks[i + 1][2].lower() in _FRACTIONS:
+                i += 1  # the numerator of "two thirds": read with its fraction
+                continue
             if low == "one" and not (i + 1 < len(toks) and toks[i + 1][2].lower() in _SCALES):
                 # "one of the", "the one who": a pronoun far more often than a count.
                 i += 1
@@ -574,7 +631,8 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         while j < len(toks) and toks[j][0] < stop:
             j += 1
         i = j
-    return out
+    out += _fractions(text, [*exclude, *((m.start, m.end) for m in out)])
+    return sorted(out, key=lambda m: m.start)
 
 
 def _is_hyphen_number(low: str) -> bool:
@@ -827,7 +885,8 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
         key = canonical(" ".join(words), knowledge)
         tokens = (
             frozenset({key}) if key.startswith("#")
-            else frozenset(canonical(w) for w in key.split() if w not in _CONNECTORS)
+            else frozenset(canonical(w) for w in _fold_aliases(key.split())
+                           if w not in _CONNECTORS)
         )
         if key in CAPITALS:
             tokens |= {"#" + CAPITALS[key].replace("-", " ")}
