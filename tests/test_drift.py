@@ -62,6 +62,9 @@ def _types(a: str, b: str) -> list[str]:
          "Police said the blaze was started on purpose.", "hedge", "believe", "said"),
         ("Half of the staff will lose their jobs.", "A third of the staff will lose their jobs.",
          "number", "Half", "A third"),
+        ("The prime minister, Ana Ruiz, spoke first.",
+         "The ex-prime minister, Ana Ruiz, spoke first.", "title", "prime minister",
+         "ex-prime minister"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -91,6 +94,7 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("The fund raised 1.2 million dollars.", "The fund raised 1,200,000 dollars."),
         ("Twelve people were hurt.", "A dozen people were hurt."),
         ("He met ex-President Ruiz.", "He met former President Ruiz."),
+        ("He met ex-Prime Minister Ruiz.", "He met former Prime Minister Ruiz."),
         ("Chinese president Xi will attend.", "China's leader Xi Jinping will attend."),
         ("Talks are likely to fail.", "Talks are expected to fail."),
         ("Not many expect a deal.", "Few anticipate an agreement."),

@@ -675,7 +675,12 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
                 consumed.add(k)
                 return _TitleParse(i, k + 1, status, _ROLE_NORMAL.get(head, head),
                                    frozenset(consumed))
-            return None
+            if head not in _QUALIFIERS or qualifiers:
+                return None
+            qualifiers.append(head)  # "ex-prime minister": the office follows
+            consumed.add(k)
+            k += 1
+            continue
         if low in _STATUS and not qualifiers:
             status = _STATUS[low] or status
             consumed.add(k)
