@@ -488,14 +488,15 @@ _HEDGE_WORDS = frozenset(
 # Belief verbs in the present: "officials believe the fire was started deliberately" is
 # weaker than "officials said". (Past forms are also plain narration, "suspect" a noun.)
 _HEDGE_VERBS = frozenset("believe believes think thinks".split())
+_NOT_A_VERB_AFTER = frozenset("tank tanks piece pieces".split())  # "a think tank"
 # Hedges only after a form of "be": "is expected to", "are believed to", "was said to".
 _BE_HEDGES = frozenset("expected anticipated believed thought said rumoured reported".split())
 _BE = frozenset("is are was were be been being".split())
-# Verbs that carry a negation: "denied that" is "said ... not"; "declined to comment",
-# "refused to" and "failed to" are "did not".
-_DENY = frozenset("deny denies denied denying".split())
-_NOT_TO = frozenset("decline declines declined declining refuse refuses refused refusing "
-                    "fail fails failed failing".split())
+# Verbs that carry a negation: "denied that" is "said ... not", "refused bail" is "did not
+# grant bail"; "declined to comment" and "failed to" are "did not", but only before "to"
+# ("sales declined 5%", "the bank failed").
+_DENY = frozenset("deny denies denied denying refuse refuses refused refusing".split())
+_NOT_TO = frozenset("decline declines declined declining fail fails failed failing".split())
 
 
 def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
@@ -524,7 +525,9 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         prev = toks[i - 1][2].lower() if i > 0 else ""
         nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
         return prev in _BE and nxt == "to"
-    return w in _HEDGE_WORDS or w in _HEDGE_VERBS
+    if w in _HEDGE_VERBS:
+        return not (i + 1 < len(toks) and toks[i + 1][2].lower() in _NOT_A_VERB_AFTER)
+    return w in _HEDGE_WORDS
 
 
 def _marker_drift(
