@@ -122,16 +122,25 @@ def test_pair_boilerplate_keeps_sentences_only_one_side_flags():
 
     # a: 1, 2 its own; 7 lifted from b (a flags it); 8 a template line (both flag it);
     # 9 a quotation a flags and b does not.
-    ha, hb = np.array([1, 2, 7, 8, 9]), np.array([5, 7, 6, 8, 9])
+    ha, hb = np.array([1, 2, 7, 8, 9]), np.array([5, 7, 6, 8, 9, 4])
     mask_a = np.array([False, False, True, True, True])
-    mask_b = np.array([False, False, False, True, False])
+    mask_b = np.array([False, False, False, True, False, False])
     quoted_a = np.array([False, False, False, False, True])
-    quoted_b = np.array([False, False, False, False, True])
+    quoted_b = np.array([False, False, False, False, True, False])
     skip_a, skip_b = pair_boilerplate(ha, hb, mask_a, mask_b, quoted_a, quoted_b)
     assert skip_a.tolist() == [False, False, False, True, True]
-    assert skip_b.tolist() == [False, False, False, True, False]
+    assert skip_b.tolist() == [False, False, False, True, False, False]
+    # Ending on the same sentences after different bodies: a footer, whatever the counts.
+    none = np.zeros(6, bool)
+    skip_a, skip_b = pair_boilerplate(np.array([1, 2, 3, 4, 8, 9]), np.array([5, 6, 7, 2, 8, 9]),
+                                      none, none, none, none)
+    assert skip_a.tolist() == skip_b.tolist() == [False] * 4 + [True] * 2
+    # Unless the shared ending is half the shorter document or more: a copy.
+    skip_a, _ = pair_boilerplate(np.array([1, 2, 3, 4, 8, 9]), np.array([5, 3, 4, 8, 9]),
+                                 none, none[:5], none, none[:5])
+    assert not skip_a.any()
     # A flagged sentence the other document does not hold stays boilerplate.
-    skip_a, _ = pair_boilerplate(ha, np.array([1, 2]), mask_a, np.zeros(2, bool), quoted_a,
+    skip_a, _ = pair_boilerplate(ha, np.array([2, 1]), mask_a, np.zeros(2, bool), quoted_a,
                                  np.zeros(2, bool))
     assert skip_a.tolist() == mask_a.tolist()
 
@@ -216,3 +225,29 @@ def test_passage_lifted_by_several_sites_from_a_syndicated_article_is_reuse(
         assert rel.get(frozenset(("original", f"borrower-{k}"))) == "partial"
     for other in ["original", *(f"syndicated-{k}" for k in range(4))]:
         assert rel.get(frozenset((other, "independent"))) not in REUSE
+
+
+def test_a_footer_two_articles_end_on_is_not_reuse(static_encoder):
+    """Two articles of one site end on its author bio and newsletter lines. In an index of
+    two documents no sentence is common enough to be boilerplate, so the shared tail itself
+    says what it is; a copy with a changed opening still ends on the same text."""
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parent.parent / "examples/corpus"
+    footer = "\n\n".join([BIO, NEWSLETTER, "Follow us on social media for the latest updates "
+                          "and breaking news from around the world."])
+
+    def doc(name: str, with_footer: bool = True):
+        text = (corpus / name).read_text(encoding="utf-8").strip()
+        return document_from_text(f"{text}\n\n{footer}" if with_footer else text, doc_id=name)
+
+    for a, b in [("unrelated_museum.md", "unrelated_space_launch.txt"),
+                 ("calloway_fire_independent.txt", "calloway_fire_original.txt")]:
+        assert compare(doc(a), doc(b), encoder=static_encoder).result.relation not in REUSE, (a, b)
+    got = compare(doc("lindmoor_fire_copy.txt"), doc("lindmoor_fire_original.md"),
+                  encoder=static_encoder)
+    assert got.result.relation == "copy"
+    # The lifted paragraphs of a partial copy are not a footer.
+    got = compare(doc("calloway_fire_partial.md"), doc("calloway_fire_original.txt"),
+                  encoder=static_encoder)
+    assert got.result.relation == "partial"

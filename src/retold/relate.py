@@ -212,7 +212,17 @@ def pair_boilerplate(
     sentences, so both do. Quotations are the exception: independent reports of one event
     reproduce a statement word for word, so a shared quotation that either side flags stays
     out of the evidence.
+
+    Two documents that end on the same sentences, word for word, after bodies that differ,
+    end on their site's footer (an author bio, a newsletter line): a template, however few
+    documents hold it. That shared tail is boilerplate to the pair unless it is at least
+    half of the shorter document (then it is a copy of the text before a changed opening).
     """
+    tail = _shared_tail(hashes_a, hashes_b)
+    if tail and 2 * tail <= min(len(hashes_a), len(hashes_b)):
+        mask_a, mask_b = mask_a.copy(), mask_b.copy()
+        mask_a[len(hashes_a) - tail :] = True
+        mask_b[len(hashes_b) - tail :] = True
     if not (mask_a.any() or mask_b.any()):
         return mask_a, mask_b
     shared_a = np.isin(hashes_a, hashes_b)
@@ -222,6 +232,15 @@ def pair_boilerplate(
     lifted = shared_a & (mask_a ^ flagged_b) & ~quoted_a & ~quoted_b_h
     keep = hashes_a[lifted]
     return mask_a & ~lifted, mask_b & ~np.isin(hashes_b, keep)
+
+
+def _shared_tail(hashes_a: np.ndarray, hashes_b: np.ndarray) -> int:
+    """How many sentences the two documents end on in common (exact repeats)."""
+    n = min(len(hashes_a), len(hashes_b))
+    if n == 0 or hashes_a[-1] != hashes_b[-1]:
+        return 0
+    same = hashes_a[len(hashes_a) - n :][::-1] == hashes_b[len(hashes_b) - n :][::-1]
+    return n if same.all() else int(np.argmin(same))
 
 
 def _containment(ga: frozenset | np.ndarray, gb: frozenset | np.ndarray) -> float:
