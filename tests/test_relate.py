@@ -251,3 +251,47 @@ def test_a_footer_two_articles_end_on_is_not_reuse(static_encoder):
     got = compare(doc("calloway_fire_partial.md"), doc("calloway_fire_original.txt"),
                   encoder=static_encoder)
     assert got.result.relation == "partial"
+
+
+def test_a_header_two_articles_open_with_is_not_reuse(static_encoder):
+    """The same two slogan lines after each article's opening paragraph: they name the
+    site, not the story, so they are its header; a lifted lede names the story."""
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parent.parent / "examples/corpus"
+    header = ["Daily Globe News brings you the latest headlines from around the region every "
+              "morning.", "Your trusted source for local and international news since 1998, "
+              "written by our own team."]
+
+    def doc(name: str):
+        paras = (corpus / name).read_text(encoding="utf-8").strip().split("\n\n")
+        return document_from_text("\n\n".join([paras[0], *header, *paras[1:]]), doc_id=name)
+
+    for a, b in [("calloway_fire_independent.txt", "calloway_fire_original.txt"),
+                 ("central_bank_copy.txt", "central_bank_independent.txt"),
+                 ("central_bank_independent.txt", "central_bank_paraphrase.txt"),
+                 ("ferrandi_transfer_copy.txt", "ferrandi_transfer_independent.md")]:
+        assert compare(doc(a), doc(b), encoder=static_encoder).result.relation not in REUSE, (
+            a, b)
+    assert compare(doc("lindmoor_fire_copy.txt"), doc("lindmoor_fire_original.md"),
+                   encoder=static_encoder).result.relation == "copy"
+    assert compare(doc("calloway_fire_partial.md"), doc("calloway_fire_original.txt"),
+                   encoder=static_encoder).result.relation == "partial"
+
+
+def test_header_run_needs_a_run_about_neither_document():
+    from retold.relate import header_run
+
+    site = [frozenset({"daily", "globe"}), frozenset({"1998"})]
+    story = [frozenset({"port", "calloway"}), frozenset({"brennick"})]
+    a = np.array([1, 7, 8, 2, 3, 4, 5])
+    b = np.array([9, 10, 7, 8, 6, 13, 11, 12])
+    spec_a = [frozenset({"fire"}), *site, frozenset({"calloway"}), *story, frozenset()]
+    spec_b = [frozenset(), frozenset({"fire"}), *site, frozenset({"calloway"}), frozenset(),
+              frozenset(), frozenset()]
+    assert header_run(a, b, spec_a, spec_b) == (1, 2, 2)
+    # Not when the documents share more text than the run (a copy or a partial copy).
+    assert header_run(a, np.array([9, 10, 7, 8, 6, 5, 11, 12]), spec_a, spec_b) == (0, 0, 0)
+    # The same run naming the story is a lifted lede, not a header.
+    spec_a[1:3] = story
+    assert header_run(a, b, spec_a, spec_b) == (0, 0, 0)

@@ -234,6 +234,46 @@ def pair_boilerplate(
     return mask_a & ~lifted, mask_b & ~np.isin(hashes_b, keep)
 
 
+# How far into both documents a shared run may start and still be a site's header.
+_HEADER_START = 5
+
+
+def header_run(
+    hashes_a: np.ndarray, hashes_b: np.ndarray, spec_a: Sequence[frozenset[str]],
+    spec_b: Sequence[frozenset[str]],
+) -> tuple[int, int, int]:
+    """A site header two documents open with: a run of sentences shared word for word that
+    starts within the first few sentences of both (after their titles), is the only text
+    they share word for word, is shorter than half of either, and is about neither
+    document: at most half of its names occur anywhere
+    else in them ("Daily Globe News brings you the latest headlines ..."). A lifted lede
+    names the story's people and places, which the rest of both documents name too.
+    Returns ``(start_a, start_b, length)``, length 0 when there is none."""
+    n = min(len(hashes_a), len(hashes_b))
+    for i in range(min(_HEADER_START, len(hashes_a))):
+        js = np.flatnonzero(hashes_b[:_HEADER_START] == hashes_a[i])
+        if not len(js):
+            continue
+        j = int(js[0])
+        k = 0
+        while i + k < len(hashes_a) and j + k < len(hashes_b) and (
+                hashes_a[i + k] == hashes_b[j + k]):
+            k += 1
+        shared = np.isin(hashes_a, hashes_b)
+        shared[i : i + k] = False
+        if 2 * k > n or shared.any():
+            return (0, 0, 0)  # a copy, or text shared beyond the run: not a header alone
+        names = {w for spec in spec_a[i : i + k] for w in spec if w.isalpha()}
+        rest = {w for m, spec in enumerate(spec_a) if not i <= m < i + k for w in spec
+                if w.isalpha()}
+        rest.update(w for m, spec in enumerate(spec_b) if not j <= m < j + k for w in spec
+                    if w.isalpha())
+        if names and 2 * len(names & rest) <= len(names):
+            return (i, j, k)
+        return (0, 0, 0)
+    return (0, 0, 0)
+
+
 def _shared_tail(hashes_a: np.ndarray, hashes_b: np.ndarray) -> int:
     """How many sentences the two documents end on in common (exact repeats)."""
     n = min(len(hashes_a), len(hashes_b))
@@ -282,6 +322,12 @@ def relate(
     fb = fb or text_features(b_text, pb)
     skip_a, skip_b = pair_boilerplate(pa.sentence_hashes, pb.sentence_hashes, skip_a, skip_b,
                                       fa.quoted, fb.quoted)
+    h_a, h_b, h_len = header_run(pa.sentence_hashes, pb.sentence_hashes, fa.specifics,
+                                 fb.specifics)
+    if h_len:
+        skip_a, skip_b = skip_a.copy(), skip_b.copy()
+        skip_a[h_a : h_a + h_len] = True
+        skip_b[h_b : h_b + h_len] = True
     lex = lexical_matrix(fa.content, fb.content)
     sim = similarity_matrix(pa.vectors, pb.vectors, lex)
     al = align_sentences(sim, lex, config.match_threshold, config.strong_match, skip_a, skip_b)
