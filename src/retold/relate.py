@@ -245,10 +245,10 @@ def header_run(
     """A site header two documents open with: a run of sentences shared word for word that
     starts within the first few sentences of both (after their titles), is the only text
     they share word for word, is shorter than half of either, and is about neither
-    document: at most half of its names occur anywhere
-    else in them ("Daily Globe News brings you the latest headlines ..."). A lifted lede
-    names the story's people and places, which the rest of both documents name too.
-    Returns ``(start_a, start_b, length)``, length 0 when there is none."""
+    document: at most half of its names occur anywhere else in them ("Daily Globe News
+    brings you the latest headlines ..."). A lifted lede names the story's people and
+    places, which the rest of both documents name too. Returns ``(start_a, start_b,
+    length)``, length 0 when there is none."""
     n = min(len(hashes_a), len(hashes_b))
     for i in range(min(_HEADER_START, len(hashes_a))):
         js = np.flatnonzero(hashes_b[:_HEADER_START] == hashes_a[i])
