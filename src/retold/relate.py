@@ -202,7 +202,8 @@ def quoted_sentences(text: str, pr: DocPrint) -> np.ndarray:
 
 def pair_boilerplate(
     hashes_a: np.ndarray, hashes_b: np.ndarray, mask_a: np.ndarray, mask_b: np.ndarray,
-    quoted_a: np.ndarray, quoted_b: np.ndarray,
+    quoted_a: np.ndarray, quoted_b: np.ndarray, spec_a: Sequence[frozenset[str]],
+    spec_b: Sequence[frozenset[str]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """The boilerplate of one pair, from each document's own ``boilerplate_mask``.
 
@@ -217,15 +218,23 @@ def pair_boilerplate(
     end on their site's footer (an author bio, a newsletter line): a template, however few
     documents hold it. That shared tail is boilerplate to the pair unless it is at least
     half of the shorter document (then it is a copy of the text before a changed opening).
+    A site's header is found by ``header_run`` (``spec_a``/``spec_b``: each sentence's
+    names and numbers).
     """
+    shared_a = np.isin(hashes_a, hashes_b)
+    if not shared_a.any():
+        return mask_a, mask_b  # nothing in common: each side's own flags stand
     tail = _shared_tail(hashes_a, hashes_b)
-    if tail and 2 * tail <= min(len(hashes_a), len(hashes_b)):
+    h_a, h_b, h_len = header_run(hashes_a, hashes_b, spec_a, spec_b)
+    if (tail and 2 * tail <= min(len(hashes_a), len(hashes_b))) or h_len:
         mask_a, mask_b = mask_a.copy(), mask_b.copy()
-        mask_a[len(hashes_a) - tail :] = True
-        mask_b[len(hashes_b) - tail :] = True
+        if tail and 2 * tail <= min(len(hashes_a), len(hashes_b)):
+            mask_a[len(hashes_a) - tail :] = True
+            mask_b[len(hashes_b) - tail :] = True
+        mask_a[h_a : h_a + h_len] = True
+        mask_b[h_b : h_b + h_len] = True
     if not (mask_a.any() or mask_b.any()):
         return mask_a, mask_b
-    shared_a = np.isin(hashes_a, hashes_b)
     flagged_b = np.isin(hashes_a, hashes_b[mask_b])
     quoted_b_h = np.isin(hashes_a, hashes_b[quoted_b])
     # Hashes of a's sentences that only one side flags, in no quotation on either side.
@@ -321,13 +330,7 @@ def relate(
     fa = fa or text_features(a_text, pa)
     fb = fb or text_features(b_text, pb)
     skip_a, skip_b = pair_boilerplate(pa.sentence_hashes, pb.sentence_hashes, skip_a, skip_b,
-                                      fa.quoted, fb.quoted)
-    h_a, h_b, h_len = header_run(pa.sentence_hashes, pb.sentence_hashes, fa.specifics,
-                                 fb.specifics)
-    if h_len:
-        skip_a, skip_b = skip_a.copy(), skip_b.copy()
-        skip_a[h_a : h_a + h_len] = True
-        skip_b[h_b : h_b + h_len] = True
+                                      fa.quoted, fb.quoted, fa.specifics, fb.specifics)
     lex = lexical_matrix(fa.content, fb.content)
     sim = similarity_matrix(pa.vectors, pb.vectors, lex)
     al = align_sentences(sim, lex, config.match_threshold, config.strong_match, skip_a, skip_b)
