@@ -65,6 +65,10 @@ def _types(a: str, b: str) -> list[str]:
         ("The prime minister, Ana Ruiz, spoke first.",
          "The ex-prime minister, Ana Ruiz, spoke first.", "title", "prime minister",
          "ex-prime minister"),
+        ("The ferry sank on 3 March 2021.", "The ferry sank in March 2021.", "date",
+         "on 3 March 2021", "in March 2021"),
+        ("The ferry sank in March 2021.", "The ferry sank in 2021.", "date", "in March 2021",
+         "in 2021"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -108,6 +112,9 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("Half of the homes lost power.", "50% of the homes lost power."),
         ("The bank cut its rate by half a point.", "The bank cut its rate by 0.5 points."),
         ("The US Treasury sold bonds.", "The United States Treasury sold bonds."),
+        ("The ferry sank on 3 March 2021.", "The ferry sank on 3 March."),
+        ("The ferry sank on Tuesday, 3 March.", "The ferry sank on 3 March."),
+        ("The ferry sank in 2021.", "The ferry sank in March 2021."),
     ],
 )
 def test_harmless_rewrites_produce_nothing(a: str, b: str) -> None:
@@ -128,6 +135,14 @@ def test_offsets_point_into_the_documents() -> None:
     assert (number.a_text, number.b_text) == ("20", "19")
     entity = next(d for d in items if d.type == "entity")
     assert (entity.a_text, entity.b_text) == ("Dunmore", "Kelso")
+
+
+def test_coarser_date_given_in_full_elsewhere_is_not_drift() -> None:
+    a = "The ferry sank on 3 March."
+    b = "The ferry sank in March. Divers reached it on 3 March."
+    context = DriftContext.from_documents(a, b)
+    assert sentence_drift(a, "The ferry sank in March.", context=context) == []
+    assert [d.type for d in sentence_drift(a, "The ferry sank in March.")] == ["date"]
 
 
 def test_name_moved_to_another_sentence_is_not_dropped() -> None:

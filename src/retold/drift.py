@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from cydifflib import SequenceMatcher
@@ -434,6 +435,35 @@ def _date_drift(
         if d.b_span in vague_b and d.a_span not in vague_a:
             d = _Local(d.type, d.a_span, d.b_span, d.detail.replace("changed", "dropped", 1))
         out.append(d)
+    return out + _coarsened(a_dates, b_dates, ctx)
+
+
+# How fine a date is: a time of day, a day, a month, a year, a decade. Relative dates
+# ("last week", "yesterday") have no grain of their own.
+_GRAIN = MappingProxyType({"t": 0, "d": 1, "wd": 1, "m": 2, "y": 3, "decade": 4})
+
+
+def _grain(fields: tuple[tuple[str, str], ...]) -> int:
+    return min((_GRAIN[k] for k, _ in fields if k in _GRAIN), default=len(_GRAIN))
+
+
+def _coarsened(a_dates: list[Mention], b_dates: list[Mention], ctx: DriftContext) -> list[_Local]:
+    """A date the rewrite keeps only in part ("on 12 November" -> "in November"): the two
+    agree, so no change is reported above, but the day is gone unless B gives it elsewhere.
+    A dropped year or weekday beside a kept day is no loss of grain and is not reported."""
+    out: list[_Local] = []
+    for m in a_dates:
+        grain = _grain(m.fields)
+        partners = [n for n in b_dates if _consistent(m.fields, n.fields)]
+        if not partners or grain >= len(_GRAIN) or any(
+            _grain(n.fields) <= grain for n in partners
+        ):
+            continue
+        if any(_consistent(m.fields, f) and _grain(f) <= grain for f in ctx.b_dates):
+            continue
+        n = min(partners, key=lambda n: _grain(n.fields))
+        out.append(_Local("date", (m.start, m.end), (n.start, n.end),
+                          f"date less precise: {_q(m.text)} -> {_q(n.text)}"))
     return out
 
 
