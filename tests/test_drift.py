@@ -69,6 +69,12 @@ def _types(a: str, b: str) -> list[str]:
          "on 3 March 2021", "in March 2021"),
         ("The ferry sank in March 2021.", "The ferry sank in 2021.", "date", "in March 2021",
          "in 2021"),
+        ("The bank cut rates by 25 basis points.",
+         "The bank cut rates by half a percentage point.", "number", "25 basis points",
+         "half a percentage point"),
+        ("Prices rose at the fastest pace in three decades.",
+         "Prices rose at the fastest pace in three years.", "number", "three decades",
+         "three"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -115,6 +121,12 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("The ferry sank on 3 March 2021.", "The ferry sank on 3 March."),
         ("The ferry sank on Tuesday, 3 March.", "The ferry sank on 3 March."),
         ("The ferry sank in 2021.", "The ferry sank in March 2021."),
+        ("The bank cut rates by 25 basis points.",
+         "The bank cut rates by a quarter of a percentage point."),
+        ("The bank cut rates by 0.25 percentage points.",
+         "The bank cut rates by 25bps."),
+        ("Prices rose at the fastest pace in three decades.",
+         "Prices rose at the fastest pace in 30 years."),
     ],
 )
 def test_harmless_rewrites_produce_nothing(a: str, b: str) -> None:

@@ -148,3 +148,23 @@ def test_alias_inside_a_longer_name() -> None:
     (a,) = extract("The US Treasury sold bonds.").entities
     (b,) = extract("The United States Treasury sold bonds.").entities
     assert a.tokens == b.tokens == frozenset({"#us", "treasury"})
+
+
+def test_headline_capitals_are_not_names() -> None:
+    body = ("Marovia Central Bank Slashes Interest Rates: Everything You Need To Know\n\n"
+            "The Central Bank of Marovia lowered its key rate on Wednesday.")
+    knowledge = learn_from(body)
+    assert "everything" not in knowledge.proper_words
+    head = extract(body.split("\n")[0], knowledge)
+    assert [m.text for m in head.entities] == ["Marovia Central Bank"]
+    # A sentence has lower-case words: its capitals still mark names.
+    line = extract("Prime Minister Sanae Takaichi met Donald Trump in Tokyo.", learn_from("x"))
+    assert [m.text for m in line.entities] == ["Sanae Takaichi", "Donald Trump", "Tokyo"]
+
+
+def test_unit_equivalents_share_a_key() -> None:
+    keys = _number_keys
+    assert keys("cut by 25 basis points") == keys("cut by a quarter of a percentage point")
+    assert keys("cut by 25 basis points") == keys("cut by 0.25 percentage points")
+    assert keys("the first in three decades") == keys("the first in 30 years")
+    assert keys("half of the homes") == ["50%"] and keys("by half a point") == ["0.5"]

@@ -15,7 +15,7 @@ are ``[start, end)`` character offsets into the sentence text that was passed in
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
@@ -311,6 +311,22 @@ def _is_acronym(word: str) -> bool:
     return 2 <= len(letters) <= 6 and sum(c.isupper() for c in letters) >= 2 and letters.isalpha()
 
 
+def _headline(toks: Sequence[_Tok]) -> bool:
+    """Title Case: every content word capitalised, at least four of them. There capitals
+    are no sign of a name ("Central Bank Slashes Rates: Everything You Need To Know"); a
+    sentence always has a lower-case word."""
+    content = [t for t in toks
+               if t.text[0].isalpha() and len(t.low) > 1 and t.low not in STOPWORDS]
+    return len(content) >= 4 and all(_is_cap(t) for t in content)
+
+
+def _known_name(tok: _Tok, knowledge: Knowledge) -> bool:
+    """A word the documents name elsewhere (capitalised mid-sentence), an acronym or a
+    gazetteer word: what still marks a name inside a headline."""
+    return (tok.low in knowledge.proper_words or _is_acronym(tok.text)
+            or canonical(tok.low, knowledge) != tok.low)
+
+
 def _gap_is_space(text: str, left: _Tok, right: _Tok) -> bool:
     gap = text[left.end : right.start]
     return gap.isspace() and "\n" not in gap
@@ -503,6 +519,10 @@ _FRACTION_ALONE = re.compile(
     r"\b(?:(?P<n>a|an|one|two|three)\s+)?(?P<f>half|thirds?|quarters?)\b(?!-)", re.I
 )
 _PROPORTION_OF = frozenset("of the its their his her our all a an".split())
+# "half a point", "a quarter of a percentage point": a fraction of one unit is an amount.
+_OF_ONE_UNIT = re.compile(r"\s+(?:of\s+)?an?\b(?P<pct>\s+percentage\s+point\b)?", re.I)
+_BASIS_POINTS = re.compile(r"\s*(?:basis[\s-]+points?|bps?)\b", re.I)
+_DECADES = re.compile(r"\s+(decades|centuries)\b", re.I)
 _PERIOD_BEFORE = frozenset(
     "the first second third fourth final last next this that every each other".split()
 )
@@ -523,9 +543,15 @@ def _fractions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
         if nxt not in _PROPORTION_OF and prev != "by":
             continue  # "a quarter" as in three months, "half" as in "at half"
         value = _FRACTIONS[f] * (_NUMBER_WORDS.get(n, 1) or 1)
-        amount = nxt in ("a", "an")
-        key = f"{value:.10g}" if amount else f"{round(value * 100):.10g}%"
-        out.append(Mention("number", m.group(0), m.start(), m.end(), key))
+        unit = _OF_ONE_UNIT.match(text, m.end())
+        end = m.end()
+        if unit is None:
+            key = f"{round(value * 100):.10g}%"
+        elif unit.group("pct"):
+            key, end = f"{value:.10g}%", unit.end()
+        else:
+            key = f"{value:.10g}"
+        out.append(Mention("number", text[m.start() : end], m.start(), end, key))
     return out
 
 
@@ -620,9 +646,19 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         pct = False
         rest = text[toks[j - 1][1] :]
         pm = re.match(r"\s*(?:%|per\s*cent\b|percent\b|percentage\s+points?\b)", rest, re.I)
+        bp = _BASIS_POINTS.match(rest)
+        span_unit = _DECADES.match(rest)
         if pm:
             pct = True
             stop = toks[j - 1][1] + pm.end()
+        elif bp:
+            # 25 basis points are a quarter of a percentage point.
+            value, pct = value / 100, True
+            stop = toks[j - 1][1] + bp.end()
+        elif span_unit:
+            # Three decades are 30 years (and read as 30 when compared with "30 years").
+            value *= 100 if span_unit.group(1).lower().startswith("centur") else 10
+            stop = toks[j - 1][1] + span_unit.end()
         else:
             stop = toks[j - 1][1]
         if not any(s < stop and start < e for s, e in exclude):
@@ -795,9 +831,11 @@ def learn_from(*texts: str) -> Knowledge:
     proper: set[str] = set()
     acronyms: dict[str, str] = {}
     all_toks = [_tokens(t) for t in texts]
-    for toks in all_toks:
-        for t in toks:
-            if _is_cap(t) and not t.initial and t.low not in STOPWORDS | _HONORIFICS:
+    for text, toks in zip(texts, all_toks, strict=True):
+        headlines = _headline_lines(text, toks)
+        for n, t in enumerate(toks):
+            if (_is_cap(t) and not t.initial and t.low not in STOPWORDS | _HONORIFICS
+                    and n not in headlines):
                 proper.add(t.low)
         for a, b in pairwise(toks):
             if a.low in _HONORIFICS:
@@ -807,6 +845,22 @@ def learn_from(*texts: str) -> Knowledge:
         _learn_acronyms(text, toks, base, acronyms)
     _learn_lowercase_acronyms(all_toks, acronyms)
     return Knowledge(frozenset(proper), MappingProxyType(acronyms))
+
+
+def _headline_lines(text: str, toks: list[_Tok]) -> set[int]:
+    """Indices of the tokens on Title Case lines (headlines teach no names)."""
+    out: set[int] = set()
+    k = 0
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        first = k
+        while k < len(toks) and toks[k].start < end:
+            k += 1
+        if k > first and _headline(toks[first:k]):
+            out.update(range(first, k))
+        pos = end + 1
+    return out
 
 
 def _learn_acronyms(text: str, toks: list[_Tok], base: Knowledge, out: dict[str, str]) -> None:
@@ -878,6 +932,8 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
         # Offices are never names, also in the plural: "MPs", "Senators".
         if t.low in _HEADS or (t.low.endswith("s") and t.low[:-1] in _HEADS):
             blocked.add(idx)
+    if _headline(toks):
+        blocked |= {idx for idx, t in enumerate(toks) if not _known_name(t, knowledge)}
     after_honorific = {
         idx + 1 for idx, t in enumerate(toks[:-1]) if t.low in _HONORIFICS and _is_cap(t)
     }
