@@ -75,6 +75,12 @@ def _types(a: str, b: str) -> list[str]:
         ("Prices rose at the fastest pace in three decades.",
          "Prices rose at the fastest pace in three years.", "number", "three decades",
          "three"),
+        ("A ferry has sailed since the storm.", "No ferry has sailed since the storm.",
+         "negation", "A", "No"),
+        ("The contract was awarded without a tender.",
+         "The contract was awarded after a tender.", "negation", "without", "after"),
+        ("The party claimed the vote was rigged.", "The party said the vote was rigged.",
+         "hedge", "claimed", "said"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -127,6 +133,15 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
          "The bank cut rates by 25bps."),
         ("Prices rose at the fastest pace in three decades.",
          "Prices rose at the fastest pace in 30 years."),
+        ("It was the deadliest fire in the city since 2011.",
+         "No fire in the city has claimed more lives since 2011."),
+        ("It is the most serious fire in Lindmoor since 2009.",
+         "No fire in Lindmoor has been as serious since 2009."),
+        ("At most 30 people attended.", "No more than 30 people attended."),
+        ("The fire killed three workers.", "The fire claimed the lives of three workers."),
+        ("The flames spread within 30 minutes.", "The flames spread within half an hour."),
+        ("The contract was awarded without a tender.",
+         "The contract was awarded with no tender."),
     ],
 )
 def test_harmless_rewrites_produce_nothing(a: str, b: str) -> None:

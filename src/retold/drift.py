@@ -507,7 +507,7 @@ def _quote_drift(
 # ---------------------------------------------------------------- negation and hedging
 
 _NEGATORS = frozenset(
-    "not never no none nobody nothing neither nor cannot unable nowhere few".split()
+    "not never no none nobody nothing neither nor cannot unable nowhere few without".split()
 )
 _HEDGE_WORDS = frozenset(
     """could may might possibly perhaps probably likely unlikely reportedly allegedly
@@ -529,12 +529,20 @@ _DENY = frozenset("deny denies denied denying refuse refuses refused refusing".s
 _NOT_TO = frozenset("decline declines declined declining fail fails failed failing".split())
 
 
+# "no more than 30" bounds a number; "no fire has claimed more lives since 2011" is "the
+# deadliest fire since 2011" (a comparison before "since"): neither denies anything.
+_BOUNDS = frozenset("more fewer less later earlier longer".split())
+_COMPARATIVE = frozenset("more as fewer less worse".split())
+
+
 def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     w = toks[i][2].lower().replace("’", "'")
     prev = toks[i - 1][2].lower() if i > 0 else ""
     nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
     if w.endswith("n't"):
         return True
+    if w == "no" and _superlative_or_bound(toks, i):
+        return False
     if w == "few":
         return prev not in ("a", "quite")  # "a few" is a positive amount
     if w == "not" and nxt == "only":
@@ -546,9 +554,26 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     return w in _NEGATORS or w in _DENY
 
 
+def _superlative_or_bound(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
+    words = [t[2].lower() for t in toks[i + 1 :]]
+    if len(words) >= 2 and words[0] in _BOUNDS and words[1] == "than":
+        return True
+    if "since" not in words:
+        return False
+    return any(w in _COMPARATIVE for w in words[: words.index("since")])
+
+
+# "the fire claimed three lives", "claimed victory": an outcome, not a hedged statement.
+_CLAIMED_OBJECTS = frozenset("life lives victory title responsibility credit seat seats".split())
+
+
 def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     raw = toks[i][2]
     w = raw.lower()
+    if w.startswith("claim") and any(
+        t[2].lower() in _CLAIMED_OBJECTS for t in toks[i + 1 : i + 4]
+    ):
+        return False
     if w == "may" and raw == "May" and i > 0:
         return False  # the month
     if w in _BE_HEDGES:

@@ -520,7 +520,9 @@ _FRACTION_ALONE = re.compile(
 )
 _PROPORTION_OF = frozenset("of the its their his her our all a an".split())
 # "half a point", "a quarter of a percentage point": a fraction of one unit is an amount.
-_OF_ONE_UNIT = re.compile(r"\s+(?:of\s+)?an?\b(?P<pct>\s+percentage\s+point\b)?", re.I)
+_OF_ONE_UNIT = re.compile(
+    r"\s+(?:of\s+)?an?\b(?:(?P<pct>\s+percentage\s+point\b)|(?P<hour>\s+hour\b))?", re.I
+)
 _BASIS_POINTS = re.compile(r"\s*(?:basis[\s-]+points?|bps?)\b", re.I)
 _DECADES = re.compile(r"\s+(decades|centuries)\b", re.I)
 _PERIOD_BEFORE = frozenset(
@@ -549,6 +551,8 @@ def _fractions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
             key = f"{round(value * 100):.10g}%"
         elif unit.group("pct"):
             key, end = f"{value:.10g}%", unit.end()
+        elif unit.group("hour"):
+            key, end = f"{value * 60:.10g}", unit.end()  # half an hour is 30 minutes
         else:
             key = f"{value:.10g}"
         out.append(Mention("number", text[m.start() : end], m.start(), end, key))
