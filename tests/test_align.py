@@ -10,10 +10,12 @@ import pytest
 
 from retold.align import (
     SentenceTerms,
+    adjacent_similarity,
     align_sentences,
     best_chain,
     lexical_matrix,
     match_level,
+    similarity_matrix,
     word_diff,
     word_ratio,
 )
@@ -68,6 +70,43 @@ def test_merge_aligns_one_sentence_to_two():
     sim = np.array([[0.7, 0.7], [0.1, 0.1]])
     al = align_sentences(sim, sim, threshold=0.5, strong=0.6)
     assert (al.matches[0].b0, al.matches[0].b1) == (0, 2)
+
+
+def test_exact_merge_norm_keeps_a_neighbour_out_of_its_match():
+    # a1 shares a topic with a0 (0.55 to a0's match b0) but has its own match, b1.
+    sim = np.array([
+        [0.80, 0.30, 0.10],
+        [0.55, 0.62, 0.30],
+        [0.10, 0.30, 0.80],
+    ])
+    orthogonal = align_sentences(sim, sim, threshold=0.5, strong=0.6)
+    first = orthogonal.matches[0]
+    assert (first.a0, first.a1, first.b0, first.b1) == (0, 2, 0, 1)
+    exact = align_sentences(sim, sim, threshold=0.5, strong=0.6,
+                            adjacent_a=np.array([0.5, 0.4]), adjacent_b=np.array([0.4, 0.4]))
+    assert [(m.a0, m.a1, m.b0, m.b1) for m in exact.matches] == [
+        (0, 1, 0, 1), (1, 2, 1, 2), (2, 3, 2, 3)]
+
+
+def test_exact_merge_norm_still_merges_a_true_split():
+    sim = np.array([[0.7, 0.7], [0.1, 0.1]])
+    al = align_sentences(sim, sim, threshold=0.5, strong=0.6, adjacent_b=np.array([0.3]))
+    assert (al.matches[0].b0, al.matches[0].b1) == (0, 2)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_adjacent_similarity_is_the_diagonal_of_the_similarity_matrix(seed):
+    rng = np.random.default_rng(seed)
+    n = 7
+    vec = rng.normal(size=(n, 16)).astype(np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    words = [sorted(set(rng.integers(0, 12, size=rng.integers(0, 6)).tolist()))
+             for _ in range(n)]
+    offsets = np.cumsum([0] + [len(w) for w in words]).astype(np.int64)
+    terms = SentenceTerms(np.array([t for w in words for t in w], dtype=np.int64), offsets)
+    full = similarity_matrix(vec, vec, lexical_matrix(terms, terms))
+    np.testing.assert_allclose(adjacent_similarity(vec, terms), np.diagonal(full, 1),
+                               atol=1e-5)
 
 
 def test_word_diff_offsets_and_levels():

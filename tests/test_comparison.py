@@ -297,6 +297,22 @@ def test_seed_dropped_date_is_drift(seed_pairs: dict[str, Comparison]) -> None:
 
 
 @pytest.mark.shared
+def test_seed_neighbours_are_not_merged_into_false_drift(
+    seed_pairs: dict[str, Comparison],
+) -> None:
+    # The spins keep their source's sentences one for one; a sentence joined to its
+    # neighbour's match reported "'in 2019' -> 'Tokyo'", "negation removed: 'Not' -> 'soil'"
+    # and section headings as changed names.
+    dates = [d for d in comparison_json(seed_pairs["001-002"])["drift"] if d["type"] == "date"]
+    assert [(d["a_text"], d["b_text"]) for d in dates] == [("in 2019", "in previous years")]
+    assert not any(d["type"] == "negation"
+                   for d in comparison_json(seed_pairs["000-001"])["drift"])
+    assert not any(re.search("Leadership|Debut", d["b_text"] or "")
+                   for d in comparison_json(seed_pairs["000-002"])["drift"]
+                   if d["type"] != "inserted")
+
+
+@pytest.mark.shared
 def test_seed_bio_is_one_sided(seed_pairs: dict[str, Comparison]) -> None:
     cmp = seed_pairs["000-001"]
     data = comparison_json(cmp)

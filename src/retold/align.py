@@ -112,6 +112,33 @@ def similarity_matrix(
     return EMBEDDING_WEIGHT * emb + (1.0 - EMBEDDING_WEIGHT) * lex
 
 
+_STEP = np.uint64(0x9E3779B97F4A7C15)
+
+
+def adjacent_similarity(vectors: np.ndarray, content: SentenceTerms) -> np.ndarray:
+    """Combined similarity of each sentence with the next one of the same document
+    (``n - 1`` values), the blend of ``similarity_matrix``.
+
+    Shared terms of neighbours are counted in one pass: each term is keyed by its hash
+    mixed with its sentence number, and a term of sentence ``i`` is looked up under
+    ``i + 1``."""
+    n = len(content)
+    if n < 2:
+        return np.zeros(0, dtype=np.float32)
+    vec = np.asarray(vectors, dtype=np.float32)
+    emb = np.clip(np.einsum("ij,ij->i", vec[:-1], vec[1:]), 0.0, 1.0)
+    sizes = np.diff(content.offsets)
+    owner = np.repeat(np.arange(n, dtype=np.uint64), sizes)
+    terms = content.terms.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        own = terms ^ (owner * _STEP)
+        ahead = terms ^ ((owner + np.uint64(1)) * _STEP)
+    shared = np.bincount(owner[np.isin(ahead, own)].astype(np.int64), minlength=n)[: n - 1]
+    norms = np.sqrt(sizes[:-1].astype(np.float64) * sizes[1:])
+    lex = np.where(norms > 0, shared / np.where(norms > 0, norms, 1.0), 0.0)
+    return (EMBEDDING_WEIGHT * emb + (1.0 - EMBEDDING_WEIGHT) * lex).astype(np.float32)
+
+
 class _MaxFenwick:
     """Prefix maximum over positions 0..n with point updates that only ever increase."""
 
@@ -177,13 +204,20 @@ def align_sentences(
     skip_a: Sequence[bool] | None = None,
     skip_b: Sequence[bool] | None = None,
     merges: bool = True,
+    adjacent_a: np.ndarray | None = None,
+    adjacent_b: np.ndarray | None = None,
 ) -> SentenceAlignment:
     """Monotone alignment maximising the summed excess of similarity over ``threshold``.
 
     ``sim`` and ``lex`` are m x n (combined and lexical similarity). Sentences flagged in
     ``skip_a``/``skip_b`` (boilerplate) take no part. With ``merges`` a sentence may align
     to two consecutive sentences of the other side; the pair's similarity is then that of
-    the merged text, approximated from the two cells (cosines are linear in the vectors).
+    the merged text, approximated from the two cells (cosines are linear in the vectors):
+    ``(s1 + s2) / |u + v|`` for the two merged sentences ``u`` and ``v``. Without
+    ``adjacent_a``/``adjacent_b`` (``adjacent_similarity`` of each side) the two are taken
+    as orthogonal, ``|u + v| = sqrt(2)``; with them the norm is ``sqrt(2 + 2 cos(u, v))``.
+    Neighbouring sentences of one article are never orthogonal, so the first overrates
+    merges: it joins a sentence to its neighbour's match when the two share a topic.
     """
     m, n = sim.shape
     ok_a = np.ones(m, bool) if skip_a is None else ~np.asarray(skip_a, bool)
@@ -200,17 +234,18 @@ def align_sentences(
         cells.append((i, i + 1, j, j + 1, s - threshold))
         meta.append((s, float(lex[i, j])))
     if merges:
-        # Merged cells: the merged sentence's cosine to the other is about (s1 + s2)/sqrt(2)
-        # for two unit vectors nearly orthogonal to each other, which rewards a true split
-        # only when both halves match the single sentence.
+        # A merged cell needs its second half to match on its own as well: a true split,
+        # not a neighbour that shares the topic.
+        norm_a = _merged_norms(adjacent_a, m)
+        norm_b = _merged_norms(adjacent_b, n)
         for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
             if j + 1 < n and ok_b[j + 1]:
-                s = float(masked[i, j] + masked[i, j + 1]) / np.sqrt(2.0)
+                s = float(masked[i, j] + masked[i, j + 1]) / norm_b[j]
                 if s > threshold and masked[i, j + 1] > threshold * 0.6:
                     cells.append((i, i + 1, j, j + 2, min(s, 1.0) - threshold + 1e-6))
                     meta.append((min(s, 1.0), float(max(lex[i, j], lex[i, j + 1]))))
             if i + 1 < m and ok_a[i + 1]:
-                s = float(masked[i, j] + masked[i + 1, j]) / np.sqrt(2.0)
+                s = float(masked[i, j] + masked[i + 1, j]) / norm_a[i]
                 if s > threshold and masked[i + 1, j] > threshold * 0.6:
                     cells.append((i, i + 2, j, j + 1, min(s, 1.0) - threshold + 1e-6))
                     meta.append((min(s, 1.0), float(max(lex[i, j], lex[i + 1, j]))))
@@ -235,6 +270,12 @@ def align_sentences(
         n_b=n,
         best_unordered=best_unordered,
     )
+
+
+def _merged_norms(adjacent: np.ndarray | None, n: int) -> list[float]:
+    if adjacent is None:
+        return [float(np.sqrt(2.0))] * max(n - 1, 0)
+    return np.sqrt(2.0 + 2.0 * np.clip(adjacent, 0.0, 1.0)).tolist()
 
 
 # --- word level ---------------------------------------------------------------------------
