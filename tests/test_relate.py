@@ -85,6 +85,22 @@ def test_spin_is_a_rewrite(static_encoder):
     assert res.scores["coverage_a"] >= 0.75
 
 
+def test_one_sentence_reports_need_copied_wording(static_encoder):
+    # Two one-sentence reports of one fact, worded apart: nothing shows reuse.
+    a = document_from_text(
+        "Police say a Harwick climber who watched his brother fall from the summit of "
+        "Mount Tilde is devastated.")
+    b = document_from_text(
+        "A Harwick man survived two nights in a snow cave on Mount Tilde after seeing his "
+        "brother fall to his death from the peak.")
+    assert compare(a, b, encoder=static_encoder).result.relation not in REUSE
+    # The same sentence lightly edited is still a copy.
+    c = document_from_text(
+        "Police said a Harwick climber who watched his brother fall from the summit of "
+        "Mount Tilde is devastated.")
+    assert compare(a, c, encoder=static_encoder).result.relation in REUSE
+
+
 def _heading_by_share(words: list[str]) -> bool:
     """looks_like_heading's rule for the words of a sentence of at most 20 that ends in a
     full stop, as first written: the share of capitalised words (short stopwords count as

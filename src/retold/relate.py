@@ -464,6 +464,18 @@ def alignment_scores(
     }
 
 
+# A text of one or two content sentences shows no run and no order: a reworded sentence
+# about the same fact is also what an independent report writes. There only surface copying
+# is evidence of reuse: a light edit's wording, or half of the word trigrams.
+SHORT_TEXT_SENTENCES = 2
+SHORT_TEXT_MIN_CONTAINMENT3 = 0.5
+
+
+def _short_text_copied(scores: Mapping[str, float], n_min: float) -> bool:
+    return (n_min > SHORT_TEXT_SENTENCES or scores["wording"] >= MINOR_RATIO
+            or scores["containment3"] >= SHORT_TEXT_MIN_CONTAINMENT3)
+
+
 def decide(
     scores: Mapping[str, float], config: Config, model: DocModel | None = None
 ) -> str | None:
@@ -482,7 +494,8 @@ def decide(
     n_min = min(scores["n_a"], scores["n_b"])
     ordered = scores["order"] >= 0.5
     model = model or shipped_model()
-    if strong >= 1 and model.probability(scores) >= config.reuse_probability:
+    if (strong >= 1 and _short_text_copied(scores, n_min)
+            and model.probability(scores) >= config.reuse_probability):
         # Very short texts (one or two sentences) cannot show a run; whole coverage stands in.
         enough = strong >= min(2.0, n_min)
         if enough and ordered and min(cov_a, cov_b) >= config.rewrite_coverage:
