@@ -71,6 +71,10 @@ def test_details_lost_on_aligned_sentences():
     b = detail_keys("The fire hurt 72 people in Port Calloway.")
     la, lb = lost_details([([a], [b])])
     assert la == lb == 1
+    # A date kept only in part: the month is no detail the finer side lacks.
+    a = detail_keys("The plant closed on 12 November.")
+    b = detail_keys("The plant closed in November.")
+    assert lost_details([([a], [b])]) == (0, 1)
 
 
 def test_unsupported_sentences_skip_title_matched_and_boilerplate():

@@ -147,9 +147,18 @@ def lost_details(
         kb = frozenset().union(*b_keys)
         if not ka and not kb:
             continue
-        lost_a += len(kb - ka)
-        lost_b += len(ka - kb)
+        lost_a += sum(1 for k in kb - ka if not _implied(k, ka))
+        lost_b += sum(1 for k in ka - kb if not _implied(k, kb))
     return lost_a, lost_b
+
+
+def _implied(key: str, keys: frozenset[str]) -> bool:
+    """A date the other side gives more finely ("d:m=11" beside "d:d=12;m=11"): the coarser
+    side lost the day, the finer side lost nothing."""
+    if not key.startswith("d:"):
+        return False
+    parts = set(key[2:].split(";"))
+    return any(k.startswith("d:") and parts < set(k[2:].split(";")) for k in keys)
 
 
 def unsupported_sentences(
