@@ -78,6 +78,7 @@ class CachedWordPiece:
         limit = truncation["max_length"] if truncation else None
         out: list[list[int] | None] = []
         slow: list[int] = []
+        cached = self._ids.get
         word = self._word
         for i, sentence in enumerate(sentences):
             text = _plain(sentence)
@@ -87,7 +88,8 @@ class CachedWordPiece:
                 continue
             ids: list[int] = []
             for w in _WORDS.findall(text):
-                ids += word(w)
+                found = cached(w)  # inline: a call per word was a third of the cost
+                ids += found if found is not None else word(w)
             if limit is not None:
                 del ids[limit:]
             if self._unk_id is not None and self._unk_id in ids:
