@@ -17,7 +17,7 @@ from rensa import RMinHash
 
 from retold.config import Config
 from retold.documents import Document
-from retold.text import STOPWORDS, Sentence, ngrams, raw_words, split_sentences, squash, words
+from retold.text import STOPWORDS, Sentence, ngrams, raw_words, split_sentences, squash
 
 MINHASH_SEED = 1_000_003
 _DIGIT = re.compile(r"\d")
@@ -49,18 +49,22 @@ def sentence_hash(text: str) -> int:
     return int.from_bytes(digest, "little") & 0x7FFF_FFFF_FFFF_FFFF
 
 
-def skeleton_tokens(text: str) -> list[str]:
+def skeleton_tokens(text: str, raw: Sequence[str] | None = None,
+                    lowered: Sequence[str] | None = None) -> list[str]:
     """The words spinners leave alone: names, numbers and other capitalised words, in order.
 
     A synonym spinner swaps common content words but keeps "Takaichi", "Tokyo", "2019" and
     "Apec", so the ordered sequence of such tokens survives a spin while an independent
-    report of the same event mentions them in a different order.
+    report of the same event mentions them in a different order. ``raw``/``lowered`` are
+    ``text``'s ``raw_words`` and their lower case, when the caller has them already.
     """
+    raw = raw_words(text) if raw is None else raw
+    lowered = [t.lower() for t in raw] if lowered is None else lowered
     # isalpha first: the digit search is the slow test and only mixed tokens need it.
     return [
-        tok.lower()
-        for tok in raw_words(text)
-        if (tok[0].isupper() and tok.lower() not in STOPWORDS)
+        low
+        for tok, low in zip(raw, lowered, strict=True)
+        if (tok[0].isupper() and low not in STOPWORDS)
         or (not tok.isalpha() and _DIGIT.search(tok))
     ]
 
@@ -108,13 +112,15 @@ def _print(
     doc: Document, sents: list[Sentence], truncated: bool, vec: np.ndarray, config: Config
 ) -> DocPrint:
     body = doc.text[: sents[-1].end] if sents else ""
-    toks = words(body)
+    raw = raw_words(body)
+    toks = [t.lower() for t in raw]  # text.words(body), tokenised once for both channels
     return DocPrint(
         doc_id=doc.id,
         sentences=sents,
         sentence_hashes=np.array([sentence_hash(s.text) for s in sents], dtype=np.int64),
         lexical=minhash(ngrams(toks, config.lexical_ngram), config.num_perm),
-        skeleton=minhash(ngrams(skeleton_tokens(body), config.skeleton_ngram), config.num_perm),
+        skeleton=minhash(ngrams(skeleton_tokens(body, raw, toks), config.skeleton_ngram),
+                         config.num_perm),
         vectors=vec,
         doc_vector=mean_vector(vec) if len(vec) else np.zeros(vec.shape[1], np.float32),
         truncated=truncated,
