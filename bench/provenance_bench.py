@@ -19,7 +19,6 @@ Writes the "provenance" section of bench/RESULTS.md unless ``--no-write``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sqlite3
 import sys
@@ -34,7 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make "bench" importable
     sys.path.insert(0, str(ROOT))
 
-from bench.run_bench import REUSE, ensure_corpus, machine, run_scan, write_section  # noqa: E402
+from bench.run_bench import (  # noqa: E402
+    REUSE,
+    corpus_parser,
+    ensure_corpus,
+    machine,
+    run_scan,
+    write_section,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +126,7 @@ def read_index(db: Path) -> tuple[list[tuple[str, str, str | None]],
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--docs", type=int, default=10_000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--work", type=Path, default=ROOT / "bench" / "corpora")
-    ap.add_argument("--no-write", action="store_true", help="print only")
-    args = ap.parse_args(argv)
+    args = corpus_parser(__doc__).parse_args(argv)
     corpus = ensure_corpus(args.docs, args.seed, args.work)
     undated = args.work / f"undated-{args.docs}-s{args.seed}"
     undated_copy(corpus, undated)

@@ -152,13 +152,19 @@ def write_section(text: str, name: str = "scan") -> None:
     RESULTS.write_text(new, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def corpus_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options of a benchmark on one generated corpus: --docs, --seed, --work and
+    --no-write; the description is the first paragraph of ``doc``."""
+    ap = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "corpora")
     ap.add_argument("--no-write", action="store_true", help="print only")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = corpus_parser(__doc__).parse_args(argv)
     corpus = ensure_corpus(args.docs, args.seed, args.work)
     db = args.work / f"scan-{args.docs}.db"
     wall, peak, stages = run_scan(corpus, db)
