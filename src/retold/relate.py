@@ -226,12 +226,13 @@ def pair_boilerplate(
     if not shared_a.any():
         return mask_a, mask_b  # nothing in common: each side's own flags stand
     tail = _shared_tail(hashes_a, hashes_b)
+    if 2 * tail > min(len(hashes_a), len(hashes_b)):
+        tail = 0  # half the shorter document or more: a copy, not a footer
     h_a, h_b, h_len = header_run(hashes_a, hashes_b, spec_a, spec_b)
-    if (tail and 2 * tail <= min(len(hashes_a), len(hashes_b))) or h_len:
+    if tail or h_len:
         mask_a, mask_b = mask_a.copy(), mask_b.copy()
-        if tail and 2 * tail <= min(len(hashes_a), len(hashes_b)):
-            mask_a[len(hashes_a) - tail :] = True
-            mask_b[len(hashes_b) - tail :] = True
+        mask_a[len(hashes_a) - tail :] = True  # an empty slice when there is no footer
+        mask_b[len(hashes_b) - tail :] = True
         mask_a[h_a : h_a + h_len] = True
         mask_b[h_b : h_b + h_len] = True
     if not (mask_a.any() or mask_b.any()):
