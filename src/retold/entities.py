@@ -650,16 +650,14 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         pct = False
         rest = text[toks[j - 1][1] :]
         pm = re.match(r"\s*(?:%|per\s*cent\b|percent\b|percentage\s+points?\b)", rest, re.I)
-        bp = _BASIS_POINTS.match(rest)
-        span_unit = _DECADES.match(rest)
         if pm:
             pct = True
             stop = toks[j - 1][1] + pm.end()
-        elif bp:
+        elif bp := _BASIS_POINTS.match(rest):
             # 25 basis points are a quarter of a percentage point.
             value, pct = value / 100, True
             stop = toks[j - 1][1] + bp.end()
-        elif span_unit:
+        elif span_unit := _DECADES.match(rest):
             # Three decades are 30 years (and read as 30 when compared with "30 years").
             value *= 100 if span_unit.group(1).lower().startswith("centur") else 10
             stop = toks[j - 1][1] + span_unit.end()
