@@ -95,6 +95,15 @@ def test_titles_with_status_and_holder() -> None:
     assert (t.key, t.holder) == ("|chief executive", "brennan")
     (t,) = extract("The new PM spoke.").titles
     assert t.key == "|prime minister"
+    (t,) = extract("The talks were led by former harbour director Tomas Reyes.").titles
+    assert (t.text, t.key, t.holder) == ("former harbour director", "former|director", "reyes")
+    (t,) = extract("The talks were led by harbour director Tomas Reyes.").titles
+    assert (t.key, t.holder) == ("|director", "reyes")
+    (t,) = extract("It was read by Chief Justice Mara Ellison.").titles
+    assert (t.key, t.holder) == ("|chief justice", "ellison")
+    assert extract("Former residents and coaches said so.").titles == ()
+    assert extract("A judge said the director would stay.").titles == ()
+    assert extract("The Justice Department said so.").titles == ()
 
 
 def test_entities_and_aliases() -> None:

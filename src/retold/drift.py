@@ -22,7 +22,7 @@ from typing import Literal
 
 from cydifflib import SequenceMatcher
 
-from retold.entities import Knowledge, Mention, Mentions, extract, learn_from
+from retold.entities import Knowledge, Mention, Mentions, extract, learn_from, quote_key
 from retold.text import split_sentences, word_spans
 
 DriftType = Literal[
@@ -209,7 +209,8 @@ def sentence_drift(
         context, a_text, b_text,
     )
     items += _quote_drift(a.quotes, b.quotes, al, a_text, b_text)
-    items += _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes)
+    items += _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes,
+                           paired=_prefix_negations)
     items += _marker_drift("hedge", _hedges, al, a_text, b_text, a_quotes, b_quotes)
     items.sort(key=lambda d: (d.a_span, d.b_span, d.type))
     return [
@@ -476,8 +477,7 @@ def _quote_drift(
 ) -> list[_Local]:
     out: list[_Local] = []
     b_pool = list(b_quotes)
-    a_norm = " ".join(w.lower() for _, _, w in word_spans(a_text))
-    b_norm = " ".join(w.lower() for _, _, w in word_spans(b_text))
+    a_norm, b_norm = quote_key(a_text), quote_key(b_text)
     for q in a_quotes:
         if any(r.key == q.key for r in b_pool):
             b_pool.remove(next(r for r in b_pool if r.key == q.key))
@@ -554,6 +554,34 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     return w in _NEGATORS or w in _DENY
 
 
+# Negative prefixes ("unsafe" is "not safe") and the shortest stem each may negate: short
+# stems after "in"/"dis" are mostly other words ("inform", "display").
+_NEGATIVE_PREFIXES = (("non-", 4), ("non", 4), ("un", 4), ("dis", 5), ("in", 5), ("im", 5),
+                      ("il", 5), ("ir", 5))
+
+
+def _prefix_negations(
+    a_toks: Sequence[tuple[int, int, str]], b_toks: Sequence[tuple[int, int, str]]
+) -> tuple[list[int], list[int]]:
+    """Tokens on each side that are a negative-prefixed form of a word the other side uses
+    bare ("unsafe" beside "safe"): a negation only by comparison, so found on the pair."""
+
+    def prefixed(toks: Sequence[tuple[int, int, str]], other: set[str]) -> list[int]:
+        out = []
+        for i, (_, _, w) in enumerate(toks):
+            low = w.lower()
+            if low in other:
+                continue
+            if any(low.startswith(p) and len(low) - len(p) >= n and low[len(p):] in other
+                   for p, n in _NEGATIVE_PREFIXES):
+                out.append(i)
+        return out
+
+    a_words = {w.lower() for _, _, w in a_toks}
+    b_words = {w.lower() for _, _, w in b_toks}
+    return prefixed(a_toks, b_words), prefixed(b_toks, a_words)
+
+
 def _superlative_or_bound(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     words = [t[2].lower() for t in toks[i + 1 :]]
     if len(words) >= 2 and words[0] in _BOUNDS and words[1] == "than":
@@ -589,16 +617,21 @@ def _marker_drift(
     kind: DriftType, is_marker: Callable[[Sequence[tuple[int, int, str]], int], bool],
     al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
     b_quotes: list[tuple[int, int]],
+    paired: Callable[[Sequence[tuple[int, int, str]], Sequence[tuple[int, int, str]]],
+                     tuple[list[int], list[int]]] | None = None,
 ) -> list[_Local]:
     """Negation/hedge markers outside quotes are counted on each side; a different count is
-    one drift item, located at a marker the other side lacks."""
+    one drift item, located at a marker the other side lacks. ``paired`` finds markers
+    that exist only by comparing the two sides."""
+    a_pair, b_pair = paired(al.a_toks, al.b_toks) if paired else ([], [])
 
-    def markers(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]]) -> list[int]:
-        return [i for i in range(len(toks)) if is_marker(toks, i)
+    def markers(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
+                extra: list[int]) -> list[int]:
+        return [i for i in range(len(toks)) if (is_marker(toks, i) or i in extra)
                 and not any(s <= toks[i][0] < e for s, e in quotes)]
 
-    a_idx = markers(al.a_toks, a_quotes)
-    b_idx = markers(al.b_toks, b_quotes)
+    a_idx = markers(al.a_toks, a_quotes, a_pair)
+    b_idx = markers(al.b_toks, b_quotes, b_pair)
     if len(a_idx) == len(b_idx):
         return []
     added = len(b_idx) > len(a_idx)

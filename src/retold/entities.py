@@ -204,6 +204,13 @@ _WEAK_HEADS = frozenset(
     "general admiral colonel commander coach manager chair secretary director judge speaker "
     "professor envoy bishop prince princess".split()
 )
+# Qualifiers that are an office on their own when a name follows ("Justice Mara Ellison";
+# "Justice Minister" is still the minister).
+_QUALIFIER_HEADS = frozenset({"justice"})
+# Capitalised words after such a qualifier that make it an institution, not a person's title.
+_ORGAN_WORDS = frozenset(
+    "department ministry ministers league party system committee secretary court".split()
+)
 _HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady madam".split())
 # Words allowed between two capitalised words of one name: "Bank of England", "Ludwig van".
 _CONNECTORS = frozenset("of de del di da du la le van von bin al".split())
@@ -225,6 +232,9 @@ _NUMBER_WORDS = MappingProxyType(
     | {w: 10 * (i + 2) for i, w in enumerate(
         "twenty thirty forty fifty sixty seventy eighty ninety".split())}
 )
+# Counts of times in one word. "Once" is left out: it is a conjunction ("once the plan is
+# approved") as often as a count.
+_MULTIPLIER_WORDS = MappingProxyType({"twice": 2, "thrice": 3})
 _SCALES = MappingProxyType(
     {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
      "trillion": 1_000_000_000_000, "dozen": 12, "bn": 1_000_000_000, "mn": 1_000_000}
@@ -347,15 +357,42 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_IRREGULAR_NOT = MappingProxyType({"won't": "will", "can't": "can", "shan't": "shall",
+                                   "ain't": "is"})
+_CONTRACTED = MappingProxyType({"'re": "are", "'m": "am", "'ve": "have", "'ll": "will",
+                                "'d": "would"})
+# "'s" is also a possessive: expanded only after these.
+_IS_BEFORE_S = frozenset("it that there he she what who here where how let".split())
+
+
+def _expanded(word: str) -> list[str]:
+    """A contraction's full words: "won't" -> ["will", "not"], "they're" -> ["they", "are"]."""
+    if word == "cannot":
+        return ["can", "not"]
+    if word in _IRREGULAR_NOT:
+        return [_IRREGULAR_NOT[word], "not"]
+    if word.endswith("n't"):
+        return [word[:-3], "not"]
+    head, _, tail = word.partition("'")
+    if tail and "'" + tail in _CONTRACTED:
+        return [head, _CONTRACTED["'" + tail]]
+    if tail == "s" and head in _IS_BEFORE_S:
+        return [head, "us" if head == "let" else "is"]
+    return [word]
+
+
+def quote_key(text: str) -> str:
+    """The words of a quotation as compared: aliases folded ("US-first" = "America-first")
+    and contractions expanded ("won't" = "will not"), neither of which alters a quote."""
+    words = re.findall(r"[^\W_]+(?:'[^\W_]+)?", text.lower().replace("’", "'"))
+    return " ".join(canonical(x) for w in words for x in _expanded(w))
+
+
 def _quotes(text: str) -> list[Mention]:
     out: list[Mention] = []
     for start, end in quote_spans(text):
         inner = text[start:end]
-        # Aliases inside a quote are not a changed quote: "US-first" = "America-first".
-        key = " ".join(
-            canonical(w) for w in re.findall(r"[^\W_]+(?:'[^\W_]+)?", inner.lower())
-        )
-        out.append(Mention("quote", inner, start, end, key))
+        out.append(Mention("quote", inner, start, end, quote_key(inner)))
     return out
 
 
@@ -633,6 +670,8 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             if value is None:
                 i += 1
                 continue
+        elif low in _MULTIPLIER_WORDS:
+            value = _MULTIPLIER_WORDS[low]  # "twice" says what "two times" says
         else:
             i += 1
             continue
@@ -701,6 +740,7 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
     consumed: set[int] = set()
     k = i
     qualifiers: list[str] = []
+    modifiers = 0
     while k < len(toks):
         low = toks[k].low
         if k > i and not _gap_is_space(text, toks[k - 1], toks[k]):
@@ -737,7 +777,10 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
         elif low in _HEADS or (low.endswith("-elect") and low[:-6] in _HEADS):
             if low.endswith("-elect"):
                 status, low = "incoming", low[:-6]
-            if low in _WEAK_HEADS and not _is_cap(toks[k]) and not status:
+            if low in _WEAK_HEADS and not _is_cap(toks[k]) and not status and not (
+                k + 1 < len(toks) and _is_cap(toks[k + 1])
+                and _gap_is_space(text, toks[k], toks[k + 1])
+            ):
                 return None
             consumed.add(k)
             role = " ".join([*qualifiers, _ROLE_NORMAL.get(low, low)])
@@ -746,6 +789,15 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
         elif low in _QUALIFIERS and len(qualifiers) < 2:
             qualifiers.append(low)
             consumed.add(k)
+        elif qualifiers and qualifiers[-1] in _QUALIFIER_HEADS and _is_cap(toks[k - 1]) and (
+            _is_cap(toks[k]) and low not in _ORGAN_WORDS
+        ):
+            # "Chief Justice Mara Ellison": the qualifier was the office itself.
+            return _TitleParse(i, k, status, " ".join(qualifiers), frozenset(consumed))
+        elif (status and not qualifiers and modifiers < 2 and low.isalpha()
+              and low not in STOPWORDS and toks[k].text == toks[k].text.rstrip("'’")):
+            # "former harbour director", "ex club president": what the office is of.
+            modifiers += 1
         else:
             return None
         k += 1
