@@ -206,7 +206,9 @@ _WEAK_HEADS = frozenset(
 )
 # Qualifiers that are an office on their own when a name follows ("Justice Mara Ellison";
 # "Justice Minister" is still the minister).
-_QUALIFIER_HEADS = frozenset({"justice"})
+_QUALIFIER_HEADS = frozenset({"justice", "chief"})
+# Qualifiers that rank an office named after what it is of ("Deputy Fire Chief").
+_RANKS = frozenset("deputy vice assistant associate senior".split())
 # Capitalised words after such a qualifier that make it an institution, not a person's title.
 _ORGAN_WORDS = frozenset(
     "department ministry ministers league party system committee secretary court".split()
@@ -794,9 +796,10 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
         ):
             # "Chief Justice Mara Ellison": the qualifier was the office itself.
             return _TitleParse(i, k, status, " ".join(qualifiers), frozenset(consumed))
-        elif (status and not qualifiers and modifiers < 2 and low.isalpha()
+        elif ((status and not qualifiers) or (qualifiers and qualifiers[-1] in _RANKS)) and (
+              modifiers < 2 and low.isalpha()
               and low not in STOPWORDS and toks[k].text == toks[k].text.rstrip("'’")):
-            # "former harbour director", "ex club president": what the office is of.
+            # "former harbour director", "Deputy Fire Chief": what the office is of.
             modifiers += 1
         else:
             return None
