@@ -200,9 +200,12 @@ def sentence_drift(
     items: list[_Local] = []
     items += _entity_drift(a, b, al, context, a_text, b_text)
     items += _title_drift(a, b, al, a_text, b_text)
+    # A count of years where the other side gives a date ("since 2011" -> "in over a
+    # decade") is the date's drift, reported once, by the date rule.
     items += _number_drift(
-        [m for m in a.numbers if outside_a(m)], [m for m in b.numbers if outside_b(m)], al,
-        context, a_text, b_text,
+        [m for m in a.numbers if outside_a(m) and not _over(al.a_to_b(m.start, m.end), b.dates)],
+        [m for m in b.numbers if outside_b(m) and not _over(al.b_to_a(m.start, m.end), a.dates)],
+        al, context, a_text, b_text,
     )
     items += _date_drift(
         [m for m in a.dates if outside_a(m)], [m for m in b.dates if outside_b(m)], al,
@@ -342,6 +345,10 @@ def _title_drift(
 
 
 # ---------------------------------------------------------------- numbers
+
+
+def _over(region: tuple[int, int], mentions: Sequence[Mention]) -> bool:
+    return any(_overlaps(region, (m.start, m.end)) for m in mentions)
 
 
 def _number_drift(

@@ -415,7 +415,7 @@ _DATE_RE = re.compile(
     |(?P<my>\b(?P<m3>{_MONTH_ALT})(?:\s+(?:of\s+)?(?P<y3>{_YEAR}))?\b)
     |(?P<wd>\b(?:(?P<wrel>last|next|this|previous|coming|past)\s+)?(?P<w>{_WEEKDAY_ALT})
         (?:\s+(?P<part>morning|afternoon|evening|night))?\b)
-    |(?P<time>\b(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}}))?\s*(?P<ampm>[ap])(?:m\b|\.m\.)
+    |(?P<time>\b(?P<th>\d{{1,2}})(?:[:.](?P<tm>\d{{2}}))?\s*(?P<ampm>[ap])(?:m\b|\.m\.)
         |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midnight)\b)
     |(?P<decade>\b(?:the\s+)?(?P<dec>(?:1[6-9]|20)?\d0)s\b)
     |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|earlier\s+this|later\s+this)\s+
@@ -563,7 +563,11 @@ _OF_ONE_UNIT = re.compile(
     r"\s+(?:of\s+)?an?\b(?:(?P<pct>\s+percentage\s+point\b)|(?P<hour>\s+hour\b))?", re.I
 )
 _BASIS_POINTS = re.compile(r"\s*(?:basis[\s-]+points?|bps?)\b", re.I)
-_DECADES = re.compile(r"\s+(decades|centuries)\b", re.I)
+_DECADES = re.compile(r"\s+(decades?|centur(?:y|ies))\b", re.I)
+# "four in ten", "one out of every five": a share, compared as a percentage.
+_RATIO = re.compile(r"\s+(?:in|out\s+of)\s+(?:every\s+)?(\d+|[a-z]+)\b", re.I)
+# Words after "a"/"one" that make it a count ("a million", "a decade").
+_COUNTED_AFTER_A = frozenset({"decade", "century"})
 _PERIOD_BEFORE = frozenset(
     "the first second third fourth final last next this that every each other".split()
 )
@@ -646,12 +650,16 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
                 i += 1
                 continue
         elif low in _NUMBER_WORDS or _is_hyphen_number(low) or (
-            low in ("a", "an") and i + 1 < len(toks) and toks[i + 1][2].lower() in _SCALES
+            low in ("a", "an") and i + 1 < len(toks)
+            and (toks[i + 1][2].lower() in _SCALES or toks[i + 1][2].lower() in _COUNTED_AFTER_A)
         ):
             if i + 1 < len(toks) and toks[i + 1][2].lower() in _FRACTIONS:
                 i += 1  # the numerator of "two thirds": read with its fraction
                 continue
-            if low == "one" and not (i + 1 < len(toks) and toks[i + 1][2].lower() in _SCALES):
+            if low == "one" and not (
+                i + 1 < len(toks) and (toks[i + 1][2].lower() in _SCALES
+                                       or toks[i + 1][2].lower() in _COUNTED_AFTER_A)
+            ) and not _ratio(text[toks[i][1]:]):
                 # "one of the", "the one who": a pronoun far more often than a count.
                 i += 1
                 continue
@@ -702,6 +710,11 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             # Three decades are 30 years (and read as 30 when compared with "30 years").
             value *= 100 if span_unit.group(1).lower().startswith("centur") else 10
             stop = toks[j - 1][1] + span_unit.end()
+        elif share := _ratio(rest):
+            value, pct = 100 * value / share[0], True
+            if round(value, 1) != value:
+                value = round(value)  # as a fraction's share: one in three is 33%, a third
+            stop = toks[j - 1][1] + share[1]
         else:
             stop = toks[j - 1][1]
         if not any(s < stop and start < e for s, e in exclude):
@@ -712,6 +725,22 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         i = j
     out += _fractions(text, [*exclude, *((m.start, m.end) for m in out)])
     return sorted(out, key=lambda m: m.start)
+
+
+def _ratio(rest: str) -> tuple[float, int] | None:
+    """The denominator of "in ten" / "out of every 5" at the start of ``rest`` and where the
+    phrase ends. After "in" only up to ten or a hundred or a thousand ("3 in 2019" is a year);
+    after "out of" any whole number from two."""
+    m = _RATIO.match(rest)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    den = float(word) if word.isdigit() else _NUMBER_WORDS.get(word, _SCALES.get(word))
+    if den is None or den < 2:
+        return None
+    if m.group(0).split()[0].lower() == "in" and den > 10 and den not in (100, 1000):
+        return None
+    return den, m.end()
 
 
 def _is_hyphen_number(low: str) -> bool:
@@ -857,7 +886,7 @@ def _chunks(
                 known = (
                     words[0] in knowledge.proper_words
                     or canonical(" ".join(words), knowledge) != " ".join(words)
-                    or canonical(words[0]) != words[0]
+                    or canonical(words[0]) != words[0] or " ".join(words) in CAPITALS
                     or _is_acronym(toks[first].text)
                 )
                 # A lone capitalised first word is usually just a capitalised common word.
