@@ -241,6 +241,7 @@ _SCALES = MappingProxyType(
     {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
      "trillion": 1_000_000_000_000, "dozen": 12, "bn": 1_000_000_000, "mn": 1_000_000}
 )
+_MONEY_SCALES = MappingProxyType({"m": 1_000_000, "k": 1_000, "b": 1_000_000_000})
 # A number word joined by a hyphen is still a number only before these ("five-year", not
 # "two-way").
 _HYPHEN_UNITS = frozenset(
@@ -544,19 +545,18 @@ _NUM_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:-[A-Za-z]+)*|%|\S")
 
 _ANAPHORIC = frozenset("the both all these those".split())
 _FRACTIONS = MappingProxyType(
-    {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
+    {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3,
+     "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
 )
-_FRACTION_BEFORE = re.compile(
-    r"(?:\b(?P<n>a|an|one|two|three)\s+)?\b(?P<f>half|quarters?|thirds?)\s+(?:of\s+)?$", re.I
-)
+_NUMERATOR = r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine)"
+_FRACTION_WORD = r"(?P<f>half|quarters?|thirds?|fifths?|tenths?)"
+_FRACTION_BEFORE = re.compile(rf"(?:\b{_NUMERATOR}\s+)?\b{_FRACTION_WORD}\s+(?:of\s+)?$", re.I)
 
 
 # A fraction that stands alone is a proportion ("half of the respondents", "a quarter of the
 # buses", "cut by a third": 50%, 25%, 33%) or, before "a"/"an" and a unit, an amount ("half a
 # point": 0.5). "The first half of", "the third quarter": periods, not amounts.
-_FRACTION_ALONE = re.compile(
-    r"\b(?:(?P<n>a|an|one|two|three)\s+)?(?P<f>half|thirds?|quarters?)\b(?!-)", re.I
-)
+_FRACTION_ALONE = re.compile(rf"\b(?:{_NUMERATOR}\s+)?{_FRACTION_WORD}\b(?!-)", re.I)
 _PROPORTION_OF = frozenset("of the its their his her our all a an".split())
 # "half a point", "a quarter of a percentage point": a fraction of one unit is an amount.
 _OF_ONE_UNIT = re.compile(
@@ -688,6 +688,12 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         # Scale words after digits: "1.2 million", "4 billion".
         while j < len(toks) and toks[j][2].lower() in _SCALES and tok[0].isdigit():
             value *= _SCALES[toks[j][2].lower()]
+            j += 1
+        # "$100m", "£250k": after a currency sign a glued letter is a scale, not metres.
+        if (j == i + 1 and j < len(toks) and tok[0].isdigit() and toks[j][0] == toks[i][1]
+                and toks[j][2].lower() in _MONEY_SCALES and text[start - 1 : start] in "$£€¥"
+                and start > 0):
+            value *= _MONEY_SCALES[toks[j][2].lower()]
             j += 1
         # "a quarter of a million", "half a million": the fraction belongs to the number.
         frac = _FRACTION_BEFORE.search(text[:start])
