@@ -1,7 +1,8 @@
 """The document-level reuse decision: a logistic regression over alignment and lexical evidence.
 
 ``relate`` measures a pair (sentence coverage of each side by strong aligned matches, wording
-kept, runs of consecutive matches, names kept, shared word trigrams and shared content words);
+kept, runs of consecutive matches, names kept, shared word trigrams, shared content words and
+how many of them come in the same order);
 this model turns those numbers into the probability that one text reuses the other. It is
 trained by ``scripts/train_docmodel.py`` on Clough & Stevenson answer/source pairs plus pairs
 from the synthetic news generator (copies, spins, paraphrases and partial reuse against
@@ -35,6 +36,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "run_share",
     "identity",
     "strong_share",
+    "ordered_words",
 )
 
 
@@ -58,6 +60,7 @@ def features(scores: Mapping[str, float]) -> np.ndarray:
             min(1.0, float(scores.get("longest_run", 0.0)) / n_min),
             float(scores.get("identity", 0.0)),
             min(1.0, float(scores.get("strong", 0.0)) / n_min),
+            float(scores.get("ordered_words", 0.0)),
         ],
         dtype=np.float64,
     )

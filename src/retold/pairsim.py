@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ __all__ = [
     "feature_matrix",
     "lcs_length",
     "pair_features",
+    "position_masks",
     "prepare",
     "stem",
 ]
@@ -120,12 +121,13 @@ class PreparedSentence:
     names: frozenset[str]  # lower-cased capitalised words that are not sentence-initial
     n_chars: int
     # Bit masks of word positions, for the bit-parallel LCS and edit distance.
-    word_masks: dict[str, int] = field(repr=False)
-    stem_masks: dict[str, int] = field(repr=False)
+    word_masks: dict[Hashable, int] = field(repr=False)
+    stem_masks: dict[Hashable, int] = field(repr=False)
 
 
-def _masks(tokens: Sequence[str]) -> dict[str, int]:
-    masks: dict[str, int] = {}
+def position_masks(tokens: Sequence[Hashable]) -> dict[Hashable, int]:
+    """Per distinct token, the bit mask of its positions (for :func:`lcs_length`)."""
+    masks: dict[Hashable, int] = {}
     for i, tok in enumerate(tokens):
         masks[tok] = masks.get(tok, 0) | (1 << i)
     return masks
@@ -197,15 +199,15 @@ def prepare(text: str, stem_cache: dict[str, str] | None = None) -> PreparedSent
         numbers=numbers,
         names=names,
         n_chars=len(flat),
-        word_masks=_masks(words),
-        stem_masks=_masks(stems),
+        word_masks=position_masks(words),
+        stem_masks=position_masks(stems),
     )
 
 
 # --- sequence alignment --------------------------------------------------------------------
 
 
-def lcs_length(a_masks: Mapping[str, int], n_a: int, b: Sequence[str]) -> int:
+def lcs_length(a_masks: Mapping[Hashable, int], n_a: int, b: Sequence[Hashable]) -> int:
     """Length of the longest common subsequence of ``a`` (given as position masks) and ``b``.
 
     Bit-parallel (Allison & Dix 1986; Hyyrö 2004): one big-int add per token of ``b``
@@ -221,7 +223,7 @@ def lcs_length(a_masks: Mapping[str, int], n_a: int, b: Sequence[str]) -> int:
     return n_a - v.bit_count()
 
 
-def edit_distance(a_masks: Mapping[str, int], n_a: int, b: Sequence[str]) -> int:
+def edit_distance(a_masks: Mapping[Hashable, int], n_a: int, b: Sequence[Hashable]) -> int:
     """Levenshtein distance between token sequences ``a`` (as position masks) and ``b``.
 
     Myers' (1999) bit-vector algorithm in Hyyrö's (2001) formulation for global distance.

@@ -34,6 +34,7 @@ from retold.config import Config
 from retold.docmodel import DocModel, shipped_model
 from retold.entities import quote_spans
 from retold.fingerprints import DocPrint
+from retold.pairsim import lcs_length, position_masks
 from retold.text import STOPWORDS, looks_like_heading, raw_words
 
 COPY = "copy"
@@ -114,6 +115,10 @@ class TextFeatures:
     """Consecutive content-word stems (stopwords skipped) of the whole text (hashes)."""
     quoted: np.ndarray
     """Per sentence, whether most of it is inside quotation marks."""
+    stem_sequence: np.ndarray
+    """Content-word stems of the whole text in order (hashes, int64)."""
+    stem_sentence: np.ndarray
+    """The sentence of each of ``stem_sequence``."""
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -184,6 +189,8 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
         content_words=np.unique(h_stems),
         content_pairs=_grams(h_stems, 2),
         quoted=quoted_sentences(text, pr),
+        stem_sequence=h_stems.view(np.int64),
+        stem_sentence=np.repeat(np.arange(len(counts), dtype=np.int64), counts),
     )
 
 
@@ -304,6 +311,22 @@ def _containment(ga: frozenset | np.ndarray, gb: frozenset | np.ndarray) -> floa
     return shared / min(len(ga), len(gb))
 
 
+def ordered_words(fa: TextFeatures, fb: TextFeatures, skip_a: np.ndarray,
+                  skip_b: np.ndarray) -> float:
+    """The longest run of content words both texts have in the same order (a common
+    subsequence, not a contiguous one), as a share of the shorter text's content words;
+    boilerplate sentences left out. A rewrite keeps the source's facts in the source's
+    order even where it merges, splits or rewords every sentence; an independent report of
+    the same event shares names and terms in an order of its own."""
+    a = fa.stem_sequence[~skip_a[fa.stem_sentence]].tolist()
+    b = fb.stem_sequence[~skip_b[fb.stem_sentence]].tolist()
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    return lcs_length(position_masks(a), len(a), b) / len(a)
+
+
 def relate(
     a_text: str,
     b_text: str,
@@ -352,6 +375,7 @@ def relate(
     scores["content2"] = round(_containment(fa.content_pairs, fb.content_pairs), 4)
     scores["doc_cosine"] = round(float(np.clip(pa.doc_vector @ pb.doc_vector, -1, 1)), 4)
     scores["name_overlap"] = round(_containment(fa.names, fb.names), 4)
+    scores["ordered_words"] = round(ordered_words(fa, fb, skip_a, skip_b), 4)
     relation = decide(scores, config)
     if not (describe_all or relation in REUSE):
         shown = SentenceAlignment([], al.unmatched_a, al.unmatched_b, al.n_a, al.n_b, 0)
