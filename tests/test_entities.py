@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from retold.entities import canonical, extract, learn_from
+from retold.entities import ORDINAL, canonical, extract, learn_from
 
 
 def _number_keys(text: str) -> list[str]:
-    return [m.key for m in extract(text).numbers]
+    """Keys of the counts and amounts (ordinals are numbers of their own kind)."""
+    return [m.key for m in extract(text).numbers if not m.key.startswith(ORDINAL)]
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,13 @@ def test_numbers_are_normalised(text: str, key: str) -> None:
 )
 def test_non_numbers(text: str) -> None:
     assert _number_keys(text) == []
+
+
+def test_ordinals_are_numbers_of_their_own_kind() -> None:
+    m = extract("Her 3rd title and his third came in the 21st round, a fifth of the way in.")
+    assert [(x.text, x.key) for x in m.numbers] == [
+        ("3rd", "#3"), ("third", "#3"), ("21st", "#21"), ("a fifth", "20%")]
+    assert [x.key for x in extract("Prices rose by a third last year.").numbers] == ["33%"]
 
 
 def test_years_are_dates_not_numbers() -> None:

@@ -22,7 +22,15 @@ from typing import Literal
 
 from cydifflib import SequenceMatcher
 
-from retold.entities import Knowledge, Mention, Mentions, extract, learn_from, quote_key
+from retold.entities import (
+    ORDINAL,
+    Knowledge,
+    Mention,
+    Mentions,
+    extract,
+    learn_from,
+    quote_key,
+)
 from retold.text import split_sentences, word_spans
 
 DriftType = Literal[
@@ -357,11 +365,23 @@ def _number_drift(
 ) -> list[_Local]:
     a_left = _unmatched(a_nums, Counter(n.key for n in b_nums))
     b_left = _unmatched(b_nums, Counter(n.key for n in a_nums))
-    return _pair_changes(
-        "number", a_left, b_left, al, a_text, b_text,
+
+    def ordinal(m: Mention) -> bool:
+        return m.key.startswith(ORDINAL)
+
+    counts = _pair_changes(
+        "number", [m for m in a_left if not ordinal(m)], [m for m in b_left if not ordinal(m)],
+        al, a_text, b_text,
         moved_in_b=lambda m: m.key in ctx.b_numbers,
         moved_in_a=lambda m: m.key in ctx.a_numbers,
     )
+    # An ordinal is drift only against another ordinal ("third" -> "fourth"): "first" is
+    # also an adverb and "second" a unit of time, so one left alone says nothing.
+    ordinals = _pair_changes(
+        "number", [m for m in a_left if ordinal(m)], [m for m in b_left if ordinal(m)],
+        al, a_text, b_text, moved_in_b=lambda _m: True, moved_in_a=lambda _m: True,
+    )
+    return counts + ordinals
 
 
 def _unmatched(ms: list[Mention], other: Counter[str]) -> list[Mention]:

@@ -237,6 +237,16 @@ _NUMBER_WORDS = MappingProxyType(
 # Counts of times in one word. "Once" is left out: it is a conjunction ("once the plan is
 # approved") as often as a count.
 _MULTIPLIER_WORDS = MappingProxyType({"twice": 2, "thrice": 3})
+# Ordinals are numbers of their own kind: their keys start with ORDINAL ("#3" for "3rd" and
+# "third"). "Second" is also a unit of time and "first" an adverb, so an ordinal with no
+# ordinal partner on the other side is no drift (see drift._number_drift).
+ORDINAL = "#"
+_ORDINAL_WORDS = MappingProxyType(
+    {w: i + 1 for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split())}
+)
 _SCALES = MappingProxyType(
     {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
      "trillion": 1_000_000_000_000, "dozen": 12, "bn": 1_000_000_000, "mn": 1_000_000}
@@ -548,19 +558,21 @@ _FRACTIONS = MappingProxyType(
     {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3,
      "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
 )
-_NUMERATOR = r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine)"
+_NUMERATOR_WORDS = frozenset("a an one two three four five six seven eight nine".split())
+_NUMERATOR = rf"(?P<n>{'|'.join(sorted(_NUMERATOR_WORDS))})"
 _FRACTION_WORD = r"(?P<f>half|quarters?|thirds?|fifths?|tenths?)"
-_FRACTION_BEFORE = re.compile(rf"(?:\b{_NUMERATOR}\s+)?\b{_FRACTION_WORD}\s+(?:of\s+)?$", re.I)
+_FRACTION_BEFORE = re.compile(rf"(?:\b{_NUMERATOR}[\s-]+)?\b{_FRACTION_WORD}\s+(?:of\s+)?$", re.I)
 
 
 # A fraction that stands alone is a proportion ("half of the respondents", "a quarter of the
 # buses", "cut by a third": 50%, 25%, 33%) or, before "a"/"an" and a unit, an amount ("half a
 # point": 0.5). "The first half of", "the third quarter": periods, not amounts.
-_FRACTION_ALONE = re.compile(rf"\b(?:{_NUMERATOR}\s+)?{_FRACTION_WORD}\b(?!-)", re.I)
+_FRACTION_ALONE = re.compile(rf"\b(?:{_NUMERATOR}[\s-]+)?{_FRACTION_WORD}\b(?!-)", re.I)
 _PROPORTION_OF = frozenset("of the its their his her our all a an".split())
 # "half a point", "a quarter of a percentage point": a fraction of one unit is an amount.
 _OF_ONE_UNIT = re.compile(
-    r"\s+(?:of\s+)?an?\b(?:(?P<pct>\s+percentage\s+point\b)|(?P<hour>\s+hour\b))?", re.I
+    r"\s+(?:of\s+)?an?\b(?:(?P<pct>\s+(?:percentage\s+point|per\s*cent|percent)\b)"
+    r"|(?P<hour>\s+hour\b))?", re.I
 )
 _BASIS_POINTS = re.compile(r"\s*(?:basis[\s-]+points?|bps?)\b", re.I)
 _DECADES = re.compile(r"\s+(decades?|centur(?:y|ies))\b", re.I)
@@ -639,6 +651,14 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             continue
         value: float | None = None
         j = i + 1
+        if tok[0].isdigit() and j < len(toks) and toks[j][0] == toks[i][1] and (
+                toks[j][2].lower() in ("st", "nd", "rd", "th")):
+            # "3rd": an ordinal, compared with "third" and not with the count 3.
+            if not any(s <= start < e for s, e in exclude):
+                out.append(Mention("number", text[start:toks[j][1]], start, toks[j][1],
+                                   f"{ORDINAL}{tok}"))
+            i = j + 1
+            continue
         if tok[0].isdigit():
             prev_char = text[start - 1 : start]
             # "G7", "No.10", "Covid-19": digits glued to letters are names, not quantities.
@@ -682,6 +702,15 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
                 continue
         elif low in _MULTIPLIER_WORDS:
             value = _MULTIPLIER_WORDS[low]  # "twice" says what "two times" says
+        elif low in _ORDINAL_WORDS:
+            prev = toks[i - 1][2].lower() if i else ""
+            if prev not in _NUMERATOR_WORDS and not any(
+                s <= start < e for s, e in exclude
+            ):  # "a fifth of the games", "by a third" are fractions (below)
+                out.append(Mention("number", tok, start, toks[i][1],
+                                   f"{ORDINAL}{_ORDINAL_WORDS[low]}"))
+            i += 1
+            continue
         else:
             i += 1
             continue
@@ -1021,6 +1050,8 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
             blocked.add(idx)
         if t.low in WEEKDAYS:
             blocked.add(idx)
+        if text[t.end : t.end + 1] == "$":
+            blocked.add(idx)  # "US$45", "HK$3": a currency, not a mention of the country
         # Offices are never names, also in the plural: "MPs", "Senators".
         if t.low in _HEADS or (t.low.endswith("s") and t.low[:-1] in _HEADS):
             blocked.add(idx)
