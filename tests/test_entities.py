@@ -110,6 +110,8 @@ def test_titles_with_status_and_holder() -> None:
     (t,) = extract("It was read by Chief Justice Mara Ellison.").titles
     assert (t.key, t.holder) == ("|chief justice", "ellison")
     assert extract("Former residents and coaches said so.").titles == ()
+    (t,) = extract("The former colony's president Ana Ruiz spoke.").titles
+    assert t.key == "|president"
     assert extract("A judge said the director would stay.").titles == ()
     assert extract("The Justice Department said so.").titles == ()
 

@@ -213,6 +213,8 @@ _RANKS = frozenset("deputy vice assistant associate senior".split())
 _ORGAN_WORDS = frozenset(
     "department ministry ministers league party system committee secretary court".split()
 )
+# "the former colony's president": "former" was the colony's, not the office's.
+_POSSESSIVE = re.compile(r"['’]s?$")
 _HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady madam".split())
 # Words allowed between two capitalised words of one name: "Bank of England", "Ludwig van".
 _CONNECTORS = frozenset("of de del di da du la le van von bin al".split())
@@ -720,8 +722,8 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             j += 1
         # "$100m", "£250k": after a currency sign a glued letter is a scale, not metres.
         if (j == i + 1 and j < len(toks) and tok[0].isdigit() and toks[j][0] == toks[i][1]
-                and toks[j][2].lower() in _MONEY_SCALES and text[start - 1 : start] in "$£€¥"
-                and start > 0):
+                and toks[j][2].lower() in _MONEY_SCALES and start > 0
+                and text[start - 1] in "$£€¥"):
             value *= _MONEY_SCALES[toks[j][2].lower()]
             j += 1
         # "a quarter of a million", "half a million": the fraction belongs to the number.
@@ -862,7 +864,7 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             return _TitleParse(i, k, status, " ".join(qualifiers), frozenset(consumed))
         elif ((status and not qualifiers) or (qualifiers and qualifiers[-1] in _RANKS)) and (
               modifiers < 2 and low.isalpha()
-              and low not in STOPWORDS and toks[k].text == toks[k].text.rstrip("'’")):
+              and low not in STOPWORDS and not _POSSESSIVE.search(toks[k].text)):
             # "former harbour director", "Deputy Fire Chief": what the office is of.
             modifiers += 1
         else:
