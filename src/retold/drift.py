@@ -15,7 +15,7 @@ neighbouring sentence is not dropped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -208,8 +208,8 @@ def sentence_drift(
     items: list[_Local] = []
     items += _entity_drift(a, b, al, context, a_text, b_text)
     items += _title_drift(a, b, al, a_text, b_text)
-    # A count of years where the other side gives a date ("since 2011" -> "in over a
-    # decade") is the date's drift, reported once, by the date rule.
+    # A number where the other side gives a date ("since 2011" -> "in over a decade") is
+    # part of the date's drift, reported once, by the date rule.
     items += _number_drift(
         [m for m in a.numbers if outside_a(m) and not _over(al.a_to_b(m.start, m.end), b.dates)],
         [m for m in b.numbers if outside_b(m) and not _over(al.b_to_a(m.start, m.end), a.dates)],
@@ -653,12 +653,12 @@ def _marker_drift(
     a_pair, b_pair = paired(al.a_toks, al.b_toks) if paired else ([], [])
 
     def markers(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
-                extra: list[int]) -> list[int]:
+                extra: Collection[int]) -> list[int]:
         return [i for i in range(len(toks)) if (is_marker(toks, i) or i in extra)
                 and not any(s <= toks[i][0] < e for s, e in quotes)]
 
-    a_idx = markers(al.a_toks, a_quotes, a_pair)
-    b_idx = markers(al.b_toks, b_quotes, b_pair)
+    a_idx = markers(al.a_toks, a_quotes, set(a_pair))
+    b_idx = markers(al.b_toks, b_quotes, set(b_pair))
     if len(a_idx) == len(b_idx):
         return []
     added = len(b_idx) > len(a_idx)
