@@ -182,6 +182,10 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
          "The movie took in 100 million dollars in its first weekend."),
         ("He ran the 100m in 10 seconds.", "He covered the 100 metres in ten seconds."),
         ("The deal is worth US$45 million.", "The deal is worth $45 million."),
+        ("The bank would not hesitate to act again.",
+         "The bank would not think twice to act once more."),
+        ("Prices rose 6.2% in October, above the 2% target, figures showed in May.",
+         "Prices climbed 6.2 percent in October, above the two percent goal, data showed in May."),
         ("Rates rose 0.5%.", "Rates rose half a percent."),
         ("It was his 3rd win and she finished 1st.",
          "It was his third win and she finished first."),
@@ -354,3 +358,14 @@ def test_seed_korea_aliases_are_not_drift() -> None:
 def test_seed_ldp_is_not_drift() -> None:
     items = _pair("000", "Liberal Democratic Party", "001", "LDP")
     assert not any("LDP" in d.b_text or "Liberal" in d.a_text for d in items)
+
+
+def test_a_replaced_stretch_maps_share_for_share() -> None:
+    # The date is reported against the words that replaced it, not against the start of
+    # the whole reworded stretch ("two percent goal, based on data ...").
+    (d,) = sentence_drift(
+        "Prices rose above the 2% target, according to figures published last week by "
+        "the statistics office.",
+        "Prices rose above the two percent goal, based on data released recently by the "
+        "statistics office.")
+    assert d.type == "date" and d.b_text == "released recently", d

@@ -140,6 +140,14 @@ class _Aligner:
                 continue
             if tag == "equal":
                 out.extend(range(d1 + max(lo, s1) - s1, d1 + min(hi, s2) - s1))
+            elif d2 > d1 and s2 > s1:
+                # Within a replaced stretch, the same share of it on the other side: "last
+                # week" at the end of "2% target, according to figures published last week"
+                # is "released recently", not the whole "two percent goal, based on ...".
+                n, m = s2 - s1, d2 - d1
+                first = d1 + (max(lo, s1) - s1) * m // n
+                last = d1 + -(-(min(hi, s2) - s1) * m // n)
+                out.extend(range(first, max(last, first + 1)))
             elif d2 > d1:
                 out.extend(range(d1, d2))
             elif anchor is None:
@@ -208,12 +216,9 @@ def sentence_drift(
     items: list[_Local] = []
     items += _entity_drift(a, b, al, context, a_text, b_text)
     items += _title_drift(a, b, al, a_text, b_text)
-    # A number where the other side gives a date ("since 2011" -> "in over a decade") is
-    # part of the date's drift, reported once, by the date rule.
     items += _number_drift(
-        [m for m in a.numbers if outside_a(m) and not _over(al.a_to_b(m.start, m.end), b.dates)],
-        [m for m in b.numbers if outside_b(m) and not _over(al.b_to_a(m.start, m.end), a.dates)],
-        al, context, a_text, b_text,
+        [m for m in a.numbers if outside_a(m)], [m for m in b.numbers if outside_b(m)],
+        a.dates, b.dates, al, context, a_text, b_text,
     )
     items += _date_drift(
         [m for m in a.dates if outside_a(m)], [m for m in b.dates if outside_b(m)], al,
@@ -360,11 +365,15 @@ def _over(region: tuple[int, int], mentions: Sequence[Mention]) -> bool:
 
 
 def _number_drift(
-    a_nums: list[Mention], b_nums: list[Mention], al: _Aligner, ctx: DriftContext,
-    a_text: str, b_text: str,
+    a_nums: list[Mention], b_nums: list[Mention], a_dates: Sequence[Mention],
+    b_dates: Sequence[Mention], al: _Aligner, ctx: DriftContext, a_text: str, b_text: str,
 ) -> list[_Local]:
-    a_left = _unmatched(a_nums, Counter(n.key for n in b_nums))
-    b_left = _unmatched(b_nums, Counter(n.key for n in a_nums))
+    # A number left unmatched where the other side gives a date ("since 2011" -> "in over a
+    # decade") is part of the date's drift, reported once, by the date rule.
+    a_left = [m for m in _unmatched(a_nums, Counter(n.key for n in b_nums))
+              if not _over(al.a_to_b(m.start, m.end), b_dates)]
+    b_left = [m for m in _unmatched(b_nums, Counter(n.key for n in a_nums))
+              if not _over(al.b_to_a(m.start, m.end), a_dates)]
 
     def ordinal(m: Mention) -> bool:
         return m.key.startswith(ORDINAL)
@@ -545,7 +554,8 @@ _HEDGE_WORDS = frozenset(
 # Belief verbs in the present: "officials believe the fire was started deliberately" is
 # weaker than "officials said". (Past forms are also plain narration, "suspect" a noun.)
 _HEDGE_VERBS = frozenset("believe believes think thinks".split())
-_NOT_A_VERB_AFTER = frozenset("tank tanks piece pieces".split())  # "a think tank"
+# "a think tank", "think twice" (an idiom for hesitating, not a belief)
+_NOT_A_VERB_AFTER = frozenset("tank tanks piece pieces twice".split())
 # Hedges only after a form of "be": "is expected to", "are believed to", "was said to".
 _BE_HEDGES = frozenset("expected anticipated believed thought said rumoured reported".split())
 _BE = frozenset("is are was were be been being".split())

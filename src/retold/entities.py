@@ -239,6 +239,7 @@ _NUMBER_WORDS = MappingProxyType(
 # Counts of times in one word. "Once" is left out: it is a conjunction ("once the plan is
 # approved") as often as a count.
 _MULTIPLIER_WORDS = MappingProxyType({"twice": 2, "thrice": 3})
+_THINK = frozenset("think thinks thinking thought".split())
 # Ordinals are numbers of their own kind: their keys start with ORDINAL ("#3" for "3rd" and
 # "third"). "Second" is also a unit of time and "first" an adverb, so an ordinal with no
 # ordinal partner on the other side is no drift (see drift._number_drift).
@@ -556,6 +557,7 @@ _NUM_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:-[A-Za-z]+)*|%|\S")
 
 
 _ANAPHORIC = frozenset("the both all these those".split())
+_PERCENT_AFTER = re.compile(r"\s*(?:%|per\s*cent\b|percent\b|percentage\s+points?\b)", re.I)
 _FRACTIONS = MappingProxyType(
     {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3,
      "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
@@ -685,9 +687,11 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
                 # "one of the", "the one who": a pronoun far more often than a count.
                 i += 1
                 continue
-            if i > 0 and toks[i - 1][2].lower() in _ANAPHORIC and _NUMBER_WORDS.get(low, 99) <= 10:
+            if (i > 0 and toks[i - 1][2].lower() in _ANAPHORIC
+                    and _NUMBER_WORDS.get(low, 99) <= 10
+                    and not _PERCENT_AFTER.match(text, toks[i][1])):
                 # "the two (leaders)" refers back to people already named; spinners say "the
-                # pair" or "both" for it. Not a count.
+                # pair" or "both" for it. Not a count ("the two percent goal" is one).
                 i += 1
                 continue
             run = [low.split("-")[0] if _is_hyphen_unit(low) else low]
@@ -703,6 +707,9 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
                 i += 1
                 continue
         elif low in _MULTIPLIER_WORDS:
+            if i and toks[i - 1][2].lower() in _THINK:
+                i += 1  # "think twice": hesitate, not a count
+                continue
             value = _MULTIPLIER_WORDS[low]  # "twice" says what "two times" says
         elif low in _ORDINAL_WORDS:
             prev = toks[i - 1][2].lower() if i else ""
@@ -735,7 +742,7 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             start = frac.start()
         pct = False
         rest = text[toks[j - 1][1] :]
-        pm = re.match(r"\s*(?:%|per\s*cent\b|percent\b|percentage\s+points?\b)", rest, re.I)
+        pm = _PERCENT_AFTER.match(rest)
         if pm:
             pct = True
             stop = toks[j - 1][1] + pm.end()
