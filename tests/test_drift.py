@@ -182,6 +182,8 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
          "The movie took in 100 million dollars in its first weekend."),
         ("He ran the 100m in 10 seconds.", "He covered the 100 metres in ten seconds."),
         ("The deal is worth US$45 million.", "The deal is worth $45 million."),
+        ("Striker Jonas Abara scored twice in the first half.",
+         "Forward Jonas Abara netted two goals in the opening half."),
         ("The bank would not hesitate to act again.",
          "The bank would not think twice to act once more."),
         ("Prices rose 6.2% in October, above the 2% target, figures showed in May.",

@@ -265,13 +265,21 @@ def _clipped(short: frozenset[str], long: frozenset[str]) -> bool:
     )
 
 
+def _same_mention(m: Mention, n: Mention) -> bool:
+    """The same entity, or two names of three words or more that differ only in their first
+    ("Striker Jonas Abara" / "Forward Jonas Abara"): a sentence's capitalised first word
+    joins the name after it, and spinners swap exactly that word."""
+    if _same_entity(_entity_tokens(m), _entity_tokens(n)):
+        return True
+    wm, wn = m.key.split(), n.key.split()
+    return len(wm) >= 3 and len(wn) >= 3 and wm[1:] == wn[1:]
+
+
 def _entity_drift(
     a: Mentions, b: Mentions, al: _Aligner, ctx: DriftContext, a_text: str, b_text: str
 ) -> list[_Local]:
-    a_un = [m for m in a.entities
-            if not any(_same_entity(_entity_tokens(m), _entity_tokens(n)) for n in b.entities)]
-    b_un = [n for n in b.entities
-            if not any(_same_entity(_entity_tokens(n), _entity_tokens(m)) for m in a.entities)]
+    a_un = [m for m in a.entities if not any(_same_mention(m, n) for n in b.entities)]
+    b_un = [n for n in b.entities if not any(_same_mention(n, m) for m in a.entities)]
     out: list[_Local] = []
     paired: set[int] = set()
     for m in a_un:
