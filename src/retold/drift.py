@@ -14,6 +14,7 @@ neighbouring sentence is not dropped.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -382,6 +383,8 @@ def _number_drift(
               if not _over(al.a_to_b(m.start, m.end), b_dates)]
     b_left = [m for m in _unmatched(b_nums, Counter(n.key for n in a_nums))
               if not _over(al.b_to_a(m.start, m.end), a_dates)]
+    a_left, b_left = _same_spans_of_time(a_left, b_left, al, a_text, b_text)
+    units = _changed_units(a_nums, b_nums, a_text, b_text)
 
     def ordinal(m: Mention) -> bool:
         return m.key.startswith(ORDINAL)
@@ -398,7 +401,83 @@ def _number_drift(
         "number", [m for m in a_left if ordinal(m)], [m for m in b_left if ordinal(m)],
         al, a_text, b_text, moved_in_b=lambda _m: True, moved_in_a=lambda _m: True,
     )
-    return counts + ordinals
+    return units + counts + ordinals
+
+
+_WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
+_MONTHS_IN = MappingProxyType({"month": 1, "months": 1, "year": 12, "years": 12})
+_A_YEAR = re.compile(r"\b(?:a|one|the)\s+year\b", re.I)
+
+
+def _months(m: Mention, text: str) -> float | None:
+    """The span of time a count of months or years gives, in months ("24 months" = "two
+    years" = 24), or None when the count is of something else."""
+    w = _WORD_AFTER.match(text, m.end)
+    unit = _MONTHS_IN.get(w.group(1).lower()) if w else None
+    if unit is None:
+        return None
+    try:
+        return float(m.key) * unit
+    except ValueError:
+        return None
+
+
+_TIME_UNITS = MappingProxyType({
+    w: w.rstrip("s") for w in
+    "second seconds minute minutes hour hours day days week weeks month months year years "
+    "decade decades".split()
+})
+
+
+def _time_unit(m: Mention, text: str) -> tuple[str, int] | None:
+    """The unit of time a count is of ("12 months" -> "month") and where its word ends."""
+    w = _WORD_AFTER.match(text, m.end)
+    unit = _TIME_UNITS.get(w.group(1).lower()) if w else None
+    return (unit, w.end()) if unit and w else None
+
+
+def _changed_units(
+    a_nums: list[Mention], b_nums: list[Mention], a_text: str, b_text: str,
+) -> list[_Local]:
+    """The same count of another unit of time ("within 12 months" -> "within 12 weeks"):
+    equal by value, so the count pairing never sees it."""
+    out: list[_Local] = []
+    used: set[int] = set()
+    for m in a_nums:
+        mu = _time_unit(m, a_text)
+        same = [(n, _time_unit(n, b_text)) for n in b_nums
+                if n.key == m.key and id(n) not in used]
+        if mu is None or not same or any(nu and nu[0] == mu[0] for _, nu in same):
+            continue
+        n, nu = next(((n, nu) for n, nu in same if nu is not None), (None, None))
+        if n is None or nu is None:
+            continue
+        used.add(id(n))
+        out.append(_Local("number", (m.start, mu[1]), (n.start, nu[1]),
+                          f"number changed: {_q(a_text[m.start:mu[1]])} -> "
+                          f"{_q(b_text[n.start:nu[1]])}"))
+    return out
+
+
+def _same_spans_of_time(
+    a_left: list[Mention], b_left: list[Mention], al: _Aligner, a_text: str, b_text: str,
+) -> tuple[list[Mention], list[Mention]]:
+    """Take out counts that say the same span of time in other units: "24 months" beside
+    "two years", "12 months" beside "a year" (which is no number)."""
+    a_out, b_out = list(a_left), list(b_left)
+    for m in a_left:
+        n = next((n for n in b_out if (t := _months(m, a_text)) is not None
+                  and t == _months(n, b_text)), None)
+        if n is not None:
+            a_out.remove(m)
+            b_out.remove(n)
+    for ms, text, other, to_other in ((a_out, a_text, b_text, al.a_to_b),
+                                      (b_out, b_text, a_text, al.b_to_a)):
+        for m in list(ms):
+            s, e = to_other(m.start, m.end)
+            if _months(m, text) == 12 and _A_YEAR.search(other[max(0, s - 12) : e + 12]):
+                ms.remove(m)
+    return a_out, b_out
 
 
 def _unmatched(ms: list[Mention], other: Counter[str]) -> list[Mention]:
