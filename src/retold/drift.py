@@ -32,7 +32,7 @@ from retold.entities import (
     learn_from,
     quote_key,
 )
-from retold.text import split_sentences, word_spans
+from retold.text import STOPWORDS, split_sentences, word_spans
 
 DriftType = Literal[
     "entity", "title", "number", "date", "quote", "negation", "hedge", "inserted", "omitted"
@@ -611,6 +611,8 @@ def _quote_drift(
             partner = b_pool[0] if b_pool else None
         if partner is not None:
             b_pool.remove(partner)
+            if _framing_trimmed(q.key, partner.key):
+                continue
             out.append(_Local("quote", (q.start, q.end), (partner.start, partner.end),
                               f"quote altered: {_q(q.text)} -> {_q(partner.text)}"))
         elif f" {q.key} " not in f" {b_norm} ":
@@ -625,6 +627,19 @@ def _quote_drift(
         out.append(_Local("quote", region, (r.start, r.end),
                           f"quote added: {_q(a_text[region[0]:region[1]])} -> {_q(r.text)}"))
     return out
+
+
+def _framing_trimmed(x: str, y: str) -> bool:
+    """One quotation is the other with its opening framing cut: at most three function words
+    ("This is the most significant advance ..." quoted as "the most significant advance
+    ..."). A cut content word ("deeply flawed" -> "flawed"), a negation, or words cut or
+    added at the end ("safe to drink" -> "safe to drink for now") is a change."""
+    wx, wy = x.split(), y.split()
+    if len(wx) < len(wy):
+        wx, wy = wy, wx
+    cut = wx[: len(wx) - len(wy)]
+    return (len(wy) >= 4 and 0 < len(cut) <= 3 and wx[len(cut) :] == wy
+            and all(w in STOPWORDS and w not in _NEGATORS for w in cut))
 
 
 # ---------------------------------------------------------------- negation and hedging
