@@ -405,28 +405,13 @@ def _number_drift(
 
 
 _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
-_MONTHS_IN = MappingProxyType({"month": 1, "months": 1, "year": 12, "years": 12})
-_A_YEAR = re.compile(r"\b(?:a|one|the)\s+year\b", re.I)
-
-
-def _months(m: Mention, text: str) -> float | None:
-    """The span of time a count of months or years gives, in months ("24 months" = "two
-    years" = 24), or None when the count is of something else."""
-    w = _WORD_AFTER.match(text, m.end)
-    unit = _MONTHS_IN.get(w.group(1).lower()) if w else None
-    if unit is None:
-        return None
-    try:
-        return float(m.key) * unit
-    except ValueError:
-        return None
-
-
 _TIME_UNITS = MappingProxyType({
     w: w.rstrip("s") for w in
     "second seconds minute minutes hour hours day days week weeks month months year years "
     "decade decades".split()
 })
+_MONTHS_PER = MappingProxyType({"month": 1, "year": 12})
+_A_YEAR = re.compile(r"\b(?:a|one|the)\s+year\b", re.I)
 
 
 def _time_unit(m: Mention, text: str) -> tuple[str, int] | None:
@@ -434,6 +419,18 @@ def _time_unit(m: Mention, text: str) -> tuple[str, int] | None:
     w = _WORD_AFTER.match(text, m.end)
     unit = _TIME_UNITS.get(w.group(1).lower()) if w else None
     return (unit, w.end()) if unit and w else None
+
+
+def _months(m: Mention, text: str) -> float | None:
+    """The span of time a count of months or years gives, in months ("24 months" = "two
+    years" = 24), or None when the count is of something else."""
+    unit = _time_unit(m, text)
+    if unit is None or unit[0] not in _MONTHS_PER:
+        return None
+    try:
+        return float(m.key) * _MONTHS_PER[unit[0]]
+    except ValueError:
+        return None
 
 
 def _changed_units(
@@ -466,8 +463,8 @@ def _same_spans_of_time(
     "two years", "12 months" beside "a year" (which is no number)."""
     a_out, b_out = list(a_left), list(b_left)
     for m in a_left:
-        n = next((n for n in b_out if (t := _months(m, a_text)) is not None
-                  and t == _months(n, b_text)), None)
+        t = _months(m, a_text)
+        n = next((n for n in b_out if t is not None and t == _months(n, b_text)), None)
         if n is not None:
             a_out.remove(m)
             b_out.remove(n)
