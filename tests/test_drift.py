@@ -188,6 +188,8 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("He ran the 100m in 10 seconds.", "He covered the 100 metres in ten seconds."),
         ("The deal is worth US$45 million.", "The deal is worth $45 million."),
         ("He must repay the money within 12 months.", "He must pay it back within a year."),
+        ("The party won the vote but fell short of a majority.",
+         "The party won the vote but did not secure a majority."),
         ('"This is the biggest advance in a generation," said Dr Amina Yusuf.',
          'Dr Amina Yusuf called it "the biggest advance in a generation".'),
         ("The loan runs for 24 months.", "The loan runs for two years."),

@@ -663,6 +663,7 @@ _BE = frozenset("is are was were be been being".split())
 # ("sales declined 5%", "the bank failed").
 _DENY = frozenset("deny denies denied denying refuse refuses refused refusing".split())
 _NOT_TO = frozenset("decline declines declined declining fail fails failed failing".split())
+_FALL = frozenset("fall falls fell falling fallen".split())
 
 
 # "no more than 30" bounds a number; "no fire has claimed more lives since 2011" is "the
@@ -687,6 +688,8 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return not any(t[2].lower() == "neither" for t in toks[:i])  # "neither ... nor" is one
     if w in _NOT_TO:
         return nxt == "to"
+    if w in _FALL:
+        return nxt == "short"  # "fell short of a majority": did not reach one
     return w in _NEGATORS or w in _DENY
 
 
