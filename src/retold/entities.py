@@ -213,6 +213,7 @@ _RANKS = frozenset("deputy vice assistant associate senior".split())
 _ORGAN_WORDS = frozenset(
     "department ministry ministers league party system committee secretary court".split()
 )
+_PERIOD_CODE = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2}(?:\d{2})?)")
 # "the former colony's president": "former" was the colony's, not the office's.
 _POSSESSIVE = re.compile(r"['’]s?$")
 _HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady madam".split())
@@ -579,6 +580,7 @@ _OF_ONE_UNIT = re.compile(
     r"|(?P<hour>\s+hour\b))?", re.I
 )
 _BASIS_POINTS = re.compile(r"\s*(?:basis[\s-]+points?|bps?)\b", re.I)
+_CENTS = re.compile(r"\s*(?:cents?|pence)\b", re.I)
 _DECADES = re.compile(r"\s+(decades?|centur(?:y|ies))\b", re.I)
 # "four in ten", "one out of every five": a share, compared as a percentage.
 _RATIO = re.compile(r"\s+(?:in|out\s+of)\s+(?:every\s+)?(\d+|[a-z]+)\b", re.I)
@@ -733,6 +735,10 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
                 and text[start - 1] in "$£€¥"):
             value *= _MONEY_SCALES[toks[j][2].lower()]
             j += 1
+        elif (j == i + 1 and j < len(toks) and tok[0].isdigit() and toks[j][0] == toks[i][1]
+              and toks[j][2] == "p" and value < 1000):
+            value /= 100  # "95p" is 95 pence ("1080p" screens are left alone)
+            j += 1
         # "a quarter of a million", "half a million": the fraction belongs to the number.
         frac = _FRACTION_BEFORE.search(text[:start])
         if frac:
@@ -750,6 +756,10 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             # 25 basis points are a quarter of a percentage point.
             value, pct = value / 100, True
             stop = toks[j - 1][1] + bp.end()
+        elif _CENTS.match(rest):
+            # "98 cents" is "$0.98"; the unit word stays outside the mention, as "dollars" does.
+            value /= 100
+            stop = toks[j - 1][1]
         elif span_unit := _DECADES.match(rest):
             # Three decades are 30 years (and read as 30 when compared with "30 years").
             value *= 100 if span_unit.group(1).lower().startswith("centur") else 10
@@ -1061,6 +1071,8 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
             blocked.add(idx)
         if text[t.end : t.end + 1] == "$":
             blocked.add(idx)  # "US$45", "HK$3": a currency, not a mention of the country
+        if _PERIOD_CODE.fullmatch(t.text):
+            blocked.add(idx)  # "Q3", "H1", "FY2024": a period of a year, not a name
         # Offices are never names, also in the plural: "MPs", "Senators".
         if t.low in _HEADS or (t.low.endswith("s") and t.low[:-1] in _HEADS):
             blocked.add(idx)
