@@ -379,9 +379,9 @@ def _number_drift(
 ) -> list[_Local]:
     # A number left unmatched where the other side gives a date ("since 2011" -> "in over a
     # decade") is part of the date's drift, reported once, by the date rule.
-    a_left = [m for m in _unmatched(a_nums, Counter(n.key for n in b_nums))
+    a_left = [m for m in _unmatched(a_nums, b_nums)
               if not _over(al.a_to_b(m.start, m.end), b_dates)]
-    b_left = [m for m in _unmatched(b_nums, Counter(n.key for n in a_nums))
+    b_left = [m for m in _unmatched(b_nums, a_nums)
               if not _over(al.b_to_a(m.start, m.end), a_dates)]
     a_left, b_left = _same_spans_of_time(a_left, b_left, al, a_text, b_text)
     units = _changed_units(a_nums, b_nums, a_text, b_text)
@@ -410,8 +410,13 @@ _TIME_UNITS = MappingProxyType({
     "second seconds minute minutes hour hours day days week weeks month months year years "
     "decade decades".split()
 })
-_MONTHS_PER = MappingProxyType({"month": 1, "year": 12})
-_A_YEAR = re.compile(r"\b(?:a|one|the)\s+year\b", re.I)
+# Spans of time comparable across units: (dimension, amount). Months and years do not
+# convert to days exactly, so they are a dimension of their own.
+_SPAN_OF = MappingProxyType({
+    "minute": ("h", 1 / 60), "hour": ("h", 1.0), "day": ("h", 24.0), "week": ("h", 168.0),
+    "month": ("m", 1.0), "year": ("m", 12.0),
+})
+_ONE_UNIT = re.compile(r"\b(?:a|an|one|the)\s+(minute|hour|day|week|month|year)\b", re.I)
 
 
 def _time_unit(m: Mention, text: str) -> tuple[str, int] | None:
@@ -421,14 +426,15 @@ def _time_unit(m: Mention, text: str) -> tuple[str, int] | None:
     return (unit, w.end()) if unit and w else None
 
 
-def _months(m: Mention, text: str) -> float | None:
-    """The span of time a count of months or years gives, in months ("24 months" = "two
-    years" = 24), or None when the count is of something else."""
+def _span(m: Mention, text: str) -> tuple[str, float] | None:
+    """The span of time a count gives ("24 months" = "two years", "24 hours" = "a day"),
+    or None when the count is of something else."""
     unit = _time_unit(m, text)
-    if unit is None or unit[0] not in _MONTHS_PER:
+    if unit is None or unit[0] not in _SPAN_OF:
         return None
+    dim, per = _SPAN_OF[unit[0]]
     try:
-        return float(m.key) * _MONTHS_PER[unit[0]]
+        return dim, round(float(m.key) * per, 6)
     except ValueError:
         return None
 
@@ -460,31 +466,54 @@ def _same_spans_of_time(
     a_left: list[Mention], b_left: list[Mention], al: _Aligner, a_text: str, b_text: str,
 ) -> tuple[list[Mention], list[Mention]]:
     """Take out counts that say the same span of time in other units: "24 months" beside
-    "two years", "12 months" beside "a year" (which is no number)."""
+    "two years", "24 hours" beside "a day" (which is no number)."""
     a_out, b_out = list(a_left), list(b_left)
     for m in a_left:
-        t = _months(m, a_text)
-        n = next((n for n in b_out if t is not None and t == _months(n, b_text)), None)
+        t = _span(m, a_text)
+        n = next((n for n in b_out if t is not None and t == _span(n, b_text)), None)
         if n is not None:
             a_out.remove(m)
             b_out.remove(n)
     for ms, text, other, to_other in ((a_out, a_text, b_text, al.a_to_b),
                                       (b_out, b_text, a_text, al.b_to_a)):
         for m in list(ms):
+            t = _span(m, text)
             s, e = to_other(m.start, m.end)
-            if _months(m, text) == 12 and _A_YEAR.search(other[max(0, s - 12) : e + 12]):
+            near = other[max(0, s - 12) : e + 12]
+            if t is not None and any(_SPAN_OF[u.group(1).lower()] == (t[0], t[1])
+                                     for u in _ONE_UNIT.finditer(near)):
                 ms.remove(m)
     return a_out, b_out
 
 
-def _unmatched(ms: list[Mention], other: Counter[str]) -> list[Mention]:
-    left = Counter(other)
+_GLUED_SCALE = re.compile(r"\d([mk])$", re.I)
+
+
+def _keys(m: Mention) -> tuple[str, ...]:
+    """The values a number mention may stand for: "8.5m" is 8.5 million users or 8.5
+    metres, "12k" 12 thousand or 12 kilometres; the words around tell a reader, not us."""
+    g = _GLUED_SCALE.search(m.text)
+    if g is None:
+        return (m.key,)
+    try:
+        scaled = float(m.key) * (1_000_000 if g.group(1).lower() == "m" else 1_000)
+    except ValueError:
+        return (m.key,)
+    return (m.key, f"{scaled:.10g}")
+
+
+def _unmatched(ms: list[Mention], other: Sequence[Mention]) -> list[Mention]:
+    """The mentions of ``ms`` with no value among ``other``'s (each used once)."""
+    left: Counter[str] = Counter()
+    for n in other:
+        left.update(_keys(n))
     out: list[Mention] = []
     for m in ms:
-        if left[m.key] > 0:
-            left[m.key] -= 1
-        else:
+        hit = next((k for k in _keys(m) if left[k] > 0), None)
+        if hit is None:
             out.append(m)
+            continue
+        left[hit] -= 1
     return out
 
 
@@ -661,7 +690,10 @@ _BE = frozenset("is are was were be been being".split())
 # Verbs that carry a negation: "denied that" is "said ... not", "refused bail" is "did not
 # grant bail"; "declined to comment" and "failed to" are "did not", but only before "to"
 # ("sales declined 5%", "the bank failed").
-_DENY = frozenset("deny denies denied denying refuse refuses refused refusing".split())
+_DENY = frozenset(
+    "deny denies denied denying refuse refuses refused refusing acquit acquits acquitted "
+    "acquitting".split()
+)  # "acquitted of murder" is "found not guilty of murder"
 _NOT_TO = frozenset("decline declines declined declining fail fails failed failing".split())
 _FALL = frozenset("fall falls fell falling fallen".split())
 

@@ -90,6 +90,7 @@ _ALIAS_GROUPS: dict[str, tuple[str, ...]] = {
     "philippines": ("philippines", "philippine", "filipino", "filipinos"),
     "vietnam": ("vietnam", "viet nam", "vietnamese"),
     "eu": ("eu", "european union"),
+    "european commission": ("european commission", "eu commission"),
     "un": ("un", "united nations"),
     "nato": ("nato", "north atlantic treaty organization", "north atlantic treaty organisation"),
     "who": ("world health organization", "world health organisation"),
@@ -736,6 +737,12 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             value *= _MONEY_SCALES[toks[j][2].lower()]
             j += 1
         elif (j == i + 1 and j < len(toks) and tok[0].isdigit() and toks[j][0] == toks[i][1]
+              and toks[j][2].lower() in ("m", "k")):
+            # "8.5m users" (millions, as British news writes them) or "the 100m final"
+            # (metres): kept in the mention's text, its key the bare value; drift also
+            # accepts the scaled value (see drift._keys).
+            j += 1
+        elif (j == i + 1 and j < len(toks) and tok[0].isdigit() and toks[j][0] == toks[i][1]
               and toks[j][2] == "p" and value < 1000):
             value /= 100  # "95p" is 95 pence ("1080p" screens are left alone)
             j += 1
@@ -764,7 +771,7 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             # Three decades are 30 years (and read as 30 when compared with "30 years").
             value *= 100 if span_unit.group(1).lower().startswith("centur") else 10
             stop = toks[j - 1][1] + span_unit.end()
-        elif share := _ratio(rest):
+        elif (share := _ratio(rest)) and value <= share[0]:  # "four in ten", not "100m in 10"
             value, pct = 100 * value / share[0], True
             if round(value, 1) != value:
                 value = round(value)  # as a fraction's share: one in three is 33%, a third
