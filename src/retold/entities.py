@@ -120,16 +120,25 @@ georgia georgian|azerbaijan azerbaijani|belarus belarusian|moldova moldovan"""
 
 # Capitals stand for their governments in news ("Tokyo's relationship with Washington"): a
 # capital and its country are not reported as a changed entity.
-CAPITALS: Mapping[str, str] = MappingProxyType(
-    dict(
-        pair.split(":")
-        for pair in """tokyo:japan beijing:china washington:us london:uk seoul:south-korea
+_CAPITAL_PAIRS = """tokyo:japan beijing:china washington:us london:uk seoul:south-korea
         pyongyang:north-korea moscow:russia paris:france berlin:germany rome:italy
         madrid:spain delhi:india islamabad:pakistan tehran:iran baghdad:iraq kyiv:ukraine
         kiev:ukraine warsaw:poland ottawa:canada canberra:australia cairo:egypt
         bangkok:thailand jakarta:indonesia manila:philippines hanoi:vietnam taipei:taiwan
-        brussels:eu ankara:turkey riyadh:saudi-arabia""".split()
-    )
+        brussels:eu ankara:turkey riyadh:saudi-arabia doha:qatar amman:jordan
+        beirut:lebanon damascus:syria nairobi:kenya abuja:nigeria addis-ababa:ethiopia
+        pretoria:south-africa brasilia:brazil mexico-city:mexico havana:cuba
+        caracas:venezuela bogota:colombia lima:peru oslo:norway
+        stockholm:sweden copenhagen:denmark helsinki:finland vienna:austria bern:switzerland
+        lisbon:portugal athens:greece budapest:hungary prague:czechia bucharest:romania
+        belgrade:serbia minsk:belarus tbilisi:georgia astana:kazakhstan
+        kabul:afghanistan dhaka:bangladesh kuala-lumpur:malaysia
+        dublin:ireland amsterdam:netherlands riga:latvia vilnius:lithuania tallinn:estonia
+        khartoum:sudan tunis:tunisia algiers:algeria rabat:morocco accra:ghana
+        kampala:uganda abu-dhabi:uae new-delhi:india"""
+CAPITALS: Mapping[str, str] = MappingProxyType(
+    {city.replace("-", " "): country
+     for city, country in (pair.split(":") for pair in _CAPITAL_PAIRS.split())}
 )
 
 ALIASES: Mapping[str, str] = MappingProxyType(
