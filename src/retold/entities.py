@@ -667,12 +667,13 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             continue
         value: float | None = None
         j = i + 1
-        if tok[0].isdigit() and j < len(toks) and toks[j][0] == toks[i][1] and (
-                toks[j][2].lower() in ("st", "nd", "rd", "th")):
+        nxt = toks[j][2].lower() if j < len(toks) else ""
+        # A suffix written on to digits: "3rd", "$100m", "95p".
+        glued = nxt if tok[0].isdigit() and nxt and toks[j][0] == toks[i][1] else ""
+        if glued in ("st", "nd", "rd", "th"):
             # "3rd": an ordinal, compared with "third" and not with the count 3.
-            if not any(s <= start < e for s, e in exclude):
-                out.append(Mention("number", text[start:toks[j][1]], start, toks[j][1],
-                                   f"{ORDINAL}{tok}"))
+            out.append(Mention("number", text[start:toks[j][1]], start, toks[j][1],
+                               f"{ORDINAL}{tok}"))
             i = j + 1
             continue
         if tok[0].isdigit():
@@ -686,16 +687,14 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
                 i += 1
                 continue
         elif low in _NUMBER_WORDS or _is_hyphen_number(low) or (
-            low in ("a", "an") and i + 1 < len(toks)
-            and (toks[i + 1][2].lower() in _SCALES or toks[i + 1][2].lower() in _COUNTED_AFTER_A)
+            low in ("a", "an") and (nxt in _SCALES or nxt in _COUNTED_AFTER_A)
         ):
-            if i + 1 < len(toks) and toks[i + 1][2].lower() in _FRACTIONS:
+            if nxt in _FRACTIONS:
                 i += 1  # the numerator of "two thirds": read with its fraction
                 continue
-            if low == "one" and not (
-                i + 1 < len(toks) and (toks[i + 1][2].lower() in _SCALES
-                                       or toks[i + 1][2].lower() in _COUNTED_AFTER_A)
-            ) and not _ratio(text[toks[i][1]:]):
+            if low == "one" and nxt not in _SCALES and nxt not in _COUNTED_AFTER_A and not (
+                _ratio(text[toks[i][1]:])
+            ):
                 # "one of the", "the one who": a pronoun far more often than a count.
                 i += 1
                 continue
@@ -725,9 +724,7 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             value = _MULTIPLIER_WORDS[low]  # "twice" says what "two times" says
         elif low in _ORDINAL_WORDS:
             prev = toks[i - 1][2].lower() if i else ""
-            if prev not in _NUMERATOR_WORDS and not any(
-                s <= start < e for s, e in exclude
-            ):  # "a fifth of the games", "by a third" are fractions (below)
+            if prev not in _NUMERATOR_WORDS:  # "a fifth of", "by a third": fractions (below)
                 out.append(Mention("number", tok, start, toks[i][1],
                                    f"{ORDINAL}{_ORDINAL_WORDS[low]}"))
             i += 1
@@ -739,20 +736,17 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
         while j < len(toks) and toks[j][2].lower() in _SCALES and tok[0].isdigit():
             value *= _SCALES[toks[j][2].lower()]
             j += 1
-        # "$100m", "£250k": after a currency sign a glued letter is a scale, not metres.
-        if (j == i + 1 and j < len(toks) and tok[0].isdigit() and toks[j][0] == toks[i][1]
-                and toks[j][2].lower() in _MONEY_SCALES and start > 0
-                and text[start - 1] in "$£€¥"):
-            value *= _MONEY_SCALES[toks[j][2].lower()]
+        suffix = glued if j == i + 1 else ""  # none after a scale word ("4 billion")
+        if suffix in _MONEY_SCALES and start > 0 and text[start - 1] in "$£€¥":
+            # "$100m", "£250k": after a currency sign a glued letter is a scale, not metres.
+            value *= _MONEY_SCALES[suffix]
             j += 1
-        elif (j == i + 1 and j < len(toks) and tok[0].isdigit() and toks[j][0] == toks[i][1]
-              and toks[j][2].lower() in ("m", "k")):
+        elif suffix in ("m", "k"):
             # "8.5m users" (millions, as British news writes them) or "the 100m final"
             # (metres): kept in the mention's text, its key the bare value; drift also
             # accepts the scaled value (see drift._keys).
             j += 1
-        elif (j == i + 1 and j < len(toks) and tok[0].isdigit() and toks[j][0] == toks[i][1]
-              and toks[j][2] == "p" and value < 1000):
+        elif suffix == "p" and toks[j][2] == "p" and value < 1000:
             value /= 100  # "95p" is 95 pence ("1080p" screens are left alone)
             j += 1
         # "a quarter of a million", "half a million": the fraction belongs to the number.
