@@ -114,6 +114,15 @@ def _types(a: str, b: str) -> list[str]:
          "negation", "safe", "unsafe"),
         ("The move was legal, the court said.", "The move was illegal, the court said.",
          "negation", "legal", "illegal"),
+        # A word that implies "not" makes up for no negator both sides lack.
+        ("The tribunal did not reject the claim.", "The tribunal rejected the claim.",
+         "negation", "not", "rejected"),
+        ("The warden said she would stay on.", "The warden said she would not stay on.",
+         "negation", "would", "not"),
+        ("The league did not ban the chant.", "The league banned the chant.", "negation",
+         "not", "banned"),
+        ("Rangers have found the hiker.", "Rangers have yet to find the hiker.", "negation",
+         "found", "yet"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -232,6 +241,22 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
          "The judgment was read by Justice Mara Ellison."),
         ("The Justice Department opened an inquiry.",
          "The Justice Department launched an investigation."),
+        # Negations said without a negator ("was absent" = "did not attend").
+        ("The minister did not attend the launch.", "The minister was absent from the launch."),
+        ("The minister did not attend the launch.", "The minister skipped the launch."),
+        ("The keeper said he would not step down.", "The keeper said he would stay on."),
+        ("The depot will not reopen.", "The depot will remain closed."),
+        ("The depot remains closed.", "The depot has not reopened."),
+        ("The panel denied the report.", "The panel rejected the report."),
+        ("The tribunal rejected the claim.", "The tribunal did not accept the claim."),
+        ("The tribunal rejected the claim.", "The tribunal threw out the claim."),
+        ("The tenants had not been consulted.", "The tenants had been left out of the talks."),
+        ("Rangers have not named the hiker.", "Rangers have yet to name the hiker."),
+        ("Rangers have not named the hiker.", "The hiker's name was withheld by rangers."),
+        ("The side did not win a match.", "The side lost every match."),
+        ("Few details were given.", "Little was disclosed."),
+        ("The motion was blocked by the board.", "The board did not pass the motion."),
+        ("The bid failed to win backing.", "The bid could not win backing."),
     ],
 )
 def test_harmless_rewrites_produce_nothing(a: str, b: str) -> None:

@@ -227,7 +227,7 @@ def sentence_drift(
     )
     items += _quote_drift(a.quotes, b.quotes, al, a_text, b_text)
     items += _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes,
-                           paired=_prefix_negations)
+                           paired=_prefix_negations, implied=_implied_negation)
     items += _marker_drift("hedge", _hedges, al, a_text, b_text, a_quotes, b_quotes)
     items.sort(key=lambda d: (d.a_span, d.b_span, d.type))
     return [
@@ -704,6 +704,38 @@ _BOUNDS = frozenset("more fewer less later earlier longer".split())
 _COMPARATIVE = frozenset("more as fewer less worse".split())
 
 
+# Words that say "not" without a negator: "was absent" is "did not attend", "rejected the
+# appeal" is "did not accept it", "would stay on" is "would not step down". Each stands
+# for a negation only where it makes up for a negator the other side has
+# (``_marker_drift``): counted always, every synonym a spinner picks for one of them
+# ("threw out" for "rejected") would read as a flipped fact.
+_IMPLIED_NEGATION = frozenset(
+    """reject rejects rejected rejecting dismiss dismisses dismissed dismissing absent
+    absence skip skips skipped skipping miss misses missed missing lose loses lost losing
+    withhold withholds withheld withholding block blocks blocked blocking veto vetoes
+    vetoed ban bans banned banning bar bars barred forbid forbids forbade forbidden
+    prohibit prohibits prohibited exclude excludes excluded excluding omit omits omitted
+    oppose opposes opposed opposing halt halts halted stop stops stopped cancel cancels
+    cancelled canceled scrap scraps scrapped abandon abandons abandoned shelve shelved
+    stay stays stayed staying remain remains remained remaining lack lacks lacked lacking
+    ignore ignores ignored avoid avoids avoided unaware hardly barely rarely seldom
+    little""".split()
+)
+
+
+def _implied_negation(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
+    w = toks[i][2].lower()
+    prev = toks[i - 1][2].lower() if i > 0 else ""
+    nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
+    if w == "little":
+        return prev != "a"  # "little was disclosed", not "a little"
+    if w == "left":
+        return nxt == "out"  # "had been left out" is "had not been included"
+    if w in ("ruled", "rule", "rules"):
+        return nxt == "out"
+    return w in _IMPLIED_NEGATION
+
+
 def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     w = toks[i][2].lower().replace("’", "'")
     prev = toks[i - 1][2].lower() if i > 0 else ""
@@ -722,6 +754,8 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return nxt == "to"
     if w in _FALL:
         return nxt == "short"  # "fell short of a majority": did not reach one
+    if w == "yet":
+        return nxt == "to"  # "have yet to name the victim": have not named them
     return w in _NEGATORS or w in _DENY
 
 
@@ -775,6 +809,8 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return False
     if w == "may" and raw == "May" and i > 0:
         return False  # the month
+    if w == "could" and i + 1 < len(toks) and toks[i + 1][2].lower() == "not":
+        return False  # "could not win support", "could not be reached": it did not happen
     if w in _BE_HEDGES:
         prev = toks[i - 1][2].lower() if i > 0 else ""
         nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
@@ -790,10 +826,14 @@ def _marker_drift(
     b_quotes: list[tuple[int, int]],
     paired: Callable[[Sequence[tuple[int, int, str]], Sequence[tuple[int, int, str]]],
                      tuple[list[int], list[int]]] | None = None,
+    implied: Callable[[Sequence[tuple[int, int, str]], int], bool] | None = None,
 ) -> list[_Local]:
     """Negation/hedge markers outside quotes are counted on each side; a different count is
     one drift item, located at a marker the other side lacks. ``paired`` finds markers
-    that exist only by comparing the two sides."""
+    that exist only by comparing the two sides. ``implied`` finds words that may stand
+    for a marker: the counts are also compared with them added, and only a difference in
+    both is drift ("did not attend" -> "was absent" is none, "did not reject" ->
+    "rejected" still one)."""
     a_pair, b_pair = paired(al.a_toks, al.b_toks) if paired else ([], [])
 
     def markers(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
@@ -805,6 +845,16 @@ def _marker_drift(
     b_idx = markers(al.b_toks, b_quotes, set(b_pair))
     if len(a_idx) == len(b_idx):
         return []
+    if implied is not None:
+        def n_implied(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
+                      strict: list[int]) -> int:
+            taken = set(strict)
+            return sum(1 for i in range(len(toks)) if i not in taken and implied(toks, i)
+                       and not any(s <= toks[i][0] < e for s, e in quotes))
+
+        if (len(a_idx) + n_implied(al.a_toks, a_quotes, a_idx)
+                == len(b_idx) + n_implied(al.b_toks, b_quotes, b_idx)):
+            return []
     added = len(b_idx) > len(a_idx)
     src_toks, idx = (al.b_toks, b_idx) if added else (al.a_toks, a_idx)
     changed = (al.b_changed if added else al.a_changed)
