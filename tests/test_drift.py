@@ -123,6 +123,8 @@ def _types(a: str, b: str) -> list[str]:
          "not", "banned"),
         ("Rangers have found the hiker.", "Rangers have yet to find the hiker.", "negation",
          "found", "yet"),
+        ("The final is on Friday night.", "The final is on Friday morning.", "date",
+         "Friday night", "Friday morning"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -241,6 +243,7 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
          "The judgment was read by Justice Mara Ellison."),
         ("The Justice Department opened an inquiry.",
          "The Justice Department launched an investigation."),
+        ("The final is on Friday night.", "The final is on Friday evening."),
         # Negations said without a negator ("was absent" = "did not attend").
         ("The minister did not attend the launch.", "The minister was absent from the launch."),
         ("The minister did not attend the launch.", "The minister skipped the launch."),

@@ -487,7 +487,10 @@ def _dates(text: str) -> list[Mention]:
             if g["wrel"]:
                 fields["rel"] = _REL_NORMAL.get(g["wrel"].lower(), g["wrel"].lower())
             if g["part"]:
-                fields["part"] = g["part"].lower()
+                # An evening runs into the night: "Saturday night" and "Saturday evening"
+                # name one time, where "Saturday morning" does not.
+                part = g["part"].lower()
+                fields["part"] = "evening" if part == "night" else part
         elif g["time"]:
             if g["noon"]:
                 fields["t"] = "12:00" if g["noon"].lower() == "noon" else "00:00"
