@@ -85,8 +85,8 @@ class DriftContext:
             knowledge=knowledge,
             a_entities=tuple(_entity_tokens(m) for m in a.entities),
             b_entities=tuple(_entity_tokens(m) for m in b.entities),
-            a_numbers=frozenset(m.key for m in a.numbers),
-            b_numbers=frozenset(m.key for m in b.numbers),
+            a_numbers=frozenset(m.key for m in (*a.numbers, *a.anaphoric)),
+            b_numbers=frozenset(m.key for m in (*b.numbers, *b.anaphoric)),
             a_dates=tuple(m.fields for m in a.dates),
             b_dates=tuple(m.fields for m in b.dates),
         )
@@ -97,7 +97,7 @@ def _document_mentions(text: str, knowledge: Knowledge) -> Mentions:
     return Mentions(
         tuple(m for p in parts for m in p.entities), tuple(m for p in parts for m in p.titles),
         tuple(m for p in parts for m in p.numbers), tuple(m for p in parts for m in p.dates),
-        tuple(m for p in parts for m in p.quotes),
+        tuple(m for p in parts for m in p.quotes), tuple(m for p in parts for m in p.anaphoric),
     )
 
 
@@ -219,7 +219,7 @@ def sentence_drift(
     items += _title_drift(a, b, al, a_text, b_text)
     items += _number_drift(
         [m for m in a.numbers if outside_a(m)], [m for m in b.numbers if outside_b(m)],
-        a.dates, b.dates, al, context, a_text, b_text,
+        a.dates, b.dates, al, context, a_text, b_text, a.anaphoric, b.anaphoric,
     )
     items += _date_drift(
         [m for m in a.dates if outside_a(m)], [m for m in b.dates if outside_b(m)], al,
@@ -376,12 +376,14 @@ def _over(region: tuple[int, int], mentions: Sequence[Mention]) -> bool:
 def _number_drift(
     a_nums: list[Mention], b_nums: list[Mention], a_dates: Sequence[Mention],
     b_dates: Sequence[Mention], al: _Aligner, ctx: DriftContext, a_text: str, b_text: str,
+    a_anaphoric: Sequence[Mention] = (), b_anaphoric: Sequence[Mention] = (),
 ) -> list[_Local]:
     # A number left unmatched where the other side gives a date ("since 2011" -> "in over a
-    # decade") is part of the date's drift, reported once, by the date rule.
-    a_left = [m for m in _unmatched(a_nums, b_nums)
+    # decade") is part of the date's drift, reported once, by the date rule. Anaphoric
+    # numbers ("the six people in its crew") only ever match.
+    a_left = [m for m in _unmatched(a_nums, [*b_nums, *b_anaphoric])
               if not _over(al.a_to_b(m.start, m.end), b_dates)]
-    b_left = [m for m in _unmatched(b_nums, a_nums)
+    b_left = [m for m in _unmatched(b_nums, [*a_nums, *a_anaphoric])
               if not _over(al.b_to_a(m.start, m.end), a_dates)]
     a_left, b_left = _same_spans_of_time(a_left, b_left, al, a_text, b_text)
     units = _changed_units(a_nums, b_nums, a_text, b_text)

@@ -52,6 +52,9 @@ class Mentions:
     numbers: tuple[Mention, ...]
     dates: tuple[Mention, ...]
     quotes: tuple[Mention, ...]
+    anaphoric: tuple[Mention, ...] = ()
+    """Small numbers after "the" ("the six (people)"), which may point back at people
+    already counted: they match a count on the other side but are no fact of their own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +273,9 @@ _MONEY_SCALES = MappingProxyType({"m": 1_000_000, "k": 1_000, "b": 1_000_000_000
 # "two-way").
 _HYPHEN_UNITS = frozenset(
     "year years old day days week weeks month months hour hours minute minutes metre metres "
-    "meter meters mile miles kilometre kilometres km point per percent storey story".split()
+    "meter meters mile miles kilometre kilometres km point per percent storey story "
+    # counts made adjectives: "a three-strong team", "a five-member panel", "a two-time winner"
+    "strong member man woman person seat nation party page game match bedroom lane time".split()
 )
 
 
@@ -658,9 +663,11 @@ def parse_number_words(words: list[str]) -> float | None:
     return total + current if seen else None
 
 
-def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
+def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], list[Mention]]:
+    """Number mentions and, apart, the anaphoric ones (``Mentions.anaphoric``)."""
     toks = [(m.start(), m.end(), m.group()) for m in _NUM_TOKEN.finditer(text)]
     out: list[Mention] = []
+    anaphoric: list[Mention] = []
     i = 0
     while i < len(toks):
         start, _end, tok = toks[i]
@@ -706,6 +713,8 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
                     and not _PERCENT_AFTER.match(text, toks[i][1])):
                 # "the two (leaders)" refers back to people already named; spinners say "the
                 # pair" or "both" for it. Not a count ("the two percent goal" is one).
+                anaphoric.append(Mention("number", tok, start, toks[i][1],
+                                         f"{_NUMBER_WORDS[low]:.10g}"))
                 i += 1
                 continue
             run = [low.split("-")[0] if _is_hyphen_unit(low) else low]
@@ -791,7 +800,7 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
             j += 1
         i = j
     out += _fractions(text, [*exclude, *((m.start, m.end) for m in out)])
-    return sorted(out, key=lambda m: m.start)
+    return sorted(out, key=lambda m: m.start), anaphoric
 
 
 def _ratio(rest: str) -> tuple[float, int] | None:
@@ -818,7 +827,8 @@ def _is_hyphen_number(low: str) -> bool:
 
 def _is_hyphen_unit(low: str) -> bool:
     parts = low.split("-")
-    return len(parts) > 1 and parts[0] in _NUMBER_WORDS and parts[1] in _HYPHEN_UNITS
+    return (len(parts) > 1 and parts[0] in _NUMBER_WORDS and parts[1] in _HYPHEN_UNITS
+            and low != "one-time")  # "a one-time champion" is a former one
 
 
 # --------------------------------------------------------------------------- titles
@@ -1057,7 +1067,7 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
     quotes = _quotes(text)
     dates = _dates(text)
     date_spans = [(d.start, d.end) for d in dates]
-    numbers = _numbers(text, date_spans)
+    numbers, anaphoric = _numbers(text, date_spans)
     toks = _tokens(text)
 
     titles: list[tuple[_TitleParse, Mention]] = []
@@ -1122,7 +1132,7 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
         _with_holder(parse, m, toks, text, chunk_of_token) for parse, m in titles
     ]
     return Mentions(tuple(entities), tuple(title_mentions), tuple(numbers), tuple(dates),
-                    tuple(quotes))
+                    tuple(quotes), tuple(anaphoric))
 
 
 def _with_holder(
