@@ -184,6 +184,15 @@ def test_sentence_boundaries_of_every_kind() -> None:
     assert all(text[s.start : s.end] == s.text for s in split_sentences(text))
 
 
+def test_list_numbers_open_their_item() -> None:
+    """A list's "1." is no sentence of its own: two lists would otherwise share identical
+    sentences "1.", "2.", ... whatever their items say."""
+    text = "Steps:\n1.\tRead the file. 2. Count the words.\n(b) Sort them.\nHe won 3. Then left."
+    got = [s.text for s in split_sentences(text)]
+    assert got == ["Steps:", "1.\tRead the file.", "2. Count the words.", "(b) Sort them.",
+                   "He won 3.", "Then left."]
+
+
 def test_japanese_rewrite_is_related_anyway(scanned: tuple) -> None:
     index, _, _ = scanned
     assert relation(index, "ja-orig", "ja-rewrite") is not None
