@@ -75,6 +75,10 @@ def test_details_lost_on_aligned_sentences():
     a = detail_keys("The plant closed on 12 November.")
     b = detail_keys("The plant closed in November.")
     assert lost_details([([a], [b])]) == (0, 1)
+    # "8.5m" may be 8.5 million: the same detail, lost by neither side.
+    a = detail_keys("The app has 8.5m users in Vellmark.")
+    b = detail_keys("The app has 8.5 million users in Vellmark.")
+    assert lost_details([([a], [b])]) == (0, 0)
 
 
 def test_unsupported_sentences_skip_title_matched_and_boilerplate():

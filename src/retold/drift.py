@@ -30,6 +30,7 @@ from retold.entities import (
     Mentions,
     extract,
     learn_from,
+    number_values,
     quote_key,
 )
 from retold.text import STOPWORDS, split_sentences, word_spans
@@ -488,30 +489,14 @@ def _same_spans_of_time(
     return a_out, b_out
 
 
-_GLUED_SCALE = re.compile(r"\d([mk])$", re.I)
-
-
-def _keys(m: Mention) -> tuple[str, ...]:
-    """The values a number mention may stand for: "8.5m" is 8.5 million users or 8.5
-    metres, "12k" 12 thousand or 12 kilometres; the words around tell a reader, not us."""
-    g = _GLUED_SCALE.search(m.text)
-    if g is None:
-        return (m.key,)
-    try:
-        scaled = float(m.key) * (1_000_000 if g.group(1).lower() == "m" else 1_000)
-    except ValueError:
-        return (m.key,)
-    return (m.key, f"{scaled:.10g}")
-
-
 def _unmatched(ms: list[Mention], other: Sequence[Mention]) -> list[Mention]:
     """The mentions of ``ms`` with no value among ``other``'s (each used once)."""
     left: Counter[str] = Counter()
     for n in other:
-        left.update(_keys(n))
+        left.update(number_values(n))
     out: list[Mention] = []
     for m in ms:
-        hit = next((k for k in _keys(m) if left[k] > 0), None)
+        hit = next((k for k in number_values(m) if left[k] > 0), None)
         if hit is None:
             out.append(m)
             continue

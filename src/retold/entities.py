@@ -803,6 +803,22 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
     return sorted(out, key=lambda m: m.start), anaphoric
 
 
+_GLUED_SCALE = re.compile(r"\d([mk])$", re.I)
+
+
+def number_values(m: Mention) -> tuple[str, ...]:
+    """The values a number mention may stand for: "8.5m" is 8.5 million users or 8.5
+    metres, "12k" 12 thousand or 12 kilometres; the words around tell a reader, not us."""
+    g = _GLUED_SCALE.search(m.text)
+    if g is None:
+        return (m.key,)
+    try:
+        scaled = float(m.key) * (1_000_000 if g.group(1).lower() == "m" else 1_000)
+    except ValueError:
+        return (m.key,)
+    return (m.key, f"{scaled:.10g}")
+
+
 def _ratio(rest: str) -> tuple[float, int] | None:
     """The denominator of "in ten" / "out of every 5" at the start of ``rest`` and where the
     phrase ends. After "in" only up to ten or a hundred or a thousand ("3 in 2019" is a year);

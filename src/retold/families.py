@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from retold.entities import Knowledge, extract
+from retold.entities import Knowledge, extract, number_values
 from retold.relate import COPY, PARTIAL, REUSE
 
 # Publication times closer than this are treated as simultaneous (feeds round and lag).
@@ -127,7 +127,8 @@ def detail_keys(sentence: str, knowledge: Knowledge | None = None) -> frozenset[
     """
     m = extract(sentence, knowledge)
     keys = {f"e:{t}" for e in m.entities for t in e.tokens}
-    keys |= {f"n:{x.key}" for x in m.numbers}
+    # "8.5m" may be 8.5 million or 8.5 metres: one detail with both values ("n:8.5|8500000").
+    keys |= {"n:" + "|".join(number_values(x)) for x in m.numbers}
     # Relative dates ("last year", "over a decade ago") are what spinners replace specific
     # dates with: not details of their own.
     keys |= {f"d:{x.key}" for x in m.dates if "rel=" not in x.key}
@@ -154,7 +155,12 @@ def lost_details(
 
 def _implied(key: str, keys: frozenset[str]) -> bool:
     """A date the other side gives more finely ("d:m=11" beside "d:d=12;m=11"): the coarser
-    side lost the day, the finer side lost nothing."""
+    side lost the day, the finer side lost nothing. A number the other side gives as one of
+    its possible values ("n:8.5|8500000" beside "n:8500000") is not lost either."""
+    if key.startswith("n:"):
+        values = set(key[2:].split("|"))
+        return any(k.startswith("n:") and not values.isdisjoint(k[2:].split("|"))
+                   for k in keys)
     if not key.startswith("d:"):
         return False
     parts = set(key[2:].split(";"))
