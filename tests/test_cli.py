@@ -38,6 +38,15 @@ def test_scan_writes_index_and_json(tmp_path):
     assert runner.invoke(app, ["check-index", "--db", str(db)]).exit_code == 0
 
 
+def test_scan_json_to_stdout_is_json_alone(tmp_path):
+    """With ``--json -`` the table and summary go to stderr, so stdout parses."""
+    res = runner.invoke(app, ["scan", str(EXAMPLES / "corpus"), "--db", str(tmp_path / "i.db"),
+                              "--json", "-"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["documents"]
+    assert "Reuse families" in res.stderr
+
+
 def test_scan_missing_path_fails_with_reason(tmp_path):
     res = runner.invoke(app, ["scan", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db")])
     assert res.exit_code == 2

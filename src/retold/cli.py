@@ -109,7 +109,7 @@ def _open(db: Path, readonly: bool = False) -> Index:
 SUMMARY_FAMILIES = 50
 
 
-def _summary(index: Index, report: ScanReport, db: Path) -> None:
+def _summary(index: Index, report: ScanReport, db: Path, out: Console = out) -> None:
     docs = {d.id: d for d in index.store.documents()}
     fams = index.families()
     shown = sorted(fams, key=lambda f: (-len(f["members"]), f["id"]))[:SUMMARY_FAMILIES]
@@ -176,7 +176,8 @@ def scan(
                 "[yellow]warning[/yellow] no articles found in "
                 + escape(", ".join(str(p) for p in paths)) + " (files read: "
                 + ", ".join(sorted(SUPPORTED_SUFFIXES)) + ")", highlight=False)
-        _summary(index, result, db)
+        # With the JSON on stdout, the table goes where the progress bars went.
+        _summary(index, result, db, console if str(json_out) == "-" else out)
         try:
             if json_out is not None:
                 data = json.dumps(index.to_json(), indent=2, ensure_ascii=False)
