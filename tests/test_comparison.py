@@ -167,6 +167,22 @@ def test_hostile_markup_is_not_interpreted_by_rich(static_encoder: Any) -> None:
     assert "[bold red]Styled[/bold red]" in console.export_text()
 
 
+def test_shared_site_footer_does_not_make_one_story(static_encoder: Any) -> None:
+    """Two unrelated articles of one site end on its footer: the footer is boilerplate to the
+    pair, and it must not make them the same story through names and topic either."""
+    from conftest import EXAMPLES
+
+    footer = ("\n\nFollow Harbour Daily on social media for the latest updates.\n"
+              "Sign up for the Harbour Daily morning newsletter and never miss a story.\n"
+              "Harbour Daily is an independent newsroom. Copyright Harbour Daily Media Ltd.\n")
+    museum = (EXAMPLES / "corpus" / "unrelated_museum.md").read_text(encoding="utf-8")
+    scooters = (EXAMPLES / "corpus" / "unrelated_scooter_recall.txt").read_text(encoding="utf-8")
+    c = compare(document_from_text(museum + footer), document_from_text(scooters + footer),
+                encoder=static_encoder)
+    assert c.result.relation not in ("copy", "rewrite", "partial", "same_story")
+    assert c.result.scores["name_overlap"] < 0.25
+
+
 # --- CLI ----------------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ from retold.align import (
 from retold.config import Config
 from retold.docmodel import DocModel, shipped_model
 from retold.entities import quote_spans
-from retold.fingerprints import DocPrint
+from retold.fingerprints import DocPrint, mean_vector
 from retold.pairsim import lcs_length, position_masks
 from retold.text import STOPWORDS, looks_like_heading, raw_words
 
@@ -373,8 +373,7 @@ def relate(
     scores["containment5"] = round(_containment(fa.fivegrams, fb.fivegrams), 4)
     scores["content1"] = round(_containment(fa.content_words, fb.content_words), 4)
     scores["content2"] = round(_containment(fa.content_pairs, fb.content_pairs), 4)
-    scores["doc_cosine"] = round(float(np.clip(pa.doc_vector @ pb.doc_vector, -1, 1)), 4)
-    scores["name_overlap"] = round(_containment(fa.names, fb.names), 4)
+    scores["doc_cosine"], scores["name_overlap"] = _topic_overlap(pa, pb, fa, fb, skip_a, skip_b)
     scores["ordered_words"] = round(ordered_words(fa, fb, skip_a, skip_b), 4)
     relation = decide(scores, config)
     if not (describe_all or relation in REUSE):
@@ -415,6 +414,24 @@ def relate(
         boilerplate_a=[int(i) for i in np.nonzero(skip_a)[0]],
         boilerplate_b=[int(j) for j in np.nonzero(skip_b)[0]],
     )
+
+
+def _topic_overlap(pa: DocPrint, pb: DocPrint, fa: TextFeatures, fb: TextFeatures,
+                   skip_a: np.ndarray, skip_b: np.ndarray) -> tuple[float, float]:
+    """Document cosine and name overlap of a pair, its boilerplate left out: two articles of
+    one site share its footer ("Follow Harbour Daily ..."), which alone made a museum
+    reopening and a scooter recall the same story."""
+    if skip_a.any() or skip_b.any():
+        va, vb = mean_vector(pa.vectors[~skip_a]), mean_vector(pb.vectors[~skip_b])
+        cosine = float(va @ vb) if len(va) and len(vb) else 0.0
+        names_a = frozenset().union(*(n for n, s in zip(fa.specifics, skip_a, strict=True)
+                                      if not s))
+        names_b = frozenset().union(*(n for n, s in zip(fb.specifics, skip_b, strict=True)
+                                      if not s))
+    else:
+        cosine, names_a, names_b = float(pa.doc_vector @ pb.doc_vector), fa.names, fb.names
+    return (round(float(np.clip(cosine, -1, 1)), 4),
+            round(_containment(names_a, names_b), 4))
 
 
 def _runs(matches: Sequence[Match], max_gap: int) -> list[int]:
