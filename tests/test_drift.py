@@ -127,6 +127,12 @@ def _types(a: str, b: str) -> list[str]:
          "Friday night", "Friday morning"),
         ("The inquiry sent a team of three inspectors.", "The inquiry sent a four-strong team.",
          "number", "three", "four-strong"),
+        ("The festival runs from 4 to 9 July.", "The festival runs from 5 to 9 July.", "date",
+         "4", "5"),
+        ("Snowfall was double the usual amount.", "Snowfall was triple the usual amount.",
+         "number", "double", "triple"),
+        ("The flood will peak on Sunday.", "Forecasters expect the flood to peak on Sunday.",
+         "hedge", "will", "expect"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -246,6 +252,13 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("The Justice Department opened an inquiry.",
          "The Justice Department launched an investigation."),
         ("The final is on Friday night.", "The final is on Friday evening."),
+        ("Rangers found two hikers in their thirties.",
+         "Rangers found a pair of hikers in their 30s."),
+        ("Snowfall was double the usual amount.", "Snowfall was twice the usual amount."),
+        ("The festival runs from 4 to 9 July.",
+         "The festival takes place between July 4 and July 9."),
+        ("The flood is expected to peak on Sunday.",
+         "Forecasters expect the flood to peak on Sunday."),
         # "the four people" may point back at people counted before, so it never drifts on
         # its own, but it does match the count it restates.
         ("The lifeboat rescued 20 walkers and four guides.",

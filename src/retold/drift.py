@@ -668,7 +668,8 @@ _HEDGE_WORDS = frozenset(
 )
 # Belief verbs in the present: "officials believe the fire was started deliberately" is
 # weaker than "officials said". (Past forms are also plain narration, "suspect" a noun.)
-_HEDGE_VERBS = frozenset("believe believes think thinks".split())
+_HEDGE_VERBS = frozenset("believe believes think thinks expect expects anticipate anticipates"
+                         .split())
 # "a think tank", "think twice" (an idiom for hesitating, not a belief)
 _NOT_A_VERB_AFTER = frozenset("tank tanks piece pieces twice".split())
 # Hedges only after a form of "be": "is expected to", "are believed to", "was said to".

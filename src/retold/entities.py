@@ -252,7 +252,7 @@ _NUMBER_WORDS = MappingProxyType(
 )
 # Counts of times in one word. "Once" is left out: it is a conjunction ("once the plan is
 # approved") as often as a count.
-_MULTIPLIER_WORDS = MappingProxyType({"twice": 2, "thrice": 3})
+_MULTIPLIER_WORDS = MappingProxyType({"twice": 2, "thrice": 3, "double": 2, "triple": 3})
 _THINK = frozenset("think thinks thinking thought".split())
 # Ordinals are numbers of their own kind: their keys start with ORDINAL ("#3" for "3rd" and
 # "third"). "Second" is also a unit of time and "first" an adverb, so an ordinal with no
@@ -440,14 +440,17 @@ _REL_UNIT = r"(?:week|weekend|month|year|spring|summer|autumn|fall|winter|quarte
 _NUM_WORD_ALT = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _DATE_RE = re.compile(
     rf"""
-    (?P<dmy>\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH_ALT})(?:,?\s+(?P<y1>{_YEAR}))?\b)
+    (?P<range>\b(?P<d0>\d{{1,2}})(?:st|nd|rd|th)?(?=\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?
+        \s+(?:of\s+)?(?P<m0>{_MONTH_ALT})))
+    |(?P<dmy>\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH_ALT})(?:,?\s+(?P<y1>{_YEAR}))?\b)
     |(?P<mdy>\b(?P<m2>{_MONTH_ALT})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d)(?:,?\s+(?P<y2>{_YEAR}))?\b)
     |(?P<my>\b(?P<m3>{_MONTH_ALT})(?:\s+(?:of\s+)?(?P<y3>{_YEAR}))?\b)
     |(?P<wd>\b(?:(?P<wrel>last|next|this|previous|coming|past)\s+)?(?P<w>{_WEEKDAY_ALT})
         (?:\s+(?P<part>morning|afternoon|evening|night))?\b)
     |(?P<time>\b(?P<th>\d{{1,2}})(?:[:.](?P<tm>\d{{2}}))?\s*(?P<ampm>[ap])(?:m\b|\.m\.)
         |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midnight)\b)
-    |(?P<decade>\b(?:the\s+)?(?P<dec>(?:1[6-9]|20)?\d0)s\b)
+    |(?P<decade>\b(?:the\s+)?(?:(?P<dec>(?:1[6-9]|20)?\d0)s|(?P<decw>twenties|thirties|forties
+        |fifties|sixties|seventies|eighties|nineties))\b)
     |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|earlier\s+this|later\s+this)\s+
         (?P<runit>{_REL_UNIT}s?)|(?P<rday>yesterday|today|tomorrow|tonight)
         |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
@@ -463,6 +466,10 @@ _YEAR_CUES = frozenset(
     "year spring summer autumn fall winter circa around".split()
 )
 _PREPOSITIONS = frozenset("in on since by until till before after from during at of".split())
+_DECADE_WORDS = MappingProxyType({
+    w: str(10 * n) for n, w in enumerate(
+        "twenties thirties forties fifties sixties seventies eighties nineties".split(), start=2)
+})
 _REL_NORMAL = MappingProxyType({"previous": "last", "past": "last", "coming": "next"})
 
 
@@ -471,15 +478,16 @@ def _dates(text: str) -> list[Mention]:
     for m in _DATE_RE.finditer(text):
         g = m.groupdict()
         fields: dict[str, str] = {}
-        if g["dmy"] or g["mdy"] or g["my"]:
-            month = g["m1"] or g["m2"] or g["m3"]
+        if g["range"] or g["dmy"] or g["mdy"] or g["my"]:
+            # The first day of "3 to 17 June" takes the month of the second.
+            month = g["m0"] or g["m1"] or g["m2"] or g["m3"]
             # Month names must be capitalised: "may", "march" are verbs.
             if not month[0].isupper():
                 continue
             if g["my"] and month.rstrip(".") == "May" and _looks_like_modal_may(text, m):
                 continue
             fields["m"] = str(MONTHS[month.lower().rstrip(".")])
-            day = g["d1"] or g["d2"]
+            day = g["d0"] or g["d1"] or g["d2"]
             if day:
                 fields["d"] = str(int(day))
             year = g["y1"] or g["y2"] or g["y3"]
@@ -506,7 +514,8 @@ def _dates(text: str) -> list[Mention]:
                     hour += 12
                 fields["t"] = f"{hour:02d}:{minute:02d}"
         elif g["decade"]:
-            fields["decade"] = g["dec"]
+            # "in their twenties" = "in their 20s"
+            fields["decade"] = g["dec"] or _DECADE_WORDS[g["decw"].lower()]
         elif g["rel"]:
             if g["rday"]:
                 fields["rel"] = g["rday"].lower()
@@ -734,6 +743,9 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
                 i += 1  # "think twice": hesitate, not a count
                 continue
             value = _MULTIPLIER_WORDS[low]  # "twice" says what "two times" says
+        elif (low == "pair" and i and toks[i - 1][2].lower() == "a" and i + 1 < len(toks)
+              and toks[i + 1][2].lower() == "of"):
+            value = 2  # "a pair of men": two men
         elif low in _ORDINAL_WORDS:
             prev = toks[i - 1][2].lower() if i else ""
             if prev not in _NUMERATOR_WORDS:  # "a fifth of", "by a third": fractions (below)
