@@ -133,6 +133,9 @@ def _types(a: str, b: str) -> list[str]:
          "number", "double", "triple"),
         ("The flood will peak on Sunday.", "Forecasters expect the flood to peak on Sunday.",
          "hedge", "will", "expect"),
+        ("Exports rose 4% in May.", "Exports fell 4% in May.", "number", "rose", "fell"),
+        ("The mill made a profit of $2m.", "The mill made a loss of $2m.", "number", "profit",
+         "loss"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -259,6 +262,11 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
          "The festival takes place between July 4 and July 9."),
         ("The flood is expected to peak on Sunday.",
          "Forecasters expect the flood to peak on Sunday."),
+        # Direction kept in other words.
+        ("Exports rose 4% in May.", "Exports climbed 4% in May."),
+        ("The yield fell to 3.1%.", "The yield dropped to 3.1%."),
+        ("The firm declined to comment on the losses.",
+         "The firm refused to comment on the losses."),
         # "the four people" may point back at people counted before, so it never drifts on
         # its own, but it does match the count it restates.
         ("The lifeboat rescued 20 walkers and four guides.",

@@ -230,6 +230,7 @@ def sentence_drift(
     items += _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes,
                            paired=_prefix_negations, implied=_implied_negation)
     items += _marker_drift("hedge", _hedges, al, a_text, b_text, a_quotes, b_quotes)
+    items += _direction_drift(al, a_text, b_text, a_quotes, b_quotes)
     items.sort(key=lambda d: (d.a_span, d.b_span, d.type))
     return [
         Drift(d.type, a_text[d.a_span[0] : d.a_span[1]], b_text[d.b_span[0] : d.b_span[1]],
@@ -653,6 +654,57 @@ def _framing_trimmed(x: str, y: str) -> bool:
     cut = wx[: len(wx) - len(wy)]
     return (len(wy) >= 4 and 0 < len(cut) <= 3 and wx[len(cut) :] == wy
             and all(w in STOPWORDS and w not in _NEGATORS for w in cut))
+
+
+# ---------------------------------------------------------------- direction
+
+# Words that say which way an amount went, or its sign. A spinner's synonym stays on its side
+# ("rose" -> "climbed"); one that crosses over ("rose" -> "fell", "profit" -> "loss") changes
+# the fact the number states, so it is reported as a number change.
+_UP = frozenset(
+    """rise rises rose risen rising climb climbs climbed climbing increase increases increased
+    increasing grow grows grew grown growing gain gains gained gaining jump jumps jumped
+    jumping surge surges surged surging soar soars soared soaring rally rallied rebound
+    rebounded raise raises raised raising hike hikes hiked boost boosts boosted expand
+    expands expanded higher profit profits surplus""".split()
+)
+_DOWN = frozenset(
+    """fall falls fell fallen falling drop drops dropped dropping decline declines declined
+    declining decrease decreases decreased decreasing shrink shrinks shrank shrunk
+    shrinking slide slides slid sliding slip slips slipped slipping sink sinks sank sunk
+    plunge plunges plunged plunging tumble tumbles tumbled slump slumps slumped cut cuts
+    cutting reduce reduces reduced reducing slash slashes slashed lower lowered lowers loss
+    losses deficit""".split()
+)
+
+
+def _direction(toks: Sequence[tuple[int, int, str]], i: int) -> int:
+    w = toks[i][2].lower()
+    nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
+    if w in _UP:
+        return 1
+    if w in _DOWN and not (nxt == "to" and w.startswith("declin")) and nxt != "short":
+        return -1  # "declined to comment", "fell short of": no amount moved
+    return 0
+
+
+def _direction_drift(
+    al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
+    b_quotes: list[tuple[int, int]],
+) -> list[_Local]:
+    """A word of direction whose counterpart says the opposite ("rose 5%" -> "fell 5%")."""
+    out: list[_Local] = []
+    for i, (s, e, w) in enumerate(al.a_toks):
+        d = _direction(al.a_toks, i)
+        if d == 0 or not al.a_changed(s, e) or any(qs <= s < qe for qs, qe in a_quotes):
+            continue
+        lo, hi = al.a_to_b(s, e)
+        there = [_direction(al.b_toks, j) for j, (bs, be, _) in enumerate(al.b_toks)
+                 if bs < hi and lo < be and not any(qs <= bs < qe for qs, qe in b_quotes)]
+        if there and all(x == -d for x in there if x) and any(x == -d for x in there):
+            detail = f"number changed: {_q(w)} -> {_q(b_text[lo:hi])} (the other direction)"
+            out.append(_Local("number", (s, e), (lo, hi), detail))
+    return out
 
 
 # ---------------------------------------------------------------- negation and hedging
