@@ -262,6 +262,8 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
          "The festival takes place between July 4 and July 9."),
         ("The flood is expected to peak on Sunday.",
          "Forecasters expect the flood to peak on Sunday."),
+        ("Defence Minister Dag Orre arrived.", "Defense Minister Dag Orre arrived."),
+        ("Foreign Minister Dag Orre arrived.", "Foreign Secretary Dag Orre arrived."),
         # Direction kept in other words.
         ("Exports rose 4% in May.", "Exports climbed 4% in May."),
         ("The yield fell to 3.1%.", "The yield dropped to 3.1%."),

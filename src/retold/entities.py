@@ -209,8 +209,12 @@ _ROLE_NORMAL = MappingProxyType(
         "spokeswoman": "spokesperson", "secretary-general": "general secretary",
         "vice-president": "vice president", "congresswoman": "congressman",
         "director-general": "director general",
+        # The foreign minister of the UK is its Foreign Secretary: one office, two names.
+        "foreign secretary": "foreign minister",
     }
 )
+# American and British spellings of what an office is of ("Defense Minister").
+_SPELLING = MappingProxyType({"defense": "defence", "labor": "labour"})
 # Lower-case heads that are common words ("the general public", "a judge said"): only a title
 # when capitalised or attached to a name.
 _WEAK_HEADS = frozenset(
@@ -923,7 +927,7 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             return _TitleParse(i, k + 1, status, _ROLE_NORMAL.get(role, role),
                                frozenset(consumed))
         elif low in _QUALIFIERS and len(qualifiers) < 2:
-            qualifiers.append(low)
+            qualifiers.append(_SPELLING.get(low, low))
             consumed.add(k)
         elif qualifiers and qualifiers[-1] in _QUALIFIER_HEADS and _is_cap(toks[k - 1]) and (
             _is_cap(toks[k]) and low not in _ORGAN_WORDS
