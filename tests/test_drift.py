@@ -134,6 +134,8 @@ def _types(a: str, b: str) -> list[str]:
         ("The flood will peak on Sunday.", "Forecasters expect the flood to peak on Sunday.",
          "hedge", "will", "expect"),
         ("Exports rose 4% in May.", "Exports fell 4% in May.", "number", "rose", "fell"),
+        ("At least 30 boats sank.", "Up to 30 boats sank.", "number", "At least 30",
+         "Up to 30"),
         ("The mill made a profit of $2m.", "The mill made a loss of $2m.", "number", "profit",
          "loss"),
     ],
@@ -264,6 +266,8 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
          "Forecasters expect the flood to peak on Sunday."),
         ("Defence Minister Dag Orre arrived.", "Defense Minister Dag Orre arrived."),
         ("Foreign Minister Dag Orre arrived.", "Foreign Secretary Dag Orre arrived."),
+        ("More than 900 homes lost power.", "Over 900 households were left without power."),
+        ("Under 20 firms applied.", "Fewer than 20 firms applied."),
         # Direction kept in other words.
         ("Exports rose 4% in May.", "Exports climbed 4% in May."),
         ("The yield fell to 3.1%.", "The yield dropped to 3.1%."),

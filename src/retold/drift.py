@@ -405,7 +405,55 @@ def _number_drift(
         "number", [m for m in a_left if ordinal(m)], [m for m in b_left if ordinal(m)],
         al, a_text, b_text, moved_in_b=lambda _m: True, moved_in_a=lambda _m: True,
     )
-    return units + counts + ordinals
+    return units + counts + ordinals + _crossed_bounds(a_nums, b_nums, a_text, b_text)
+
+
+# A number's bound, from the words right before it: "at least 30" is 30 or more, "up to 30"
+# 30 or fewer. Approximations ("about", "around") are no bound and never compared.
+_LOWER_BOUND = re.compile(
+    r"\b(?:at\s+least|more\s+than|over|above|upwards\s+of|in\s+excess\s+of|no\s+fewer\s+than"
+    r"|no\s+less\s+than|a\s+minimum\s+of)\s+[$£€¥]?$", re.I)
+_UPPER_BOUND = re.compile(
+    r"\b(?:up\s+to|at\s+most|less\s+than|fewer\s+than|under|below|nearly|almost|just\s+under"
+    r"|no\s+more\s+than|a\s+maximum\s+of)\s+[$£€¥]?$", re.I)
+
+
+def _bound(m: Mention, text: str) -> int:
+    before = text[max(0, m.start - 40) : m.start]
+    if _LOWER_BOUND.search(before):
+        return 1
+    if _UPPER_BOUND.search(before):
+        return -1
+    return 0
+
+
+def _crossed_bounds(
+    a_nums: list[Mention], b_nums: list[Mention], a_text: str, b_text: str,
+) -> list[_Local]:
+    """The same number bounded the other way ("at least 30" -> "up to 30", "nearly 1,000"
+    -> "more than 1,000"): equal by value, so the count pairing never sees it."""
+    out: list[_Local] = []
+    used: set[int] = set()
+    for m in a_nums:
+        n = next((n for n in b_nums if id(n) not in used
+                  and not set(number_values(n)).isdisjoint(number_values(m))), None)
+        if n is None:
+            continue
+        used.add(id(n))
+        ba, bb = _bound(m, a_text), _bound(n, b_text)
+        if ba and bb == -ba:
+            a0 = _bound_start(m, a_text)
+            b0 = _bound_start(n, b_text)
+            out.append(_Local("number", (a0, m.end), (b0, n.end),
+                              f"number changed: {_q(a_text[a0:m.end])} -> "
+                              f"{_q(b_text[b0:n.end])}"))
+    return out
+
+
+def _bound_start(m: Mention, text: str) -> int:
+    before = text[max(0, m.start - 40) : m.start]
+    hit = _LOWER_BOUND.search(before) or _UPPER_BOUND.search(before)
+    return m.start - len(before) + hit.start() if hit else m.start
 
 
 _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
