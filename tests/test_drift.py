@@ -268,6 +268,7 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("Foreign Minister Dag Orre arrived.", "Foreign Secretary Dag Orre arrived."),
         ("More than 900 homes lost power.", "Over 900 households were left without power."),
         ("Under 20 firms applied.", "Fewer than 20 firms applied."),
+        ("No fewer than 40 ships docked.", "At least 40 ships docked."),
         # Direction kept in other words.
         ("Exports rose 4% in May.", "Exports climbed 4% in May."),
         ("The yield fell to 3.1%.", "The yield dropped to 3.1%."),

@@ -411,10 +411,10 @@ def _number_drift(
 # A number's bound, from the words right before it: "at least 30" is 30 or more, "up to 30"
 # 30 or fewer. Approximations ("about", "around") are no bound and never compared.
 _LOWER_BOUND = re.compile(
-    r"\b(?:at\s+least|more\s+than|over|above|upwards\s+of|in\s+excess\s+of|no\s+fewer\s+than"
+    r"\b(?:at\s+least|(?<!no\s)more\s+than|over|above|upwards\s+of|in\s+excess\s+of|no\s+fewer\s+than"
     r"|no\s+less\s+than|a\s+minimum\s+of)\s+[$£€¥]?$", re.I)
 _UPPER_BOUND = re.compile(
-    r"\b(?:up\s+to|at\s+most|less\s+than|fewer\s+than|under|below|nearly|almost|just\s+under"
+    r"\b(?:up\s+to|at\s+most|(?<!no\s)less\s+than|(?<!no\s)fewer\s+than|under|below|nearly|almost|just\s+under"
     r"|no\s+more\s+than|a\s+maximum\s+of)\s+[$£€¥]?$", re.I)
 
 
