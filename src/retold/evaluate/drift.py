@@ -12,8 +12,10 @@ rules, and held out until 2026-11-30, when the rules were extended against its m
 development data now (``DEV2_PATH``). ``data/drift_pairs_holdout2.jsonl`` was written and
 scored before that change (F1 0.955); its misses were fixed on 2026-11-30 and 2026-12-01, so
 it is development data too (``DEV3_PATH``). ``data/drift_pairs_holdout3.jsonl`` was written
-on 2026-12-01 after that day's rules and scored once (F1 0.965): it is the out-of-sample set
-(``HOLDOUT_PATH``) and is never to be used to tune the rules.
+on 2026-12-01 after that day's rules and scored once (F1 0.965): it is an out-of-sample set
+(``HOLDOUT_PATH``) and is never to be used to tune the rules. ``data/drift_pairs_holdout4.jsonl``
+was written later that day, after the rules of the session that began at 05:16, and scored
+once (F1 0.936): the second out-of-sample set (``HOLDOUT4_PATH``), never to be tuned on either.
 
 Run: ``python -m retold.evaluate.drift [PATH] [-v]`` (PATH defaults to the development pairs).
 """
@@ -30,6 +32,7 @@ DEFAULT_PATH = Path(__file__).parent / "data" / "drift_pairs.jsonl"
 DEV2_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout.jsonl"
 DEV3_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout2.jsonl"
 HOLDOUT_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout3.jsonl"
+HOLDOUT4_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout4.jsonl"
 _GOLD_TYPES = ("entity", "title", "number", "date", "quote", "negation", "hedge")
 
 

@@ -57,6 +57,7 @@ def _drift() -> list[str] | None:
     from retold.evaluate.drift import (
         DEV2_PATH,
         DEV3_PATH,
+        HOLDOUT4_PATH,
         HOLDOUT_PATH,
         evaluate_drift,
         format_report,
@@ -71,9 +72,13 @@ def _drift() -> list[str] | None:
             "third development pairs (held out until their misses were fixed):",
             *format_report(evaluate_drift(DEV3_PATH)).splitlines(),
             "",
-            "held-out pairs (written after the last rule change and scored once; never used"
-            " to tune the rules):",
-            *format_report(evaluate_drift(HOLDOUT_PATH)).splitlines()]
+            "held-out pairs (written after the rules of the morning of 2026-12-01 and scored"
+            " once; never used to tune the rules):",
+            *format_report(evaluate_drift(HOLDOUT_PATH)).splitlines(),
+            "",
+            "second held-out pairs (written after the rules of the session from 05:16 that day"
+            " and scored once; never used to tune the rules):",
+            *format_report(evaluate_drift(HOLDOUT4_PATH)).splitlines()]
 
 
 DATASETS: dict[str, Callable[[], list[str] | None]] = {
