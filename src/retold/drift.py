@@ -411,20 +411,21 @@ def _number_drift(
 # A number's bound, from the words right before it: "at least 30" is 30 or more, "up to 30"
 # 30 or fewer. Approximations ("about", "around") are no bound and never compared.
 _LOWER_BOUND = re.compile(
-    r"\b(?:at\s+least|(?<!no\s)more\s+than|over|above|upwards\s+of|in\s+excess\s+of|no\s+fewer\s+than"
-    r"|no\s+less\s+than|a\s+minimum\s+of)\s+[$£€¥]?$", re.I)
+    r"\b(?:at\s+least|(?<!no\s)more\s+than|over|above|upwards\s+of|in\s+excess\s+of"
+    r"|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of)\s+[$£€¥]?$", re.I)
 _UPPER_BOUND = re.compile(
-    r"\b(?:up\s+to|at\s+most|(?<!no\s)less\s+than|(?<!no\s)fewer\s+than|under|below|nearly|almost|just\s+under"
-    r"|no\s+more\s+than|a\s+maximum\s+of)\s+[$£€¥]?$", re.I)
+    r"\b(?:up\s+to|at\s+most|(?<!no\s)less\s+than|(?<!no\s)fewer\s+than|under|below|nearly"
+    r"|almost|just\s+under|no\s+more\s+than|a\s+maximum\s+of)\s+[$£€¥]?$", re.I)
 
 
-def _bound(m: Mention, text: str) -> int:
+def _bound(m: Mention, text: str) -> tuple[int, int]:
+    """+1 for a lower bound, -1 for an upper one, 0 for none; and where the bound starts."""
     before = text[max(0, m.start - 40) : m.start]
-    if _LOWER_BOUND.search(before):
-        return 1
-    if _UPPER_BOUND.search(before):
-        return -1
-    return 0
+    for sign, pattern in ((1, _LOWER_BOUND), (-1, _UPPER_BOUND)):
+        hit = pattern.search(before)
+        if hit:
+            return sign, m.start - len(before) + hit.start()
+    return 0, m.start
 
 
 def _crossed_bounds(
@@ -440,20 +441,12 @@ def _crossed_bounds(
         if n is None:
             continue
         used.add(id(n))
-        ba, bb = _bound(m, a_text), _bound(n, b_text)
+        (ba, a0), (bb, b0) = _bound(m, a_text), _bound(n, b_text)
         if ba and bb == -ba:
-            a0 = _bound_start(m, a_text)
-            b0 = _bound_start(n, b_text)
             out.append(_Local("number", (a0, m.end), (b0, n.end),
                               f"number changed: {_q(a_text[a0:m.end])} -> "
                               f"{_q(b_text[b0:n.end])}"))
     return out
-
-
-def _bound_start(m: Mention, text: str) -> int:
-    before = text[max(0, m.start - 40) : m.start]
-    hit = _LOWER_BOUND.search(before) or _UPPER_BOUND.search(before)
-    return m.start - len(before) + hit.start() if hit else m.start
 
 
 _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
