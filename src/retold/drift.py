@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -918,24 +918,20 @@ def _marker_drift(
     a_pair, b_pair = paired(al.a_toks, al.b_toks) if paired else ([], [])
 
     def markers(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
-                extra: Collection[int]) -> list[int]:
-        return [i for i in range(len(toks)) if (is_marker(toks, i) or i in extra)
+                test: Callable[[Sequence[tuple[int, int, str]], int], bool]) -> list[int]:
+        return [i for i in range(len(toks)) if test(toks, i)
                 and not any(s <= toks[i][0] < e for s, e in quotes)]
 
-    a_idx = markers(al.a_toks, a_quotes, set(a_pair))
-    b_idx = markers(al.b_toks, b_quotes, set(b_pair))
+    a_extra, b_extra = set(a_pair), set(b_pair)
+    a_idx = markers(al.a_toks, a_quotes, lambda t, i: is_marker(t, i) or i in a_extra)
+    b_idx = markers(al.b_toks, b_quotes, lambda t, i: is_marker(t, i) or i in b_extra)
     if len(a_idx) == len(b_idx):
         return []
-    if implied is not None:
-        def n_implied(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
-                      strict: list[int]) -> int:
-            taken = set(strict)
-            return sum(1 for i in range(len(toks)) if i not in taken and implied(toks, i)
-                       and not any(s <= toks[i][0] < e for s, e in quotes))
-
-        if (len(a_idx) + n_implied(al.a_toks, a_quotes, a_idx)
-                == len(b_idx) + n_implied(al.b_toks, b_quotes, b_idx)):
-            return []
+    if implied is not None and (
+        len(set(a_idx) | set(markers(al.a_toks, a_quotes, implied)))
+        == len(set(b_idx) | set(markers(al.b_toks, b_quotes, implied)))
+    ):
+        return []
     added = len(b_idx) > len(a_idx)
     src_toks, idx = (al.b_toks, b_idx) if added else (al.a_toks, a_idx)
     changed = (al.b_changed if added else al.a_changed)

@@ -747,8 +747,7 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
                 i += 1  # "think twice": hesitate, not a count
                 continue
             value = _MULTIPLIER_WORDS[low]  # "twice" says what "two times" says
-        elif (low == "pair" and i and toks[i - 1][2].lower() == "a" and i + 1 < len(toks)
-              and toks[i + 1][2].lower() == "of"):
+        elif low == "pair" and i and toks[i - 1][2].lower() == "a" and nxt == "of":
             value = 2  # "a pair of men": two men
         elif low in _ORDINAL_WORDS:
             prev = toks[i - 1][2].lower() if i else ""
@@ -772,7 +771,7 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
         elif suffix in ("m", "k"):
             # "8.5m users" (millions, as British news writes them) or "the 100m final"
             # (metres): kept in the mention's text, its key the bare value; drift also
-            # accepts the scaled value (see drift._keys).
+            # accepts the scaled value (see number_values).
             j += 1
         elif suffix == "p" and toks[j][2] == "p" and value < 1000:
             value /= 100  # "95p" is 95 pence ("1080p" screens are left alone)

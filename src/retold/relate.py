@@ -422,16 +422,19 @@ def _topic_overlap(pa: DocPrint, pb: DocPrint, fa: TextFeatures, fb: TextFeature
     one site share its footer ("Follow Harbour Daily ..."), which alone made a museum
     reopening and a scooter recall the same story."""
     if skip_a.any() or skip_b.any():
-        va, vb = mean_vector(pa.vectors[~skip_a]), mean_vector(pb.vectors[~skip_b])
-        cosine = float(va @ vb) if len(va) and len(vb) else 0.0
-        names_a = frozenset().union(*(n for n, s in zip(fa.specifics, skip_a, strict=True)
-                                      if not s))
-        names_b = frozenset().union(*(n for n, s in zip(fb.specifics, skip_b, strict=True)
-                                      if not s))
+        # mean_vector of no rows is the zero vector: a side that is all boilerplate has
+        # cosine 0 with anything.
+        cosine = float(mean_vector(pa.vectors[~skip_a]) @ mean_vector(pb.vectors[~skip_b]))
+        names_a, names_b = _names_outside(fa, skip_a), _names_outside(fb, skip_b)
     else:
         cosine, names_a, names_b = float(pa.doc_vector @ pb.doc_vector), fa.names, fb.names
     return (round(float(np.clip(cosine, -1, 1)), 4),
             round(_containment(names_a, names_b), 4))
+
+
+def _names_outside(f: TextFeatures, skip: np.ndarray) -> frozenset[str]:
+    """``f.names`` of the sentences ``skip`` leaves."""
+    return frozenset().union(*(n for n, s in zip(f.specifics, skip, strict=True) if not s))
 
 
 def _runs(matches: Sequence[Match], max_gap: int) -> list[int]:
