@@ -169,3 +169,24 @@ def test_construction_is_cheap() -> None:
     enc = TransformerEncoder(tokenizer_path="/nonexistent/tokenizer.json")
     with pytest.raises(Exception, match=r"nonexistent|No such file|os error"):
         enc.encode(["x"])
+
+
+def test_static_pooling_equals_model2vec_bitwise(static: StaticEncoder) -> None:
+    texts = [
+        "The council approved the new budget on Tuesday.",
+        "Officials said 2% of the 1,200 homes were flooded; no one was hurt.",
+        "",
+        "   ",
+        "??? !!!",
+        "Ünïcödé façade, naïve café: Zürich's mayor spoke.",
+        "word " * 900,  # past the 512-token truncation
+        "x" * 5000,  # past model2vec's character cut
+        "Overnight the freshly appointed leader met the ex-president.",
+    ] * 3
+    model = static._load()
+    expected = model.encode(texts, batch_size=4, use_multiprocessing=False)
+    pooled = np.concatenate([static._mean_pool(model, texts[s : s + 4])
+                             for s in range(0, len(texts), 4)])
+    assert pooled.dtype == expected.dtype
+    assert np.array_equal(pooled, expected)
+    assert np.array_equal(static.encode(texts, batch_size=5), static.encode(texts))

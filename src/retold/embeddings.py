@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from retold.wordpiece import CachedWordPiece
 
@@ -211,6 +212,7 @@ class StaticEncoder:
     def __init__(self, model_dir: str | os.PathLike[str] | None = None) -> None:
         self._model_dir = Path(model_dir) if model_dir is not None else default_static_model_dir()
         self._model: StaticModel | None = None
+        self._table: np.ndarray | None = None  # the token vectors in float32
 
     def _load(self) -> StaticModel:
         if self._model is None:
@@ -244,7 +246,44 @@ class StaticEncoder:
         model = self._load()
         if not items:
             return np.zeros((0, model.dim), dtype=np.float32)
-        # Multiprocessing would fork the caller's process for large inputs; the caller
-        # decides about parallelism, not this class.
-        vecs = model.encode(items, batch_size=batch_size, use_multiprocessing=False)
+        if model.weights is not None or model.token_mapping is not None:
+            # Multiprocessing would fork the caller's process for large inputs; the caller
+            # decides about parallelism, not this class.
+            vecs = model.encode(items, batch_size=batch_size, use_multiprocessing=False)
+        else:
+            vecs = np.concatenate([self._mean_pool(model, items[s : s + batch_size])
+                                   for s in range(0, len(items), batch_size)])
         return _l2_normalise(np.asarray(vecs, dtype=np.float32))
+
+    def _mean_pool(self, model: StaticModel, texts: Sequence[str]) -> np.ndarray:
+        """model2vec's ``encode`` for a model without token weights or mapping, bitwise.
+
+        model2vec averages ``embedding[ids]`` as a float16 (batch, tokens, dim) array,
+        widened to float32 inside ``mean``: half the ingest stage's embedding time on
+        100,000 generated articles. Here one sparse (texts x vocabulary) product adds the
+        same float32 rows in the same order, so the sums, and everything after, are equal
+        (``tests/test_embeddings.py`` compares the two)."""
+        if self._table is None:
+            self._table = np.asarray(model.embedding, dtype=np.float32)
+        limit = model.max_length
+        if limit is None:
+            model.tokenizer.no_truncation()
+        else:
+            model.tokenizer.enable_truncation(limit)
+            # model2vec cuts the text to this many characters before tokenising.
+            cut = limit * model.median_token_length
+            texts = [t[:cut] for t in texts]
+        ids = model.tokenize(texts)
+        lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        flat = np.fromiter((t for x in ids for t in x), dtype=np.int64, count=int(indptr[-1]))
+        counts = sp.csr_matrix((np.ones(len(flat), np.float32), flat, indptr),
+                               shape=(len(ids), self._table.shape[0]))
+        # A text without tokens stays a zero row, as in model2vec.
+        mean = (counts @ self._table) / np.maximum(lengths, 1).astype(np.float32)[:, None]
+        out = mean.astype(model.embedding.dtype)
+        if model.normalize:
+            wide = out.astype(np.float32)
+            norm = np.linalg.norm(wide, axis=1, keepdims=True) + 1e-32
+            out = (wide / norm).astype(out.dtype)
+        return out
