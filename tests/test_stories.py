@@ -165,3 +165,62 @@ def test_empty_and_singleton() -> None:
     assert cluster_stories(featurize([])).tolist() == []
     assert cluster_stories(featurize([Document("x", "Just one story here.")])).tolist() == [0]
     assert StoryIndex().add(featurize([])) == []
+
+
+def _timed(doc_id: str, text: str, days: float) -> Document:
+    return Document(doc_id, text, published=T0 + timedelta(days=days))
+
+
+def test_very_similar_report_joins_a_story_that_left_the_window(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    # Dated documents search only the stories within their window; a story that left it
+    # is still reachable through the archive when a report is "very similar" to it.
+    params = StoryParams(window_days=7.0, window_override=0.8)
+    index = StoryIndex(params)
+    first = featurize([_timed("a", ANNUAL, 0), *_docs(FILLER, "f", T0 - timedelta(days=1))],
+                      params)
+    story_a = index.add(first)[0]
+    # A later batch moves the festival story out of the window, into the archive.
+    index.add(featurize(_docs(FILLER[::-1], "g", T0 + timedelta(days=30)), params))
+    assert len(index._archive) > 0
+
+    path = tmp_path / "index.npz"  # type: ignore[operator]
+    np.savez(path, **index.to_arrays())
+    with np.load(path) as z:
+        restored = StoryIndex.from_arrays({k: z[k] for k in z.files})
+
+    reprint = ANNUAL.replace("on Friday", "on Friday evening")
+    # (The near-copy comes last: once it joins, the story is back in the window.)
+    late = featurize([_timed("next", ANNUAL_LATER, 60), _timed("copy", reprint, 61)], params)
+    got = index.add(late)
+    assert got[0] != story_a, "a merely similar report crossed the time window"
+    assert got[1] == story_a, "a near-copy two months on lost its story"
+    assert restored.add(late) == got
+    for key, value in index.to_arrays().items():
+        assert np.array_equal(value, restored.to_arrays()[key]), key
+
+
+def test_window_search_ignores_the_distant_past() -> None:
+    # Forty festivals of past years, each closer to the new report than this week's story
+    # is, must not crowd that story out of the candidates: a dated document searches only
+    # the stories within its window.
+    params = StoryParams(window_days=7.0, window_override=1.01, k_candidates=2)
+    index = StoryIndex(params)
+    for i in range(40):
+        index.add(featurize([_timed(f"old{i}", ANNUAL, -800 + 10 * i)], params))
+    assert len(index) == 40
+    current = index.add(featurize([_timed("now", ANNUAL_LATER, 0)], params))[0]
+    follow = index.add(featurize([_timed("then", ANNUAL, 1)], params))[0]
+    assert follow == current
+
+
+def test_time_chunks_span_at_most_the_window() -> None:
+    from retold.storysearch import near_in_time, time_chunks
+
+    times = np.array([0.0, 1.0, 6.9, 7.5, 30.0, 30.1])
+    assert time_chunks(times, 7.0) == [slice(0, 3), slice(3, 4), slice(4, 6)]
+    assert time_chunks(np.zeros(0), 7.0) == []
+    t_min = np.array([0.0, 20.0, np.nan, 40.0])
+    t_max = np.array([2.0, 25.0, np.nan, 41.0])
+    assert near_in_time(t_min, t_max, 30.0, 31.0, 7.0).tolist() == [1, 2]

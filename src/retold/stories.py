@@ -16,9 +16,11 @@ Pipeline
    agglomerative clustering cut at ``threshold``, or the incremental method in time order.
 4. :class:`StoryIndex` (streaming): story centroids + member lists. ``add`` assigns each new
    document to its best story above ``assign_threshold`` or opens a new story. Candidate
-   stories come from a faiss inner-product search over dense centroid sketches; the exact
-   sparse TF-IDF similarity is computed only for those candidates, so adding ``m`` documents
-   costs O(m * (stories searched by faiss + k)) and never re-clusters the index. The state is
+   stories come from a faiss inner-product search over dense centroid sketches, for a dated
+   document only over the stories within its time window (plus an approximate index of the
+   others for the very-similar exception, :mod:`retold.storysearch`); the exact sparse
+   TF-IDF similarity is computed only for those candidates, so adding ``m`` dated documents
+   costs O(m * (stories in the window + k)) and never re-clusters the index. The state is
    plain numpy arrays (:meth:`StoryIndex.to_arrays` / :meth:`StoryIndex.from_arrays`).
 """
 
@@ -35,6 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from retold.documents import Document
+from retold.storysearch import StoryArchive, knn, near_in_time, time_chunks
 from retold.text import STOPWORDS, raw_words, split_sentences
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -439,6 +442,7 @@ class StoryIndex:
         self.doc_story: list[int] = []
         self._s = _Stories(sketch=np.zeros((0, self.params.sketch_dim), np.float32))
         self._n = 0  # number of stories (rows of the arrays in use)
+        self._archive = StoryArchive(self.params.sketch_dim)
 
     # -- public -------------------------------------------------------------------------
 
@@ -450,7 +454,9 @@ class StoryIndex:
 
         Documents are taken in time order (unknown times last, input order kept among
         equals). Each is compared with (a) the ``k_candidates`` existing stories nearest by
-        faiss over the dense sketches and (b) the stories opened or grown by this call; the
+        faiss over the dense sketches (of those in its time window, for a dated document,
+        plus archived ones nearly as similar as ``window_override``) and (b) the stories
+        opened or grown by this call; the
         best exact similarity above ``assign_threshold`` wins, else a new story starts.
         """
         p = self.params
@@ -470,7 +476,7 @@ class StoryIndex:
         q = np.ascontiguousarray(_unit(_sketch(x, p.sketch_dim)), dtype=np.float32)
 
         n_before = self._n
-        cand = self._faiss_candidates(q, n_before)
+        cand = self._candidates(q, feats.times, n_before)
 
         order = sorted(range(n), key=lambda i: (np.isnan(feats.times[i]), feats.times[i], i))
         out = [0] * n
@@ -484,7 +490,7 @@ class StoryIndex:
         weighted: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
         for i in order:
             row = _row(x, i)
-            cands = [c for c in cand[i] if c >= 0]
+            cands = cand[i].tolist()
             if touched:
                 cands.extend(self._nearest_touched(q[i], touched, touched_sketch))
             best, best_sim = -1, -np.inf
@@ -556,6 +562,7 @@ class StoryIndex:
         }
         if s.emb_sum is not None:
             arrays["emb_sum"] = s.emb_sum[: self._n].copy()
+        arrays.update(self._archive.to_arrays())
         return arrays
 
     @classmethod
@@ -583,20 +590,51 @@ class StoryIndex:
         s.t_max = [float(v) for v in arrays["t_max"]]
         s.label = [str(v) for v in arrays["label"]]
         s.label_score = [float(v) for v in arrays["label_score"]]
+        self._archive = StoryArchive.from_arrays(params.sketch_dim, arrays)
         self._n = n
         return self
 
     # -- internals ------------------------------------------------------------------------
 
-    def _faiss_candidates(self, q: np.ndarray, n_stories: int) -> np.ndarray:
-        k = min(self.params.k_candidates, n_stories)
-        if k == 0:
-            return np.full((q.shape[0], 0), -1, dtype=np.int64)
-        import faiss
-
-        base = np.ascontiguousarray(self._s.sketch[:n_stories])
-        _, idx = faiss.knn(q, base, k, metric=faiss.METRIC_INNER_PRODUCT)
-        return idx
+    def _candidates(self, q: np.ndarray, times: np.ndarray, n_stories: int) -> list[np.ndarray]:
+        """Per document, the stories among the first ``n_stories`` that faiss ranks nearest
+        its sketch: all of them for an undated document; for a dated one those within the
+        time window, plus archived stories whose sketch comes near the ``window_override``
+        bar (see :mod:`retold.storysearch`)."""
+        p, s = self.params, self._s
+        out = [np.zeros(0, dtype=np.int64) for _ in range(len(q))]
+        if n_stories == 0:
+            return out
+        undated = np.flatnonzero(np.isnan(times))
+        for r, idx in zip(undated.tolist(), knn(q[undated], s.sketch[:n_stories],
+                                                 p.k_candidates), strict=True):
+            out[r] = idx[idx >= 0]
+        dated = np.flatnonzero(~np.isnan(times))
+        if len(dated) == 0:
+            return out
+        t_min = np.array(s.t_min[:n_stories])
+        t_max = np.array(s.t_max[:n_stories])
+        lo, hi = float(times[dated].min()), float(times[dated].max())
+        # Out of the window of the batch's first or last document: every story that is out
+        # of the window of any of its documents.
+        gone = np.flatnonzero((t_max < hi - p.window_days) | (t_min > lo + p.window_days))
+        self._archive.update(gone, np.array(s.size[:n_stories]), s.sketch)
+        order = dated[np.argsort(times[dated], kind="stable")]
+        for chunk in time_chunks(times[order], p.window_days):
+            rows = order[chunk]
+            near = near_in_time(t_min, t_max, float(times[rows[0]]), float(times[rows[-1]]),
+                                p.window_days)
+            for r, idx in zip(rows.tolist(), knn(q[rows], s.sketch[near], p.k_candidates),
+                              strict=True):
+                out[r] = near[idx[idx >= 0]]
+        # A sketch's inner product estimates the cosine with a spread of about
+        # 1/sqrt(sketch_dim) (0.06 at 256): half the override bar keeps every story likely
+        # to reach it.
+        far = self._archive.search(q[dated], p.window_override / 2)
+        for r, extra in zip(dated.tolist(), far, strict=True):
+            if len(extra):
+                out[r] = np.concatenate([out[r], extra])
+        return out
 
     def _nearest_touched(self, qi: np.ndarray, touched: list[int],
                          sketches: np.ndarray) -> list[int]:
