@@ -231,6 +231,7 @@ def sentence_drift(
                            paired=_prefix_negations, implied=_implied_negation)
     items += _marker_drift("hedge", _hedges, al, a_text, b_text, a_quotes, b_quotes)
     items += _direction_drift(al, a_text, b_text, a_quotes, b_quotes)
+    items += _opposite_drift(al, a_text, b_text, a_quotes, b_quotes)
     items.sort(key=lambda d: (d.a_span, d.b_span, d.type))
     return [
         Drift(d.type, a_text[d.a_span[0] : d.a_span[1]], b_text[d.b_span[0] : d.b_span[1]],
@@ -745,6 +746,97 @@ def _direction_drift(
         if there and all(x == -d for x in there if x) and any(x == -d for x in there):
             detail = f"number changed: {_q(w)} -> {_q(b_text[lo:hi])} (the other direction)"
             out.append(_Local("number", (s, e), (lo, hi), detail))
+    return out
+
+
+# ---------------------------------------------------------------- opposites
+
+# Pairs of opposite words, each an axis of its own: a spinner's synonym stays on its side
+# ("approved" -> "backed"), one that crosses to the other ("approved" -> "blocked") reverses
+# the fact. Only words with one reading in news are listed: "cleared" (a road, a suspect),
+# "defeated" (who beat whom) and "up"/"down" (phrasal verbs) are not. Strict negators
+# ("denied", "refused") are the negation rule's.
+def _axis(plus: str, minus: str) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(plus.split()), frozenset(minus.split())
+
+
+_OPPOSITES: tuple[tuple[DriftType, frozenset[str], frozenset[str]], ...] = tuple(
+    (kind, *_axis(plus, minus)) for kind, plus, minus in (
+        ("negation",
+         """accept accepts accepted accepting approve approves approved approving uphold
+         upholds upheld upholding grant grants granted granting allow allows allowed
+         allowing permit permits permitted permitting endorse endorses endorsed endorsing""",
+         """reject rejects rejected rejecting overturn overturns overturned overturning
+         block blocks blocked blocking veto vetoes vetoed vetoing ban bans banned banning
+         forbid forbids forbade forbidden prohibit prohibits prohibited prohibiting"""),
+        ("negation", "support supports supported supporting",
+         "oppose opposes opposed opposing"),
+        ("negation", "win wins won winning victory victories", "lose loses lost losing defeat"),
+        ("negation", "succeed succeeds succeeded success successful successfully",
+         "failure unsuccessful unsuccessfully"),
+        ("negation", "guilty", "innocent"),
+        ("negation", "open opens opened reopen reopens reopened", "close closes closed shut"),
+        ("negation", "survive survives survived surviving alive",
+         "die dies died dying dead killed"),
+        ("negation", "include includes included", "exclude excludes excluded"),
+        ("negation", "true", "false"),
+        ("negation", "positive", "negative"),
+        ("negation", "majority", "minority"),
+        ("negation", "highest", "lowest"),
+        ("negation", "largest biggest", "smallest"),
+        ("negation", "best", "worst"),
+        ("negation", "maximum", "minimum"),
+        ("negation", "strong stronger strongest", "weak weaker weakest"),
+        ("date", "before", "after"),
+        ("date", "earliest", "latest"),
+        ("entity", "north northern", "south southern"),
+        ("entity", "east eastern", "west western"),
+        ("entity", "northeast northeastern", "southwest southwestern"),
+        ("entity", "northwest northwestern", "southeast southeastern"),
+    )
+)
+
+
+def _negated(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
+    """A negator within the three words before ``i``, or the word one itself: "did not
+    approve" is "rejected", no reversal."""
+    return any(_negators(toks, j) for j in range(max(0, i - 3), i + 1))
+
+
+def _opposite_drift(
+    al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
+    b_quotes: list[tuple[int, int]],
+) -> list[_Local]:
+    """A word whose counterpart is its opposite ("approved" -> "blocked") while the word
+    itself is not there: the fact is reversed."""
+    out: list[_Local] = []
+    a_words = {w.lower() for _, _, w in al.a_toks}
+    b_words = [w.lower() for _, _, w in al.b_toks]
+    for i, (s, e, w) in enumerate(al.a_toks):
+        low = w.lower()
+        for kind, plus, minus in _OPPOSITES:
+            if low in plus:
+                other = minus
+            elif low in minus:
+                other = plus
+            else:
+                continue
+            same = plus if other is minus else minus
+            if (not al.a_changed(s, e) or _negated(al.a_toks, i)
+                    or any(qs <= s < qe for qs, qe in a_quotes)):
+                break
+            lo, hi = al.a_to_b(s, e)
+            there = [j for j, (bs, be, _) in enumerate(al.b_toks)
+                     if bs < hi and lo < be and not any(qs <= bs < qe for qs, qe in b_quotes)]
+            # Both words on both sides ("won the first leg, lost the second") is no swap.
+            flips = [j for j in there if b_words[j] in other and b_words[j] not in a_words
+                     and not _negated(al.b_toks, j)]
+            if flips and low not in b_words and not any(b_words[j] in same for j in there):
+                j = flips[0]
+                bs, be = al.b_toks[j][0], al.b_toks[j][1]
+                detail = f"{kind} changed: {_q(w)} -> {_q(b_text[bs:be])} (the opposite)"
+                out.append(_Local(kind, (s, e), (bs, be), detail))
+            break
     return out
 
 

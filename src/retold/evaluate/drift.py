@@ -16,6 +16,9 @@ on 2026-12-01 after that day's rules and scored once (F1 0.965): it is an out-of
 (``HOLDOUT_PATH``) and is never to be used to tune the rules. ``data/drift_pairs_holdout4.jsonl``
 was written later that day, after the rules of the session that began at 05:16, and scored
 once (F1 0.936): the second out-of-sample set (``HOLDOUT4_PATH``), never to be tuned on either.
+``data/drift_pairs_holdout5.jsonl`` was written on 2026-12-02 by someone who had not read the
+rules, after the rule for opposite words ("approved" -> "blocked"), and scored once with them
+(F1 0.865, 4 of 24 harmless pairs flagged): ``HOLDOUT5_PATH``.
 
 Run: ``python -m retold.evaluate.drift [PATH] [-v]`` (PATH defaults to the development pairs).
 """
@@ -33,6 +36,7 @@ DEV2_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout.jsonl"
 DEV3_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout2.jsonl"
 HOLDOUT_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout3.jsonl"
 HOLDOUT4_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout4.jsonl"
+HOLDOUT5_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout5.jsonl"
 _GOLD_TYPES = ("entity", "title", "number", "date", "quote", "negation", "hedge")
 
 

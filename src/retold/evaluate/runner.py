@@ -58,6 +58,7 @@ def _drift() -> list[str] | None:
         DEV2_PATH,
         DEV3_PATH,
         HOLDOUT4_PATH,
+        HOLDOUT5_PATH,
         HOLDOUT_PATH,
         evaluate_drift,
         format_report,
@@ -78,7 +79,11 @@ def _drift() -> list[str] | None:
             "",
             "second held-out pairs (written after the rules of the session from 05:16 that day"
             " and scored once; never used to tune the rules):",
-            *format_report(evaluate_drift(HOLDOUT4_PATH)).splitlines()]
+            *format_report(evaluate_drift(HOLDOUT4_PATH)).splitlines(),
+            "",
+            "third held-out pairs (written on 2026-12-02 without reading the rules, after the"
+            " rule for opposite words, and scored once):",
+            *format_report(evaluate_drift(HOLDOUT5_PATH)).splitlines()]
 
 
 DATASETS: dict[str, Callable[[], list[str] | None]] = {
