@@ -12,8 +12,9 @@ from retold.drift import DRIFT_TYPES, Drift, DriftContext, sentence_drift
 from retold.evaluate.drift import (
     DEV2_PATH,
     DEV3_PATH,
+    DEV4_PATH,
     HOLDOUT4_PATH,
-    HOLDOUT5_PATH,
+    HOLDOUT6_PATH,
     HOLDOUT_PATH,
     evaluate_drift,
     format_report,
@@ -365,8 +366,8 @@ _GOLD = ("entity", "title", "number", "date", "quote", "negation", "hedge")
 
 
 @pytest.mark.parametrize("path", [DEV2_PATH, DEV3_PATH, HOLDOUT_PATH, HOLDOUT4_PATH,
-                                  HOLDOUT5_PATH],
-                         ids=["dev2", "dev3", "holdout", "holdout4", "holdout5"])
+                                  DEV4_PATH, HOLDOUT6_PATH],
+                         ids=["dev2", "dev3", "holdout", "holdout4", "dev4", "holdout6"])
 def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
     pairs = load_pairs(path)
     assert len(pairs) >= 60
@@ -396,10 +397,16 @@ def test_second_holdout_score_floor() -> None:
 
 
 def test_third_holdout_score_floor() -> None:
-    # Out-of-sample: measured overall F1 0.865 (4 of 24 harmless pairs flagged) when written
-    # on 2026-12-02 after the rule for opposite words; a regression guard only.
-    report = evaluate_drift(HOLDOUT5_PATH)
-    assert report.overall.f1 >= 0.8, format_report(report)
+    # Out-of-sample: measured overall F1 0.796 (4 of 24 harmless pairs flagged) when written
+    # on 2026-12-02 after that day's rules; a regression guard only. Never tune on it.
+    report = evaluate_drift(HOLDOUT6_PATH)
+    assert report.overall.f1 >= 0.75, format_report(report)
+
+
+def test_fourth_development_score_floor() -> None:
+    # Scored once at F1 0.865 on 2026-12-02, then the rules were extended against its misses.
+    report = evaluate_drift(DEV4_PATH)
+    assert report.overall.f1 >= 0.88, format_report(report)
 
 
 @pytest.mark.parametrize(
@@ -413,6 +420,9 @@ def test_third_holdout_score_floor() -> None:
          "Flooding hit the southern suburbs overnight.", "entity"),
         ("The minister resigned before the vote.", "The minister resigned after the vote.",
          "date"),
+        # Restructured: the opposite is elsewhere in the aligned sentence.
+        ("The union accepted the offer after a long meeting.",
+         "After a long meeting, the union rejected the offer.", "negation"),
     ],
 )
 def test_opposite_words_reverse_the_fact(a: str, b: str, kind: str) -> None:
@@ -434,6 +444,43 @@ def test_opposite_words_reverse_the_fact(a: str, b: str, kind: str) -> None:
 )
 def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
     assert not [d for d in sentence_drift(a, b) if "(the opposite)" in d.detail]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Phrasal verbs that carry the negation.
+        ("The board did not accept the bid.", "The board turned down the bid."),
+        ("The strike will not go ahead.", "The strike was called off."),
+        # "leader" alone names whoever leads: no office of its own.
+        ("Prime Minister Ada Kosk met the envoys.",
+         "The country's leader Ada Kosk met the envoys."),
+        # Spelled-out offices and their initials.
+        ("Chief financial officer Jon Ree resigned.", "CFO Jon Ree resigned."),
+        ("Chief Executive Officer Ana Lind spoke.", "Chief executive Ana Lind spoke."),
+        # A country and its adjective.
+        ("The Zambian envoy arrived on Monday.", "The envoy of Zambia arrived on Monday."),
+    ],
+)
+def test_more_harmless_rewrites(a: str, b: str) -> None:
+    assert sentence_drift(a, b) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "a_words", "b_words"),
+    [
+        ("Party leader Mira Holt opened the congress.",
+         "Former party leader Mira Holt opened the congress.", "leader",
+         "Former party leader"),
+        ("Opposition leader Carl Vey led the march.", "Prime Minister Carl Vey led the march.",
+         "Opposition leader", "Prime Minister"),
+        ("Chief financial officer Jon Ree resigned.", "Chief operating officer Jon Ree resigned.",
+         "Chief financial officer", "Chief operating officer"),
+    ],
+)
+def test_offices_the_rules_know(a: str, b: str, a_words: str, b_words: str) -> None:
+    titles = [d for d in sentence_drift(a, b) if d.type == "title"]
+    assert [(d.a_text, d.b_text) for d in titles] == [(a_words, b_words)]
 
 
 def test_third_development_score_floor() -> None:

@@ -342,6 +342,11 @@ def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
 # ---------------------------------------------------------------- titles
 
 
+# A word for whoever leads ("the Israeli leader"): no office of its own, so it conflicts
+# with none; with a qualifier ("opposition leader") it is one.
+_GENERIC_ROLE = "leader"
+
+
 def _title_drift(
     a: Mentions, b: Mentions, al: _Aligner, a_text: str, b_text: str
 ) -> list[_Local]:
@@ -363,6 +368,9 @@ def _title_drift(
         if partner is None or id(partner) in used_b:
             continue
         used_b.add(id(partner))
+        (status, role), (p_status, p_role) = t.key.split("|", 1), partner.key.split("|", 1)
+        if status == p_status and _GENERIC_ROLE in (role, p_role):
+            continue  # "Prime Minister X" -> "the country's leader X": the same office
         if partner.key != t.key:
             out.append(_Local("title", (t.start, t.end), (partner.start, partner.end),
                               f"title changed: {_q(t.text)} -> {_q(partner.text)}"))
@@ -803,40 +811,52 @@ def _negated(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     return any(_negators(toks, j) for j in range(max(0, i - 3), i + 1))
 
 
+def _context(toks: Sequence[tuple[int, int, str]], i: int, reach: int = 3) -> set[str]:
+    """Content words within ``reach`` of word ``i``: what an opposite word is said of."""
+    return {t[2].lower() for t in toks[max(0, i - reach) : i + reach + 1]
+            if t[2].lower() not in STOPWORDS and t[2].isalpha()} - {toks[i][2].lower()}
+
+
 def _opposite_drift(
     al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
     b_quotes: list[tuple[int, int]],
 ) -> list[_Local]:
-    """A word whose counterpart is its opposite ("approved" -> "blocked") while the word
-    itself is not there: the fact is reversed."""
+    """A sentence that uses one side of an axis ("approved") where its counterpart uses
+    only the other ("blocked"): the fact is reversed. The two are aligned sentences, so
+    the words need not be at the same place ("the union accepted the offer after talks" ->
+    "after talks, the union rejected the offer"), but they must be said of the same thing
+    (a content word near both). An axis with a negated word on either side is left to the
+    negation rule ("did not approve" -> "rejected")."""
+
+    def sides(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
+              plus: frozenset[str], minus: frozenset[str]) -> tuple[list[int], list[int]] | None:
+        on_plus, on_minus = [], []
+        for i, (s, _, w) in enumerate(toks):
+            low = w.lower()
+            if (low in plus or low in minus) and not any(qs <= s < qe for qs, qe in quotes):
+                if _negated(toks, i):
+                    return None
+                (on_plus if low in plus else on_minus).append(i)
+        return on_plus, on_minus
+
     out: list[_Local] = []
-    a_words = {w.lower() for _, _, w in al.a_toks}
-    b_words = [w.lower() for _, _, w in al.b_toks]
-    for i, (s, e, w) in enumerate(al.a_toks):
-        low = w.lower()
-        for kind, plus, minus in _OPPOSITES:
-            if low in plus:
-                other = minus
-            elif low in minus:
-                other = plus
-            else:
-                continue
-            same = plus if other is minus else minus
-            if (not al.a_changed(s, e) or _negated(al.a_toks, i)
-                    or any(qs <= s < qe for qs, qe in a_quotes)):
-                break
-            lo, hi = al.a_to_b(s, e)
-            there = [j for j, (bs, be, _) in enumerate(al.b_toks)
-                     if bs < hi and lo < be and not any(qs <= bs < qe for qs, qe in b_quotes)]
-            # Both words on both sides ("won the first leg, lost the second") is no swap.
-            flips = [j for j in there if b_words[j] in other and b_words[j] not in a_words
-                     and not _negated(al.b_toks, j)]
-            if flips and low not in b_words and not any(b_words[j] in same for j in there):
-                j = flips[0]
-                bs, be = al.b_toks[j][0], al.b_toks[j][1]
-                detail = f"{kind} changed: {_q(w)} -> {_q(b_text[bs:be])} (the opposite)"
-                out.append(_Local(kind, (s, e), (bs, be), detail))
-            break
+    for kind, plus, minus in _OPPOSITES:
+        a_sides = sides(al.a_toks, a_quotes, plus, minus)
+        b_sides = sides(al.b_toks, b_quotes, plus, minus)
+        if a_sides is None or b_sides is None:
+            continue
+        (a_plus, a_minus), (b_plus, b_minus) = a_sides, b_sides
+        if a_plus and not a_minus and b_minus and not b_plus:
+            i, j = a_plus[0], b_minus[0]
+        elif a_minus and not a_plus and b_plus and not b_minus:
+            i, j = a_minus[0], b_plus[0]
+        else:
+            continue
+        if not _context(al.a_toks, i) & _context(al.b_toks, j):
+            continue  # about different things: "the strongest storm" / "weak messaging"
+        (s, e, w), (bs, be, bw) = al.a_toks[i], al.b_toks[j]
+        out.append(_Local(kind, (s, e), (bs, be),
+                          f"{kind} changed: {_q(w)} -> {_q(bw)} (the opposite)"))
     return out
 
 
@@ -906,7 +926,16 @@ def _implied_negation(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return nxt == "out"  # "had been left out" is "had not been included"
     if w in ("ruled", "rule", "rules"):
         return nxt == "out"
-    return w in _IMPLIED_NEGATION
+    return w in _IMPLIED_NEGATION or _PHRASAL_NEGATION.get(w) == nxt
+
+
+# Phrasal verbs that say "not": "turned down the plans" is "did not accept them", "called
+# off the strike" is "the strike will not go ahead".
+_PHRASAL_NEGATION = MappingProxyType(
+    dict.fromkeys("turn turns turned turning vote votes voted voting".split(), "down")
+    | dict.fromkeys("throw throws threw thrown throwing".split(), "out")
+    | dict.fromkeys("call calls called calling".split(), "off")
+)
 
 
 def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:

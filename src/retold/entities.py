@@ -119,7 +119,18 @@ slovakia slovak|slovenia slovenian|iceland icelandic|morocco moroccan|algeria al
 tunisia tunisian|libya libyan|sudan sudanese|somalia somali|yemen yemeni|oman omani|
 kuwait kuwaiti|bahrain bahraini|laos laotian|asia asian|europe european|africa african|
 scotland scottish|wales welsh|england english|palestine palestinian|armenia armenian|
-georgia georgian|azerbaijan azerbaijani|belarus belarusian|moldova moldovan"""
+georgia georgian|azerbaijan azerbaijani|belarus belarusian|moldova moldovan|
+zimbabwe zimbabwean|rwanda rwandan|tanzania tanzanian|zambia zambian|senegal senegalese|
+cameroon cameroonian|angola angolan|mozambique mozambican|mali malian|chad chadian|
+eritrea eritrean|ecuador ecuadorian|bolivia bolivian|paraguay paraguayan|
+uruguay uruguayan|guatemala guatemalan|honduras honduran|nicaragua nicaraguan|
+panama panamanian|haiti haitian|jamaica jamaican|maldives maldivian|bhutan bhutanese|
+uzbekistan uzbek|turkmenistan turkmen|kyrgyzstan kyrgyz|tajikistan tajik|cyprus cypriot|
+malta maltese|bosnia bosnian|albania albanian|montenegro montenegrin|kosovo kosovar|
+botswana botswanan|namibia namibian|malawi malawian|madagascar malagasy|
+mauritania mauritanian|niger nigerien|liberia liberian|gabon gabonese|togo togolese|
+benin beninese|gambia gambian|guinea guinean|fiji fijian|samoa samoan|tonga tongan|
+brunei bruneian|macedonia macedonian"""
 
 # Capitals stand for their governments in news ("Tokyo's relationship with Washington"): a
 # capital and its country are not reported as a changed entity.
@@ -181,6 +192,8 @@ _QUALIFIERS = frozenset(
     """prime foreign finance defence defense interior home health education trade justice
     deputy vice state chief economy energy environment transport culture labour labor
     agriculture first senior assistant associate executive managing general lieutenant
+    financial operating technology information marketing majority minority opposition
+    petty warrant
     """.split()
 )
 _HEADS = frozenset(
@@ -189,7 +202,7 @@ _HEADS = frozenset(
     secretary director ambassador envoy judge king queen prince princess emperor empress pope
     bishop archbishop spokesman spokeswoman spokesperson pm mp premier speaker prosecutor
     commissioner sheriff professor treasurer president-elect vice-president
-    secretary-general director-general""".split()
+    secretary-general director-general leader officer coo cto""".split()
 )
 _TWO_WORD_HEADS = MappingProxyType(
     {
@@ -204,6 +217,8 @@ _TWO_WORD_HEADS = MappingProxyType(
 _ROLE_NORMAL = MappingProxyType(
     {
         "pm": "prime minister", "premier": "prime minister", "ceo": "chief executive",
+        "cfo": "chief financial officer", "coo": "chief operating officer",
+        "cto": "chief technology officer",
         "chief executive officer": "chief executive", "chairman": "chair",
         "chairwoman": "chair", "chairperson": "chair", "spokesman": "spokesperson",
         "spokeswoman": "spokesperson", "secretary-general": "general secretary",
@@ -219,7 +234,7 @@ _SPELLING = MappingProxyType({"defense": "defence", "labor": "labour"})
 # when capitalised or attached to a name.
 _WEAK_HEADS = frozenset(
     "general admiral colonel commander coach manager chair secretary director judge speaker "
-    "professor envoy bishop prince princess".split()
+    "professor envoy bishop prince princess leader officer".split()
 )
 # Qualifiers that are an office on their own when a name follows ("Justice Mara Ellison";
 # "Justice Minister" is still the minister).
@@ -911,7 +926,12 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
         ):
             role = _TWO_WORD_HEADS[(low, toks[k + 1].low)]
             consumed.update((k, k + 1))
-            return _TitleParse(i, k + 2, status, " ".join([*qualifiers, role]),
+            end = k + 2
+            if end < len(toks) and toks[end].low == "officer" and _gap_is_space(
+                    text, toks[end - 1], toks[end]):
+                consumed.add(end)  # "Chief Executive Officer": one office
+                end += 1
+            return _TitleParse(i, end, status, " ".join([*qualifiers, role]),
                                frozenset(consumed))
         elif low in _HEADS or (low.endswith("-elect") and low[:-6] in _HEADS):
             if low.endswith("-elect"):

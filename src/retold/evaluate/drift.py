@@ -18,7 +18,11 @@ was written later that day, after the rules of the session that began at 05:16, 
 once (F1 0.936): the second out-of-sample set (``HOLDOUT4_PATH``), never to be tuned on either.
 ``data/drift_pairs_holdout5.jsonl`` was written on 2026-12-02 by someone who had not read the
 rules, after the rule for opposite words ("approved" -> "blocked"), and scored once with them
-(F1 0.865, 4 of 24 harmless pairs flagged): ``HOLDOUT5_PATH``.
+(F1 0.865, 4 of 24 harmless pairs flagged); the rules were then extended against its misses
+(opposites anywhere in the aligned sentence, phrasal negations, more offices), so it is
+development data now (``DEV4_PATH``). ``data/drift_pairs_holdout6.jsonl`` was written after
+those rules, the same way, and scored once (F1 0.796, 4 of 24 harmless pairs flagged): the
+third out-of-sample set (``HOLDOUT6_PATH``), never to be tuned on.
 
 Run: ``python -m retold.evaluate.drift [PATH] [-v]`` (PATH defaults to the development pairs).
 """
@@ -36,7 +40,8 @@ DEV2_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout.jsonl"
 DEV3_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout2.jsonl"
 HOLDOUT_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout3.jsonl"
 HOLDOUT4_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout4.jsonl"
-HOLDOUT5_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout5.jsonl"
+DEV4_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout5.jsonl"
+HOLDOUT6_PATH = Path(__file__).parent / "data" / "drift_pairs_holdout6.jsonl"
 _GOLD_TYPES = ("entity", "title", "number", "date", "quote", "negation", "hedge")
 
 
