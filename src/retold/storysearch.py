@@ -1,12 +1,13 @@
 """Candidate stories for new documents: a time-windowed search plus an archive.
 
-A dated document can only join a story within ``window_days`` of it unless the two are
-"very similar" (``window_override``). Searching every story's sketch for every document made
-the story stage quadratic in the corpus (58.9 s at 100,000 generated articles, 1,144.8 s at
-a million), so dated documents search only the stories whose time span comes within the
-window of theirs, and the very-similar exception is served by :class:`StoryArchive`: an
-approximate (HNSW) index over the sketches of stories that have left the window of a batch.
-Undated documents, which no window constrains, still search every story.
+A dated document can only join a story whose first report is within ``window_days`` of it
+unless the two are "very similar" (``window_override``). Searching every story's sketch for
+every document made the story stage quadratic in the corpus (58.9 s at 100,000 generated
+articles, 1,144.8 s at a million), so dated documents search only the stories whose first
+report comes within the window of theirs, and the very-similar exception is served by
+:class:`StoryArchive`: an approximate (HNSW) index over the sketches of stories that have
+left the window of a batch. Undated documents, which no window constrains, still search
+every story.
 """
 
 from __future__ import annotations
@@ -46,12 +47,11 @@ def time_chunks(times: np.ndarray, window: float) -> list[slice]:
     return out
 
 
-def near_in_time(t_min: np.ndarray, t_max: np.ndarray, lo: float, hi: float,
-                 window: float) -> np.ndarray:
-    """Stories (rows of the span arrays) that some time in ``[lo, hi]`` is within
+def near_in_time(t_min: np.ndarray, lo: float, hi: float, window: float) -> np.ndarray:
+    """Stories whose first report (``t_min``) some time in ``[lo, hi]`` is within
     ``window`` of, and stories without a time, which no window excludes."""
     undated = np.isnan(t_min)
-    return np.flatnonzero(undated | ((t_max >= lo - window) & (t_min <= hi + window)))
+    return np.flatnonzero(undated | ((t_min >= lo - window) & (t_min <= hi + window)))
 
 
 class StoryArchive:
