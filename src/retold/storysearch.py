@@ -2,8 +2,8 @@
 
 A dated document can only join a story whose first report is within ``window_days`` of it
 unless the two are "very similar" (``window_override``). Searching every story's sketch for
-every document made the story stage quadratic in the corpus (58.9 s at 100,000 generated
-articles, 1,144.8 s at a million), so dated documents search only the stories whose first
+every document is quadratic in the corpus (the story stage took 58.9 s at 100,000 generated
+articles and 1,144.8 s at a million), so dated documents search only the stories whose first
 report comes within the window of theirs, and the very-similar exception is served by
 :class:`StoryArchive`: an approximate (HNSW) index over the sketches of stories that have
 left the window of a batch. Undated documents, which no window constrains, still search
