@@ -223,3 +223,16 @@ def test_time_chunks_span_at_most_the_window() -> None:
     assert time_chunks(np.zeros(0), 7.0) == []
     t_min = np.array([0.0, 20.0, np.nan, 40.0, 24.0])
     assert near_in_time(t_min, 30.0, 31.0, 7.0).tolist() == [2, 4]
+
+
+def test_state_saved_before_the_archive_still_loads() -> None:
+    # An index state saved by older code has no archive arrays: it loads with an empty
+    # archive, which the next dated batch fills with the stories outside its window.
+    params = StoryParams(window_days=7.0)
+    index = StoryIndex(params)
+    index.add(featurize([_timed("a", ANNUAL, 0)], params))
+    old = {k: v for k, v in index.to_arrays().items() if not k.startswith("archive_")}
+    restored = StoryIndex.from_arrays(old)
+    assert len(restored._archive) == 0
+    restored.add(featurize([_timed("b", FILLER[0], 30)], params))
+    assert len(restored._archive) == 1
