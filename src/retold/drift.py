@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -817,6 +817,35 @@ def _context(toks: Sequence[tuple[int, int, str]], i: int, reach: int = 3) -> se
             if t[2].lower() not in STOPWORDS and t[2].isalpha()} - {toks[i][2].lower()}
 
 
+# Word -> (its axis in _OPPOSITES, whether it is on the axis's "plus" side).
+_OPPOSITE_OF: Mapping[str, tuple[int, bool]] = MappingProxyType(
+    {w: (k, side is plus) for k, (_, plus, minus) in enumerate(_OPPOSITES)
+     for side in (plus, minus) for w in side}
+)
+
+
+def _axis_words(
+    toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]]
+) -> dict[int, tuple[list[int], list[int]] | None]:
+    """Per axis met outside quotes, the tokens on its plus and minus sides; None for an
+    axis with a negated word (see ``_opposite_drift``)."""
+    out: dict[int, tuple[list[int], list[int]] | None] = {}
+    for i, (s, _, w) in enumerate(toks):
+        hit = _OPPOSITE_OF.get(w.lower())
+        if hit is None or any(qs <= s < qe for qs, qe in quotes):
+            continue
+        axis, plus = hit
+        if axis in out and out[axis] is None:
+            continue
+        if _negated(toks, i):
+            out[axis] = None
+            continue
+        sides = out.setdefault(axis, ([], []))
+        assert sides is not None
+        sides[0 if plus else 1].append(i)
+    return out
+
+
 def _opposite_drift(
     al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
     b_quotes: list[tuple[int, int]],
@@ -827,22 +856,11 @@ def _opposite_drift(
     "after talks, the union rejected the offer"), but they must be said of the same thing
     (a content word near both). An axis with a negated word on either side is left to the
     negation rule ("did not approve" -> "rejected")."""
-
-    def sides(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
-              plus: frozenset[str], minus: frozenset[str]) -> tuple[list[int], list[int]] | None:
-        on_plus, on_minus = [], []
-        for i, (s, _, w) in enumerate(toks):
-            low = w.lower()
-            if (low in plus or low in minus) and not any(qs <= s < qe for qs, qe in quotes):
-                if _negated(toks, i):
-                    return None
-                (on_plus if low in plus else on_minus).append(i)
-        return on_plus, on_minus
-
+    a_axes = _axis_words(al.a_toks, a_quotes)
+    b_axes = _axis_words(al.b_toks, b_quotes)
     out: list[_Local] = []
-    for kind, plus, minus in _OPPOSITES:
-        a_sides = sides(al.a_toks, a_quotes, plus, minus)
-        b_sides = sides(al.b_toks, b_quotes, plus, minus)
+    for axis in sorted(a_axes.keys() & b_axes.keys()):
+        a_sides, b_sides = a_axes[axis], b_axes[axis]
         if a_sides is None or b_sides is None:
             continue
         (a_plus, a_minus), (b_plus, b_minus) = a_sides, b_sides
@@ -854,6 +872,7 @@ def _opposite_drift(
             continue
         if not _context(al.a_toks, i) & _context(al.b_toks, j):
             continue  # about different things: "the strongest storm" / "weak messaging"
+        kind = _OPPOSITES[axis][0]
         (s, e, w), (bs, be, bw) = al.a_toks[i], al.b_toks[j]
         out.append(_Local(kind, (s, e), (bs, be),
                           f"{kind} changed: {_q(w)} -> {_q(bw)} (the opposite)"))
