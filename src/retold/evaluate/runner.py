@@ -55,6 +55,7 @@ def _clusters(name: str) -> Callable[[], list[str] | None]:
 
 def _drift() -> list[str] | None:
     from retold.evaluate.drift import (
+        DEFAULT_PATH,
         DEV2_PATH,
         DEV3_PATH,
         DEV4_PATH,
@@ -65,30 +66,25 @@ def _drift() -> list[str] | None:
         format_report,
     )
 
-    return ["development pairs (rules were written against these):",
-            *format_report(evaluate_drift()).splitlines(),
-            "",
-            "second development pairs (held out until the rules were extended against them):",
-            *format_report(evaluate_drift(DEV2_PATH)).splitlines(),
-            "",
-            "third development pairs (held out until their misses were fixed):",
-            *format_report(evaluate_drift(DEV3_PATH)).splitlines(),
-            "",
-            "held-out pairs (written after the rules of the morning of 2026-12-01 and scored"
-            " once; never used to tune the rules):",
-            *format_report(evaluate_drift(HOLDOUT_PATH)).splitlines(),
-            "",
-            "second held-out pairs (written after the rules of the session from 05:16 that day"
-            " and scored once; never used to tune the rules):",
-            *format_report(evaluate_drift(HOLDOUT4_PATH)).splitlines(),
-            "",
-            "fourth development pairs (written on 2026-12-02 without reading the rules, scored"
-            " once at F1 0.865, then the rules were extended against their misses):",
-            *format_report(evaluate_drift(DEV4_PATH)).splitlines(),
-            "",
-            "third held-out pairs (written on 2026-12-02 after those rules, without reading"
-            " them, and scored once; never used to tune the rules):",
-            *format_report(evaluate_drift(HOLDOUT6_PATH)).splitlines()]
+    sets = [
+        ("development pairs (rules were written against these):", DEFAULT_PATH),
+        ("second development pairs (held out until the rules were extended against them):",
+         DEV2_PATH),
+        ("third development pairs (held out until their misses were fixed):", DEV3_PATH),
+        ("held-out pairs (written after the rules of the morning of 2026-12-01 and scored"
+         " once; never used to tune the rules):", HOLDOUT_PATH),
+        ("second held-out pairs (written after the rules of the session from 05:16 that day"
+         " and scored once; never used to tune the rules):", HOLDOUT4_PATH),
+        ("fourth development pairs (written on 2026-12-02 without reading the rules, scored"
+         " once at F1 0.865, then the rules were extended against their misses):", DEV4_PATH),
+        ("third held-out pairs (written on 2026-12-02 after those rules, without reading"
+         " them, and scored once; never used to tune the rules):", HOLDOUT6_PATH),
+    ]
+    out: list[str] = []
+    for heading, path in sets:
+        out += ["", heading] if out else [heading]
+        out += format_report(evaluate_drift(path)).splitlines()
+    return out
 
 
 DATASETS: dict[str, Callable[[], list[str] | None]] = {
