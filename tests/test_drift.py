@@ -13,8 +13,9 @@ from retold.evaluate.drift import (
     DEV2_PATH,
     DEV3_PATH,
     DEV4_PATH,
+    DEV5_PATH,
     HOLDOUT4_PATH,
-    HOLDOUT6_PATH,
+    HOLDOUT7_PATH,
     HOLDOUT_PATH,
     evaluate_drift,
     format_report,
@@ -42,6 +43,20 @@ def _types(a: str, b: str) -> list[str]:
          "Education Minister"),
         ("The storm damaged 75 boats in the harbour.",
          "The storm damaged 57 boats in the harbour.", "number", "75", "57"),
+        ("The team's assistant coach, Ivo Brandt, was sent off.",
+         "Ivo Brandt, the team's head coach, was sent off.", "title", "assistant coach",
+         "head coach"),
+        ("The retired colonel Ada Kell urged calm.",
+         "Ada Kell, the serving colonel, urged calm.", "title", "retired colonel",
+         "serving colonel"),
+        ("Residents were allowed to return home.", "Residents were barred from returning home.",
+         "negation", "allowed", "barred"),
+        ("The talks collapsed late on Monday.", "The talks collapsed early on Monday.", "date",
+         "late", "early"),
+        ("Inflation fell to 2.1% in May from 2.9% in April.",
+         "Inflation eased to 2.9% in May from 2.1% in April.", "number", "2.9%", "2.1%"),
+        ("He was arrested two days after the raid.", "He was held a week after the raid.",
+         "date", "two days", "a week"),
         ("Prices rose by four percent this spring.",
          "Prices rose by 14% this spring.", "number", "four percent", "14%"),
         ("The mill burned down in 1987.", "The mill burned down years ago.", "date", "1987",
@@ -156,6 +171,12 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
     ("a", "b"),
     [
         ("The high-stakes talks began on Monday.", "The crucial negotiations started on Monday."),
+        ("The pilot was not unaware of the risk.", "The pilot was aware of the risk."),
+        ("It reached 35 degrees Celsius in Harlow.", "Harlow recorded 35C."),
+        ("It was the hottest day this year.", "It was the year's hottest day."),
+        ("Sales rose from 20 million to 25 million.",
+         "Sales climbed to 25 million from 20 million."),
+        ("The talks lasted 24 hours.", "The talks lasted a day."),
         ("The minister said the plan was sound.", "The minister stated the plan was sound."),
         ("Spending will reach 2% of GDP.", "Spending will reach two percent of GDP."),
         ("Inflation hit 3.5 per cent.", "Inflation hit 3.5%."),
@@ -366,8 +387,9 @@ _GOLD = ("entity", "title", "number", "date", "quote", "negation", "hedge")
 
 
 @pytest.mark.parametrize("path", [DEV2_PATH, DEV3_PATH, HOLDOUT_PATH, HOLDOUT4_PATH,
-                                  DEV4_PATH, HOLDOUT6_PATH],
-                         ids=["dev2", "dev3", "holdout", "holdout4", "dev4", "holdout6"])
+                                  DEV4_PATH, DEV5_PATH, HOLDOUT7_PATH],
+                         ids=["dev2", "dev3", "holdout", "holdout4", "dev4", "dev5",
+                              "holdout7"])
 def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
     pairs = load_pairs(path)
     assert len(pairs) >= 60
@@ -389,12 +411,13 @@ def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
     [
         (HOLDOUT_PATH, 0.9),  # held out: F1 0.965 when written on 2026-12-01
         (HOLDOUT4_PATH, 0.9),  # held out: F1 0.936 when written later on 2026-12-01
-        (HOLDOUT6_PATH, 0.75),  # held out: F1 0.796 when written on 2026-12-02
+        (HOLDOUT7_PATH, 0.74),  # held out: F1 0.777 when scored on 2026-12-02
+        (DEV5_PATH, 0.88),  # F1 0.796 when written on 2026-12-02, its misses fixed since
         (DEV4_PATH, 0.88),  # F1 0.865 when written on 2026-12-02, its misses fixed since
         (DEV3_PATH, 0.95),  # F1 0.955 when written on 2026-11-30, its misses fixed since
         (DEV2_PATH, 0.9),  # F1 0.932 when written, development data since 2026-11-30
     ],
-    ids=["holdout", "holdout4", "holdout6", "dev4", "dev3", "dev2"],
+    ids=["holdout", "holdout4", "holdout7", "dev5", "dev4", "dev3", "dev2"],
 )
 def test_score_floors(path: Path, floor: float) -> None:
     report = evaluate_drift(path)

@@ -177,6 +177,11 @@ class _Aligner:
         return False
 
 
+def _adjacent(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Overlapping, or apart by no more than a space or two."""
+    return span[0] <= other[1] + 2 and other[0] <= span[1] + 2
+
+
 def _overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
     if span[0] == span[1]:
         return other[0] <= span[0] <= other[1]
@@ -228,10 +233,14 @@ def sentence_drift(
     )
     items += _quote_drift(a.quotes, b.quotes, al, a_text, b_text)
     items += _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes,
-                           paired=_prefix_negations, implied=_implied_negation)
+                           paired=_prefix_negations, implied=_implied_negation,
+                           cancelled=_double_negations)
     items += _marker_drift("hedge", _hedges, al, a_text, b_text, a_quotes, b_quotes)
     items += _direction_drift(al, a_text, b_text, a_quotes, b_quotes)
-    items += _opposite_drift(al, a_text, b_text, a_quotes, b_quotes)
+    # "late on Thursday night" -> "early on Friday morning" is one change of date: an
+    # opposite word next to an item of its kind is part of that item.
+    items += [o for o in _opposite_drift(al, a_text, b_text, a_quotes, b_quotes)
+              if not any(d.type == o.type and _adjacent(d.a_span, o.a_span) for d in items)]
     items.sort(key=lambda d: (d.a_span, d.b_span, d.type))
     return [
         Drift(d.type, a_text[d.a_span[0] : d.a_span[1]], b_text[d.b_span[0] : d.b_span[1]],
@@ -396,8 +405,8 @@ def _number_drift(
               if not _over(al.a_to_b(m.start, m.end), b_dates)]
     b_left = [m for m in _unmatched(b_nums, [*a_nums, *a_anaphoric])
               if not _over(al.b_to_a(m.start, m.end), a_dates)]
-    a_left, b_left = _same_spans_of_time(a_left, b_left, al, a_text, b_text)
-    units = _changed_units(a_nums, b_nums, a_text, b_text)
+    a_left, b_left, spans = _same_spans_of_time(a_left, b_left, al, a_text, b_text)
+    units = spans + _changed_units(a_nums, b_nums, a_text, b_text)
 
     def ordinal(m: Mention) -> bool:
         return m.key.startswith(ORDINAL)
@@ -414,7 +423,8 @@ def _number_drift(
         "number", [m for m in a_left if ordinal(m)], [m for m in b_left if ordinal(m)],
         al, a_text, b_text, moved_in_b=lambda _m: True, moved_in_a=lambda _m: True,
     )
-    return units + counts + ordinals + _crossed_bounds(a_nums, b_nums, a_text, b_text)
+    return (units + counts + ordinals + _crossed_bounds(a_nums, b_nums, a_text, b_text)
+            + _swapped_ends(a_nums, b_nums, a_text, b_text))
 
 
 # A number's bound, from the words right before it: "at least 30" is 30 or more, "up to 30"
@@ -456,6 +466,38 @@ def _crossed_bounds(
                               f"number changed: {_q(a_text[a0:m.end])} -> "
                               f"{_q(b_text[b0:n.end])}"))
     return out
+
+
+_WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\s+(?:an?\s+)?$")
+
+
+def _from_to(nums: list[Mention], text: str) -> tuple[Mention, Mention] | None:
+    """The start and end of a change ("rose from 6.1% to 6.8%", "to 6.8% from 6.1%"): the
+    one number after "from" and the one after "to", if there is exactly one of each."""
+    ends: dict[str, list[Mention]] = {"from": [], "to": []}
+    for m in nums:
+        w = _WORD_BEFORE.search(text, 0, m.start)
+        if w is not None and w.group(1).lower() in ends:
+            ends[w.group(1).lower()].append(m)
+    if len(ends["from"]) != 1 or len(ends["to"]) != 1:
+        return None
+    return ends["from"][0], ends["to"][0]
+
+
+def _swapped_ends(
+    a_nums: list[Mention], b_nums: list[Mention], a_text: str, b_text: str,
+) -> list[_Local]:
+    """The start and end of a change swapped ("dropped to 6.1% from 6.8%" -> "dropped to
+    6.8% from 6.1%"): the same numbers, so the count pairing never sees it."""
+    a_ends, b_ends = _from_to(a_nums, a_text), _from_to(b_nums, b_text)
+    if a_ends is None or b_ends is None:
+        return []
+    (af, at), (bf, bt) = a_ends, b_ends
+    if af.key == at.key or (af.key, at.key) != (bt.key, bf.key):
+        return []
+    return [_Local("number", (af.start, af.end), (bf.start, bf.end),
+                   f"number changed: from {_q(af.text)} to {_q(at.text)} -> from "
+                   f"{_q(bf.text)} to {_q(bt.text)} (start and end swapped)")]
 
 
 _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
@@ -516,11 +558,18 @@ def _changed_units(
     return out
 
 
+# After a span of time, these make it a point in time: "two days after the robbery".
+_RELATIVE_AFTER = frozenset("after before later earlier ago since prior".split())
+
+
 def _same_spans_of_time(
     a_left: list[Mention], b_left: list[Mention], al: _Aligner, a_text: str, b_text: str,
-) -> tuple[list[Mention], list[Mention]]:
+) -> tuple[list[Mention], list[Mention], list[_Local]]:
     """Take out counts that say the same span of time in other units: "24 months" beside
-    "two years", "24 hours" beside "a day" (which is no number)."""
+    "two years", "24 hours" beside "a day" (which is no number). A count of time whose
+    sentence counterpart has no count of time left but one other span said in words
+    ("two days after" -> "a week after") is that span changed: a date when it places an
+    event in time, else a number."""
     a_out, b_out = list(a_left), list(b_left)
     for m in a_left:
         t = _span(m, a_text)
@@ -528,16 +577,35 @@ def _same_spans_of_time(
         if n is not None:
             a_out.remove(m)
             b_out.remove(n)
-    for ms, text, other, to_other in ((a_out, a_text, b_text, al.a_to_b),
-                                      (b_out, b_text, a_text, al.b_to_a)):
+    changed: list[_Local] = []
+    for ms, others, text, other, to_other, forward in (
+            (a_out, b_out, a_text, b_text, al.a_to_b, True),
+            (b_out, a_out, b_text, a_text, al.b_to_a, False)):
         for m in list(ms):
             t = _span(m, text)
+            if t is None:
+                continue
             s, e = to_other(m.start, m.end)
             near = other[max(0, s - 12) : e + 12]
-            if t is not None and any(_SPAN_OF[u.group(1).lower()] == (t[0], t[1])
-                                     for u in _ONE_UNIT.finditer(near)):
+            if any(_SPAN_OF[u.group(1).lower()] == t for u in _ONE_UNIT.finditer(near)):
                 ms.remove(m)
-    return a_out, b_out
+                continue
+            words = [u for u in _ONE_UNIT.finditer(other)
+                     if _SPAN_OF[u.group(1).lower()][0] == t[0]]
+            if len(words) != 1 or any(_span(n, other) for n in others):
+                continue
+            ms.remove(m)
+            u, unit_end = words[0], _time_unit(m, text)
+            assert unit_end is not None
+            after = _WORD_AFTER.match(text, unit_end[1])
+            kind: DriftType = ("date" if after and after.group(1).lower() in _RELATIVE_AFTER
+                               else "number")
+            mine, theirs = (m.start, unit_end[1]), (u.start(), u.end())
+            a_span, b_span = (mine, theirs) if forward else (theirs, mine)
+            changed.append(_Local(kind, a_span, b_span,
+                                  f"{kind} changed: {_q(a_text[a_span[0]:a_span[1]])} -> "
+                                  f"{_q(b_text[b_span[0]:b_span[1]])}"))
+    return a_out, b_out, changed
 
 
 def _unmatched(ms: list[Mention], other: Sequence[Mention]) -> list[Mention]:
@@ -776,7 +844,8 @@ _OPPOSITES: tuple[tuple[DriftType, frozenset[str], frozenset[str]], ...] = tuple
          allowing permit permits permitted permitting endorse endorses endorsed endorsing""",
          """reject rejects rejected rejecting overturn overturns overturned overturning
          block blocks blocked blocking veto vetoes vetoed vetoing ban bans banned banning
-         forbid forbids forbade forbidden prohibit prohibits prohibited prohibiting"""),
+         forbid forbids forbade forbidden prohibit prohibits prohibited prohibiting bar
+         bars barred barring"""),
         ("negation", "support supports supported supporting",
          "oppose opposes opposed opposing"),
         ("negation", "win wins won winning victory victories", "lose loses lost losing defeat"),
@@ -797,6 +866,7 @@ _OPPOSITES: tuple[tuple[DriftType, frozenset[str], frozenset[str]], ...] = tuple
         ("negation", "strong stronger strongest", "weak weaker weakest"),
         ("date", "before", "after"),
         ("date", "earliest", "latest"),
+        ("date", "early earlier", "late later"),
         ("entity", "north northern", "south southern"),
         ("entity", "east eastern", "west western"),
         ("entity", "northeast northeastern", "southwest southwestern"),
@@ -992,20 +1062,39 @@ def _prefix_negations(
     """Tokens on each side that are a negative-prefixed form of a word the other side uses
     bare ("unsafe" beside "safe"): a negation only by comparison, so found on the pair."""
 
-    def prefixed(toks: Sequence[tuple[int, int, str]], other: set[str]) -> list[int]:
-        out = []
-        for i, (_, _, w) in enumerate(toks):
-            low = w.lower()
-            if low in other:
-                continue
-            if any(low.startswith(p) and len(low) - len(p) >= n and low[len(p):] in other
-                   for p, n in _NEGATIVE_PREFIXES):
-                out.append(i)
-        return out
-
     a_words = {w.lower() for _, _, w in a_toks}
     b_words = {w.lower() for _, _, w in b_toks}
-    return prefixed(a_toks, b_words), prefixed(b_toks, a_words)
+    return ([i for i in _prefixed(a_toks, b_words) if not _litotes(a_toks, i)],
+            [i for i in _prefixed(b_toks, a_words) if not _litotes(b_toks, i)])
+
+
+def _prefixed(toks: Sequence[tuple[int, int, str]], other: set[str]) -> list[int]:
+    """Tokens that are a negative-prefixed form of a word in ``other`` but not in it."""
+    out = []
+    for i, (_, _, w) in enumerate(toks):
+        low = w.lower()
+        if low in other:
+            continue
+        if any(low.startswith(p) and len(low) - len(p) >= n and low[len(p):] in other
+               for p, n in _NEGATIVE_PREFIXES):
+            out.append(i)
+    return out
+
+
+def _litotes(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
+    """A prefixed negation right after "not" ("not unaware"): the two cancel out."""
+    return i > 0 and toks[i - 1][2].lower() in ("not", "never")
+
+
+def _double_negations(
+    a_toks: Sequence[tuple[int, int, str]], b_toks: Sequence[tuple[int, int, str]]
+) -> tuple[set[int], set[int]]:
+    """The "not" of each side's "not unaware" where the other side says "aware": no
+    negation is left, so neither word counts."""
+    a_words = {w.lower() for _, _, w in a_toks}
+    b_words = {w.lower() for _, _, w in b_toks}
+    return ({i - 1 for i in _prefixed(a_toks, b_words) if _litotes(a_toks, i)},
+            {i - 1 for i in _prefixed(b_toks, a_words) if _litotes(b_toks, i)})
 
 
 def _superlative_or_bound(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
@@ -1048,14 +1137,18 @@ def _marker_drift(
     paired: Callable[[Sequence[tuple[int, int, str]], Sequence[tuple[int, int, str]]],
                      tuple[list[int], list[int]]] | None = None,
     implied: Callable[[Sequence[tuple[int, int, str]], int], bool] | None = None,
+    cancelled: Callable[[Sequence[tuple[int, int, str]], Sequence[tuple[int, int, str]]],
+                        tuple[set[int], set[int]]] | None = None,
 ) -> list[_Local]:
     """Negation/hedge markers outside quotes are counted on each side; a different count is
     one drift item, located at a marker the other side lacks. ``paired`` finds markers
     that exist only by comparing the two sides. ``implied`` finds words that may stand
     for a marker: the counts are also compared with them added, and only a difference in
     both is drift ("did not attend" -> "was absent" is none, "did not reject" ->
-    "rejected" still one)."""
+    "rejected" still one). ``cancelled`` names markers that never count (the "not" of a
+    double negation)."""
     a_pair, b_pair = paired(al.a_toks, al.b_toks) if paired else ([], [])
+    a_off, b_off = cancelled(al.a_toks, al.b_toks) if cancelled else (set(), set())
 
     def markers(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
                 test: Callable[[Sequence[tuple[int, int, str]], int], bool]) -> list[int]:
@@ -1063,8 +1156,10 @@ def _marker_drift(
                 and not any(s <= toks[i][0] < e for s, e in quotes)]
 
     a_extra, b_extra = set(a_pair), set(b_pair)
-    a_idx = markers(al.a_toks, a_quotes, lambda t, i: is_marker(t, i) or i in a_extra)
-    b_idx = markers(al.b_toks, b_quotes, lambda t, i: is_marker(t, i) or i in b_extra)
+    a_idx = markers(al.a_toks, a_quotes,
+                    lambda t, i: (is_marker(t, i) or i in a_extra) and i not in a_off)
+    b_idx = markers(al.b_toks, b_quotes,
+                    lambda t, i: (is_marker(t, i) or i in b_extra) and i not in b_off)
     if len(a_idx) == len(b_idx):
         return []
     if implied is not None and (

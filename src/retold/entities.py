@@ -246,6 +246,9 @@ _ORGAN_WORDS = frozenset(
     "department ministry ministers league party system committee secretary court".split()
 )
 _PERIOD_CODE = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2}(?:\d{2})?)")
+# Temperature scales, named after people but units: "35 degrees Celsius" is "35C".
+_UNIT_NAMES = frozenset("celsius centigrade fahrenheit kelvin".split())
+_TEMPERATURE = re.compile(r"\d+(?:[.,]\d+)?°?[CFK]")
 # "the former colony's president": "former" was the colony's, not the office's.
 _POSSESSIVE = re.compile(r"['’]s?$")
 _HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady madam".split())
@@ -472,6 +475,7 @@ _DATE_RE = re.compile(
         |fifties|sixties|seventies|eighties|nineties))\b)
     |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|earlier\s+this|later\s+this)\s+
         (?P<runit>{_REL_UNIT}s?)|(?P<rday>yesterday|today|tomorrow|tonight)
+        |the\s+(?P<punit>{_REL_UNIT})['’]s
         |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
         (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+ago)\b)
     |(?P<year>(?<![\d,.])\b{_YEAR}\b(?![,.]\d|\s*%|\s*per\s*cent|-))
@@ -546,6 +550,9 @@ def _dates(text: str) -> list[Mention]:
                 if unit.endswith("s"):
                     fields["vague"] = "1"
                 fields["rel"] = f"{_REL_NORMAL.get(rel, rel)} {unit.rstrip('s')}"
+            elif g["punit"]:
+                # "the year's highest temperature" is this year's
+                fields["rel"] = f"this {g['punit'].lower()}"
             else:
                 fields["vague"] = "1"
                 fields["rel"] = f"{g['agou'].lower()} ago"
@@ -895,6 +902,7 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
     k = i
     qualifiers: list[str] = []
     modifiers = 0
+    marked = False  # a status word, even one that names no status ("serving")
     while k < len(toks):
         low = toks[k].low
         if k > i and not _gap_is_space(text, toks[k - 1], toks[k]):
@@ -915,6 +923,7 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             continue
         if low in _STATUS and not qualifiers:
             status = _STATUS[low] or status
+            marked = True
             consumed.add(k)
         elif low in _TITLE_NOISE and not qualifiers:
             if k == i and low == "the":
@@ -936,7 +945,9 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
         elif low in _HEADS or (low.endswith("-elect") and low[:-6] in _HEADS):
             if low.endswith("-elect"):
                 status, low = "incoming", low[:-6]
-            if low in _WEAK_HEADS and not _is_cap(toks[k]) and not status and not (
+            # A qualifier or status word makes the common word an office: "the serving
+            # general", "the club's assistant coach".
+            if low in _WEAK_HEADS and not _is_cap(toks[k]) and not (marked or qualifiers) and not (
                 k + 1 < len(toks) and _is_cap(toks[k + 1])
                 and _gap_is_space(text, toks[k], toks[k + 1])
             ):
@@ -1147,6 +1158,8 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
             blocked.add(idx)  # "US$45", "HK$3": a currency, not a mention of the country
         if _PERIOD_CODE.fullmatch(t.text):
             blocked.add(idx)  # "Q3", "H1", "FY2024": a period of a year, not a name
+        if t.low in _UNIT_NAMES or _TEMPERATURE.fullmatch(t.text):
+            blocked.add(idx)
         # Offices are never names, also in the plural: "MPs", "Senators".
         if t.low in _HEADS or (t.low.endswith("s") and t.low[:-1] in _HEADS):
             blocked.add(idx)
@@ -1214,6 +1227,8 @@ def _with_holder(
         elif parse.first > 0:
             # "X, the chief executive"
             b = parse.first - 1
+            if b > 1 and _POSSESSIVE.search(toks[b].text) and toks[b - 1].low == "the":
+                b -= 1  # "X, the club's head coach"
             if toks[b].low in ("the", "a", "an") and b > 0:
                 b -= 1
             if b in chunk_of_token and text[toks[b].end : toks[b + 1].start].strip() == ",":
