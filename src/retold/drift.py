@@ -590,8 +590,10 @@ def _same_spans_of_time(
             if any(_SPAN_OF[u.group(1).lower()] == t for u in _ONE_UNIT.finditer(near)):
                 ms.remove(m)
                 continue
+            # "the year" is no span of time, "a year" is.
             words = [u for u in _ONE_UNIT.finditer(other)
-                     if _SPAN_OF[u.group(1).lower()][0] == t[0]]
+                     if _SPAN_OF[u.group(1).lower()][0] == t[0]
+                     and not u.group(0).lower().startswith("the")]
             if len(words) != 1 or any(_span(n, other) for n in others):
                 continue
             ms.remove(m)
@@ -675,8 +677,10 @@ def _date_drift(
     a_dates: list[Mention], b_dates: list[Mention], al: _Aligner, ctx: DriftContext,
     a_text: str, b_text: str,
 ) -> list[_Local]:
-    a_left = [m for m in a_dates if not any(_consistent(m.fields, n.fields) for n in b_dates)]
-    b_left = [n for n in b_dates if not any(_consistent(n.fields, m.fields) for m in a_dates)]
+    a_left = [m for m in a_dates if not any(_consistent(m.fields, n.fields) for n in b_dates)
+              and not _said_of_the_period(m, b_text)]
+    b_left = [n for n in b_dates if not any(_consistent(n.fields, m.fields) for m in a_dates)
+              and not _said_of_the_period(n, a_text)]
     items = _pair_changes(
         "date", a_left, b_left, al, a_text, b_text,
         moved_in_b=lambda m: any(_consistent(m.fields, f) for f in ctx.b_dates),
@@ -692,6 +696,16 @@ def _date_drift(
             d = _Local(d.type, d.a_span, d.b_span, d.detail.replace("changed", "dropped", 1))
         out.append(d)
     return out + _coarsened(a_dates, b_dates, ctx)
+
+
+def _said_of_the_period(m: Mention, other: str) -> bool:
+    """"this year" where the other side says "the year's" or "of the year": the same
+    period, though those are no date on their own ("the second half of the year")."""
+    rel = dict(m.fields).get("rel", "")
+    if not rel.startswith("this "):
+        return False
+    unit = re.escape(rel.split()[1])
+    return re.search(rf"\bthe\s+{unit}['’]s\b|\bof\s+the\s+{unit}\b", other, re.I) is not None
 
 
 # How fine a date is: a time of day, a day, a month, a year, a decade. Relative dates

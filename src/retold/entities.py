@@ -475,7 +475,6 @@ _DATE_RE = re.compile(
         |fifties|sixties|seventies|eighties|nineties))\b)
     |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|earlier\s+this|later\s+this)\s+
         (?P<runit>{_REL_UNIT}s?)|(?P<rday>yesterday|today|tomorrow|tonight)
-        |the\s+(?P<punit>{_REL_UNIT})['’]s
         |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
         (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+ago)\b)
     |(?P<year>(?<![\d,.])\b{_YEAR}\b(?![,.]\d|\s*%|\s*per\s*cent|-))
@@ -550,9 +549,6 @@ def _dates(text: str) -> list[Mention]:
                 if unit.endswith("s"):
                     fields["vague"] = "1"
                 fields["rel"] = f"{_REL_NORMAL.get(rel, rel)} {unit.rstrip('s')}"
-            elif g["punit"]:
-                # "the year's highest temperature" is this year's
-                fields["rel"] = f"this {g['punit'].lower()}"
             else:
                 fields["vague"] = "1"
                 fields["rel"] = f"{g['agou'].lower()} ago"
@@ -945,9 +941,12 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
         elif low in _HEADS or (low.endswith("-elect") and low[:-6] in _HEADS):
             if low.endswith("-elect"):
                 status, low = "incoming", low[:-6]
-            # A qualifier or status word makes the common word an office: "the serving
-            # general", "the club's assistant coach".
-            if low in _WEAK_HEADS and not _is_cap(toks[k]) and not (marked or qualifiers) and not (
+            # A status word or a qualifier in the same lower case makes the common word an
+            # office: "the serving general", "the club's assistant coach", "the chief
+            # financial officer" ("Labour leader" is the party's).
+            qualified = bool(qualifiers) and not any(
+                _is_cap(toks[j]) for j in consumed if toks[j].low in _QUALIFIERS)
+            if low in _WEAK_HEADS and not _is_cap(toks[k]) and not (marked or qualified) and not (
                 k + 1 < len(toks) and _is_cap(toks[k + 1])
                 and _gap_is_space(text, toks[k], toks[k + 1])
             ):
