@@ -62,6 +62,7 @@ def _drift() -> list[str] | None:
         DEV5_PATH,
         HOLDOUT4_PATH,
         HOLDOUT7_PATH,
+        HOLDOUT8_PATH,
         HOLDOUT_PATH,
         evaluate_drift,
         format_report,
@@ -82,6 +83,8 @@ def _drift() -> list[str] | None:
          " once at F1 0.796, then the rules were extended against their misses):", DEV5_PATH),
         ("third held-out pairs (written on 2026-12-02 during that work, without reading"
          " the rules, and scored once after it; never used to tune the rules):", HOLDOUT7_PATH),
+        ("fourth held-out pairs (written on 2026-12-02 the same way, a little later, and scored"
+         " once; never used to tune the rules):", HOLDOUT8_PATH),
     ]
     out: list[str] = []
     for heading, path in sets:
