@@ -208,3 +208,45 @@ def test_sentence_vector_blocks_hold_whole_documents_and_add_up_to_all_rows(tmp_
     assert np.array_equal(np.vstack([b for _, b in blocks]), whole)
     for (b_ids, block), (next_ids, _) in itertools.pairwise(blocks):
         assert len(block) >= 50 and b_ids[-1] != next_ids[0]  # no document split
+
+
+def test_a_fresh_scan_adds_its_sentence_rows_as_it_queries_them(tmp_path, static_encoder,
+                                                                monkeypatch):
+    """Where the sentence index has cells, a scan of only new documents plans them once
+    (``CellPlan``) and adds each batch's rows before querying it: the same reuse pairs as a
+    scan of the finished index, and the finished index is what the cache saves for the
+    next process (loaded, never built again)."""
+    import retold.candidates as cand
+    import retold.pipeline as pipeline_mod
+
+    monkeypatch.setattr(pipeline_mod, "_QUERY_DOCS", 7)  # several batches
+    monkeypatch.setattr(cand, "HNSW_SENTENCE_MIN_ROWS", 0)
+    monkeypatch.setattr(cand, "FLAT_INDEX_MAX_ROWS", 0)
+    calls: list[str] = []
+    real_plan, real_build = vectors.CellPlan, vectors._build_vectors
+
+    def plan_spy(*args):
+        calls.append("plan")
+        return real_plan(*args)
+
+    def build_spy(*args):
+        calls.append("build")
+        return real_build(*args)
+
+    monkeypatch.setattr(vectors, "CellPlan", plan_spy)
+    monkeypatch.setattr(vectors, "_build_vectors", build_spy)
+
+    def scan(db: str, plan: bool) -> list[tuple[str, str, str]]:
+        monkeypatch.setattr(vectors, "FLAT_INDEX_MAX_ROWS", 0 if plan else 10**9)
+        calls.clear()
+        with Index(tmp_path / db, encoder=static_encoder, workers=1) as index:
+            index.scan([str(EXAMPLES / "corpus")])
+            got = sorted((p.a, p.b, p.relation) for p in index.store.pairs(REUSE))
+            snapshot = index.vectors.get(index.store)
+            assert snapshot.sentence_index.ntotal == len(snapshot.sentence_docs.codes) > 0
+        assert calls == (["plan"] if plan else ["build"])
+        return got
+
+    planned = scan("planned.db", plan=True)
+    built = scan("built.db", plan=False)
+    assert planned and planned == built

@@ -6,8 +6,10 @@ Each function returns pairs tagged with the channel that proposed them; verifica
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -288,27 +290,32 @@ def build_vector_index(vectors: np.ndarray, nprobe: int = 8) -> faiss.Index:
     search 13.8 s -> 8.2 s).
     """
     n, dim = vectors.shape
-    if n <= FLAT_INDEX_MAX_ROWS:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        # Cells of ~sqrt(n)/2 rows, trained on 40 rows per cell (faiss asks for 39): k-means
-        # stays a few seconds at a million rows.
-        nlist = int(2 * math.sqrt(n))
-        quantizer = faiss.IndexFlatIP(dim)
-        # Rows stored as float16: half the memory and twice the search speed of float32
-        # (191k sentence rows: 8.8 s against 17 s), and the same sentence-hit candidates but
-        # one pair in 8,700 at the scan's cosine thresholds.
-        index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist,
-                                              faiss.ScalarQuantizer.QT_fp16,
-                                              faiss.METRIC_INNER_PRODUCT)
-        rng = np.random.default_rng(0)
-        sample = vectors[rng.choice(n, size=min(n, 40 * nlist), replace=False)]
-        index.train(np.ascontiguousarray(sample, dtype=np.float32))
-        index.nprobe = nprobe
+    if n > FLAT_INDEX_MAX_ROWS:
+        index = _trained_ivf(vectors, nprobe)
         add_presized(index, lambda: (vectors[s : s + _ADD_BLOCK] for s in range(0, n, _ADD_BLOCK)))
         return index
+    index = faiss.IndexFlatIP(dim)
     for start in range(0, n, _ADD_BLOCK):
         index.add(np.ascontiguousarray(vectors[start : start + _ADD_BLOCK], dtype=np.float32))
+    return index
+
+
+def _trained_ivf(vectors: np.ndarray, nprobe: int) -> faiss.IndexIVF:
+    """``build_vector_index``'s IVF index for ``vectors``, trained but empty."""
+    n, dim = vectors.shape
+    # Cells of ~sqrt(n)/2 rows, trained on 40 rows per cell (faiss asks for 39): k-means
+    # stays a few seconds at a million rows.
+    nlist = int(2 * math.sqrt(n))
+    quantizer = faiss.IndexFlatIP(dim)
+    # Rows stored as float16: half the memory and twice the search speed of float32
+    # (191k sentence rows: 8.8 s against 17 s), and the same sentence-hit candidates but
+    # one pair in 8,700 at the scan's cosine thresholds.
+    index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_fp16,
+                                          faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)
+    sample = vectors[rng.choice(n, size=min(n, 40 * nlist), replace=False)]
+    index.train(np.ascontiguousarray(sample, dtype=np.float32))
+    index.nprobe = nprobe
     return index
 
 
@@ -353,9 +360,23 @@ _MAX_SAMPLE = 2_500_000
 def build_sentence_index(blocks: Callable[[], Iterable[np.ndarray]], n: int) -> faiss.Index:
     """The index the sentence channel searches for near-identical sentences, over the ``n``
     rows that ``blocks()`` yields (L2-normalised, float16 or float32, the same order on
-    every call).
+    every call): :func:`train_sentence_index`'s, with every row added."""
+    if n <= HNSW_SENTENCE_MIN_ROWS:
+        return build_vector_index(np.vstack(list(blocks())), SENTENCE_NPROBE)
+    index = train_sentence_index(blocks, n)
+    if not isinstance(index, faiss.IndexIVF):
+        for block in blocks():
+            index.add(np.ascontiguousarray(block, dtype=np.float32))
+        return index
+    with _breadth(index, _HNSW_EF_ADD):
+        add_presized(index, blocks)
+    return index
 
-    Up to ``HNSW_SENTENCE_MIN_ROWS`` rows this is :func:`build_vector_index`. Beyond, the
+
+def train_sentence_index(blocks: Callable[[], Iterable[np.ndarray]], n: int) -> faiss.Index:
+    """The sentence index for the ``n`` rows of ``blocks()``, trained but holding no row.
+
+    Up to ``HNSW_SENTENCE_MIN_ROWS`` rows this is :func:`build_vector_index`'s. Beyond, the
     cost per query of its ~2*sqrt(n) cells (every centroid compared, then four cells of
     sqrt(n)/2 rows scanned) makes the whole channel grow as n^1.5. There the cells hold
     ~64 rows each (more past 20M rows, where the k-means sample reaches its cap), and an
@@ -363,11 +384,14 @@ def build_sentence_index(blocks: Callable[[], Iterable[np.ndarray]], n: int) -> 
     at any size; rows are stored in 4 bits per dimension.
     Centroids come from faiss's two-level k-means (sqrt(cells) coarse clusters, each split
     further): one flat k-means over tens of thousands of centroids would cost as much as
-    the searches it saves. The rows are read three times (for the training sample, to
-    assign them to cells, to add them: ``add_presized``) and never held together.
+    the searches it saves. The rows are read once here (for the training sample), and
+    again by whoever adds them (``add_presized``, ``plan_cells``); never held together.
     """
     if n <= HNSW_SENTENCE_MIN_ROWS:
-        return build_vector_index(np.vstack(list(blocks())), SENTENCE_NPROBE)
+        if n > FLAT_INDEX_MAX_ROWS:
+            return _trained_ivf(np.vstack(list(blocks())), SENTENCE_NPROBE)
+        first = next(iter(blocks()), None)
+        return faiss.IndexFlatIP(first.shape[1] if first is not None else 1)
     from faiss.contrib.clustering import two_level_clustering
 
     # Eight sample rows per centroid. Fewer make cells of very unequal size, and a query
@@ -404,11 +428,108 @@ def build_sentence_index(blocks: Callable[[], Iterable[np.ndarray]], n: int) -> 
     # corpus (the sample is in corpus order).
     index.train(sample[:: max(1, len(sample) // 65_536)])
     del sample
-    quantizer.hnsw.efSearch = _HNSW_EF_ADD
-    add_presized(index, blocks)
     quantizer.hnsw.efSearch = _HNSW_EF_SEARCH
     index.nprobe = _HNSW_NPROBE
     return index
+
+
+@contextlib.contextmanager
+def _breadth(index: faiss.IndexIVF, ef: int) -> Iterator[None]:
+    """Search an HNSW quantizer this wide for a while (adding rows wants only the nearest
+    cell, not the probed eight); other quantizers are left as they are."""
+    quantizer = faiss.downcast_index(index.quantizer)
+    if not isinstance(quantizer, faiss.IndexHNSW):
+        yield
+        return
+    before = quantizer.hnsw.efSearch
+    quantizer.hnsw.efSearch = ef
+    try:
+        yield
+    finally:
+        quantizer.hnsw.efSearch = before
+
+
+class CellPlan:
+    """Where each of an IVF index's rows goes and which cells its query probes, found by
+    one quantizer search per row, for a self-join: a scan whose queries are the index's
+    own rows, added and searched a batch at a time (``add``, then ``search``).
+
+    Built the usual way, an index asks its quantizer for every row twice, once for the one
+    cell the row goes to and once for the cells its query probes; here the nearest of the
+    probed cells is the row's. And since a batch's rows are added just before it searches,
+    each query scans only the rows of the documents before its own and of its batch: about
+    half the rows, on average, of the whole index. A pair is then found from its later
+    document's side. The cells and their similarities are written to a temporary file, 64
+    bytes a row (1.2 GB at a million articles), and read back a batch at a time with
+    plain reads (mapped, the pages read would count as the process's memory); the lists
+    are sized from the counts first, as in ``add_presized``.
+    """
+
+    def __init__(self, index: faiss.IndexIVF, blocks: Callable[[], Iterable[np.ndarray]],
+                 n: int) -> None:
+        self.index = index
+        k = index.nprobe
+        self._row = np.dtype([("cells", np.int32, (k,)), ("sims", np.float32, (k,))])
+        # Lives as long as the plan (``close``), across the scan's batches.
+        self._file = tempfile.TemporaryFile(prefix="retold-cells-")  # noqa: SIM115
+        self.n = 0
+        counts = np.zeros(index.nlist, np.int64)
+        for block in blocks():
+            sims, cells = index.quantizer.search(np.ascontiguousarray(block, np.float32), k)
+            rec = np.empty(len(block), self._row)
+            rec["cells"], rec["sims"] = cells, sims
+            self._file.write(rec.tobytes())
+            counts += np.bincount(cells[:, 0], minlength=index.nlist)
+            self.n += len(block)
+        if self.n != n:
+            raise ValueError(f"blocks held {self.n} rows, not {n}")
+        lists = faiss.downcast_InvertedLists(index.invlists)
+        for cell in np.flatnonzero(counts).tolist():
+            lists.resize(cell, int(counts[cell]))
+            lists.resize(cell, 0)
+
+    def close(self) -> None:
+        """Delete the file (the index stays)."""
+        self._file.close()
+
+    def _read(self, rows: np.ndarray) -> np.ndarray:
+        """The records of ``rows`` (ascending), read as one span."""
+        if not len(rows):
+            return np.zeros(0, self._row)
+        lo, hi = int(rows[0]), int(rows[-1]) + 1
+        self._file.seek(lo * self._row.itemsize)
+        span = np.frombuffer(self._file.read((hi - lo) * self._row.itemsize), self._row)
+        return span[rows - lo]
+
+    def add(self, rows: np.ndarray) -> None:
+        """Append ``rows`` (the next rows in order) to the index, each in its nearest cell."""
+        start = self.index.ntotal
+        x = np.ascontiguousarray(rows, dtype=np.float32)
+        rec = self._read(np.arange(start, start + len(x)))
+        cells = np.ascontiguousarray(rec["cells"][:, 0], dtype=np.int64)
+        self.index.add_core(len(x), faiss.swig_ptr(x), None, faiss.swig_ptr(cells))
+
+    def searcher(
+        self, rows: np.ndarray, q: np.ndarray
+    ) -> Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]:
+        """``search`` of the queries ``q`` (index rows ``rows``) as ``sentence_hits`` takes
+        it: by positions among them."""
+        return lambda sel, k: self.search(rows[sel], q[sel], k)
+
+    def search(self, rows: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nearest indexed rows of the queries ``q``, which are the index's rows
+        ``rows`` (ascending): their probed cells are known."""
+        index = self.index
+        rec = self._read(np.asarray(rows, np.int64))
+        mode = index.parallel_mode
+        # Called directly, search_preassigned runs on one thread unless told to split the
+        # queries (index.search splits them itself).
+        index.parallel_mode = 3
+        try:
+            return index.search_preassigned(np.ascontiguousarray(q, dtype=np.float32), k,
+                                            rec["cells"], rec["sims"])
+        finally:
+            index.parallel_mode = mode
 
 
 def knn_pairs(
@@ -607,16 +728,22 @@ def sentence_hits(
     k: int,
     min_cosine: float,
     watch: np.ndarray | None = None,
+    search: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> SentenceHits:
     """Near-identical sentences per (query document, indexed document), added to ``hits``
     (whose documents are ``index``'s rows). Each query row counts on its own, so queries
     can go in batches of any rows and the query matrix of a large scan is never built
-    whole. ``watch``: as in :meth:`SentenceHits.add`."""
+    whole. ``watch``: as in :meth:`SentenceHits.add`. ``search(rows, k)`` gives the k
+    nearest of the query rows ``rows`` when the index's own ``search`` is not the way
+    (``CellPlan.search``)."""
     if len(query_doc_of_row) == 0 or index.ntotal == 0 or k <= 0:
         return hits
     kk = min(k + 1, index.ntotal)
     q = np.ascontiguousarray(query_vectors, dtype=np.float32)
-    sims, idx = index.search(q, kk)
+    if search is None:
+        def search(rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+            return index.search(q[rows], k)
+    sims, idx = search(np.arange(len(q)), kk)
     # Copies of one sentence tie. When all kk results tie with the best, which copies come
     # back is the index's order, so a document that took the sentence later than kk others
     # (a site lifting paragraphs from a widely syndicated article) would never be returned;
@@ -629,7 +756,7 @@ def sentence_hits(
         docs = np.asarray(query_doc_of_row, dtype=object)
         if len(rest):
             hits.add(docs[rest].tolist(), sims[rest], idx[rest], min_cosine, watch)
-        sims, idx = index.search(q[tied], wide)
+        sims, idx = search(tied, wide)
         hits.add(docs[tied].tolist(), sims, idx, min_cosine, watch)
     else:
         hits.add(query_doc_of_row, sims, idx, min_cosine, watch)
@@ -644,8 +771,10 @@ def directed_keys(queries: np.ndarray, targets: np.ndarray) -> np.ndarray:
 def corroborated(hits: SentenceHits, queries: np.ndarray, targets: np.ndarray,
                  min_hits: int) -> np.ndarray:
     """Which (query, target) document-neighbour pairs (codes of ``hits``) share at least
-    ``min_hits`` near-identical sentences, counted from the query's sentences as the
-    sentence channel counts them (their keys watched while the query's rows were added).
+    ``min_hits`` near-identical sentences, counted as the sentence channel counts them,
+    from either side (the keys of both directions watched while the rows of each side were
+    added): a scan that adds its rows as it queries them finds a pair only from its later
+    document.
 
     Static document vectors put every report of an event, rewrite or not, at cosine 0.9 or
     more, so a document's nearest neighbours are mostly independent reports: at 100,000
@@ -655,7 +784,8 @@ def corroborated(hits: SentenceHits, queries: np.ndarray, targets: np.ndarray,
     sentence required it proposes 12,238 alone; the scan finds 5 fewer of the 24,909 gold
     pairs (recall 0.979 either way) and precision rises from 0.984 to 0.987.
     """
-    return hits.directed(directed_keys(queries, targets)) >= min_hits
+    return np.maximum(hits.directed(directed_keys(queries, targets)),
+                      hits.directed(directed_keys(targets, queries))) >= min_hits
 
 
 def merge(*groups: Iterable[Candidate]) -> list[Candidate]:

@@ -293,7 +293,9 @@ def find_candidates(
     Pending documents are read and queried ``_QUERY_DOCS`` at a time: their sentence vectors
     and texts are the bulk of a large scan's memory. The vector indexes are the ``cache``'s
     (an ``Index``'s, kept between its scans, ingests and checks and saved beside the file),
-    brought up to date with the pending documents; without one they are built afresh.
+    brought up to date with the pending documents; without one they are built afresh. When
+    the pending documents are the newest and the sentence index must be built anyway, their
+    rows go into it a batch at a time, just before the batch is queried (``CellPlan``).
     """
     seqs, ids_by_seq = store.seq_ids()
     names = sorted(ids_by_seq)
@@ -302,8 +304,12 @@ def find_candidates(
     code_of = {d: i for i, d in enumerate(names)}
     code_of_seq = np.zeros(int(seqs.max()) + 1, np.int64)
     code_of_seq[seqs] = [code_of[d] for d in ids_by_seq]
+    newest = len(ids_by_seq) - len(pending)
+    first_pending = (int(seqs[newest]) if config.sentence_knn_k > 0 and newest >= 0
+                     and ids_by_seq[newest:] == list(pending) else None)
     del seqs, ids_by_seq
-    vecs = (cache or VectorCache()).get(store)
+    cache = cache or VectorCache()
+    vecs, plan = cache.get_for_scan(store, first_pending)
     doc_index = vecs.doc_index
     doc_codes = np.array([code_of[d] for d in vecs.doc_ids], np.int64)
     sentence_index = vecs.sentence_index if config.sentence_knn_k > 0 else None
@@ -328,6 +334,11 @@ def find_candidates(
     hit_code = (np.array([hits.code(d) for d in names], np.int64)
                 if doc_index is not None and sentence_index is not None
                 and config.knn_min_sentence_hits > 0 else None)
+    # The batch each pending document is queried in, for the watched keys of document
+    # neighbours from its side (``corroborated`` counts both sides).
+    batch_of = np.full(len(names), -1, np.int64)
+    batch_of[[code_of[d] for d in pending]] = np.arange(len(pending)) // _QUERY_DOCS
+    later_watch: dict[int, list[np.ndarray]] = {}
     knn_a: list[np.ndarray] = []
     knn_b: list[np.ndarray] = []
     for start in range(0, len(pending), _QUERY_DOCS):
@@ -348,9 +359,23 @@ def find_candidates(
             knn_a.append(a)
             knn_b.append(b)
             if hit_code is not None:
-                watch = np.unique(directed_keys(hit_code[a], hit_code[b]))
+                later = batch_of[b] > start // _QUERY_DOCS
+                for batch in np.unique(batch_of[b[later]]).tolist():
+                    ahead = later & (batch_of[b] == batch)
+                    later_watch.setdefault(batch, []).append(
+                        directed_keys(hit_code[b[ahead]], hit_code[a[ahead]]))
+                watch = np.unique(np.concatenate(
+                    [directed_keys(hit_code[a], hit_code[b]),
+                     *later_watch.pop(start // _QUERY_DOCS, [])]))
         if sentence_index is not None:
             keep = evidence_rows(store, [prints[d] for d in pend], config)
+            # Row numbers of the queries in the index, where the scan adds the rows itself.
+            rows = [np.zeros(0, np.int64)]
+            if plan is not None:
+                for d, k in zip(pend, keep, strict=True):
+                    rows.append(sentence_index.ntotal + np.flatnonzero(k))
+                    if len(prints[d].vectors):
+                        plan.add(prints[d].vectors)
             q_rows = [d for d, k in zip(pend, keep, strict=True) for _ in range(int(k.sum()))]
             if q_rows:
                 # Filled a document at a time: masked copies stacked at the end would hold
@@ -362,10 +387,16 @@ def find_candidates(
                     if n:
                         qv[at : at + n] = prints[d].vectors[k]
                         at += n
+                search = plan.searcher(np.concatenate(rows), qv) if plan is not None else None
                 sentence_hits(q_rows, qv, sentence_index, hits, config.sentence_knn_k,
-                              config.sentence_knn_min_cosine, watch)
+                              config.sentence_knn_min_cosine, watch, search)
                 del qv
         del prints
+    if plan is not None:
+        if sentence_index is None or sentence_index.ntotal != len(vecs.sentence_docs.codes):
+            raise RuntimeError("the scan's sentence rows do not match the store's")
+        plan.close()
+        cache.adopt(vecs)
     if knn_a:
         a, b = np.concatenate(knn_a), np.concatenate(knn_b)
         if hit_code is not None:

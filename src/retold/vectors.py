@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,12 @@ import numpy as np
 
 from retold.candidates import (
     FLAT_INDEX_MAX_ROWS,
+    CellPlan,
     RowDocs,
     build_sentence_index,
     build_vector_index,
     centre_units_in_place,
+    train_sentence_index,
     unit_rows,
 )
 from retold.store import Store
@@ -85,10 +88,21 @@ class VectorCache:
         return self._current
 
     def get(self, store: Store) -> Vectors:
+        return self.get_for_scan(store, None)[0]
+
+    def get_for_scan(
+        self, store: Store, first_pending: int | None
+    ) -> tuple[Vectors, CellPlan | None]:
+        """``get``, for a scan whose pending documents are those from insertion number
+        ``first_pending`` on (None: any others). When that takes a full build of an IVF
+        sentence index, the snapshot comes back unpublished with the index trained and
+        holding only the rows before ``first_pending``, and the ``CellPlan`` through which
+        the scan adds the rest as it queries them; it hands the snapshot over with
+        ``adopt`` when done."""
         seq = store.last_seq()
         current = self._current
         if current is not None and current.seq == seq:
-            return current
+            return current, None
         with self._lock:
             current = self._current
             if current is None:
@@ -97,11 +111,22 @@ class VectorCache:
                 current = self._current = _load(self.directory, store)
                 if current is not None:
                     self._saved = (current.seq, current.built_docs, len(current.doc_ids))
-            if current is None or current.seq != seq:
-                current = (_extend_vectors(store, current, seq, self.shared)
-                           if current is not None else None) or _build_vectors(store, seq)
-                self._current = current
-            return current
+            if current is not None and current.seq == seq:
+                return current, None
+            extended = (_extend_vectors(store, current, seq, self.shared)
+                        if current is not None else None)
+            if extended is None and first_pending is not None:
+                planned = _plan_vectors(store, seq, first_pending)
+                if planned is not None:
+                    return planned
+            self._current = extended or _build_vectors(store, seq)
+            return self._current, None
+
+    def adopt(self, vectors: Vectors) -> None:
+        """Publish a snapshot completed by its caller (see ``get_for_scan``)."""
+        with self._lock:
+            if self._current is None or self._current.seq <= vectors.seq:
+                self._current = vectors
 
     def save(self) -> bool:
         """Write the current snapshot to ``directory`` if it was never saved, was rebuilt
@@ -210,7 +235,9 @@ def _load(directory: Path, store: Store) -> Vectors | None:
                    sentence_index, int(meta["built_docs"]))
 
 
-def _build_vectors(store: Store, seq: int) -> Vectors:
+def _doc_index(store: Store, seq: int) -> tuple[list[str], np.ndarray | None, faiss.Index | None,
+                                                RowDocs]:
+    """The documents up to ``seq``: ids, mean vector, document index, sentence rows."""
     ids, mat = store.doc_vectors(upto=seq)
     mean = doc_index = None
     if len(ids):
@@ -224,8 +251,32 @@ def _build_vectors(store: Store, seq: int) -> Vectors:
     row_ids, rows = store.vector_rows(upto=seq)
     # The same documents in the same order: share ``ids``' strings (a million at a million
     # articles) rather than hold a second copy of each.
-    row_docs = RowDocs.from_counts(ids if row_ids == ids else row_ids, rows)
-    del row_ids
+    return ids, mean, doc_index, RowDocs.from_counts(ids if row_ids == ids else row_ids, rows)
+
+
+def _plan_vectors(store: Store, seq: int, first_pending: int) -> tuple[Vectors, CellPlan] | None:
+    """``_build_vectors``'s snapshot with the sentence rows from ``first_pending`` on left
+    for the scan to add (``VectorCache.get_for_scan``), or None where the sentence index
+    would be exact (no cells to plan)."""
+    _, rows = store.vector_rows(upto=seq)
+    if sum(rows) <= FLAT_INDEX_MAX_ROWS:
+        return None
+    ids, mean, doc_index, row_docs = _doc_index(store, seq)
+    n_rows = len(row_docs.codes)
+
+    def blocks() -> Iterator[np.ndarray]:
+        return (block for _, block in store.sentence_vector_blocks(upto=seq))
+
+    index = train_sentence_index(blocks, n_rows)
+    plan = CellPlan(index, blocks, n_rows)
+    for _, block in store.sentence_vector_blocks(upto=first_pending - 1):
+        plan.add(block)
+    _give_back_freed_memory()
+    return Vectors(seq, ids, mean, doc_index, row_docs, index, len(ids)), plan
+
+
+def _build_vectors(store: Store, seq: int) -> Vectors:
+    ids, mean, doc_index, row_docs = _doc_index(store, seq)
     n_rows = len(row_docs.codes)
     # Read in blocks (three times when large) rather than whole: 1.9 million rows are 1 GB.
     sentence_index = (build_sentence_index(
