@@ -372,10 +372,14 @@ def find_candidates(
             # Row numbers of the queries in the index, where the scan adds the rows itself.
             rows = [np.zeros(0, np.int64)]
             if plan is not None:
+                at = sentence_index.ntotal
                 for d, k in zip(pend, keep, strict=True):
-                    rows.append(sentence_index.ntotal + np.flatnonzero(k))
-                    if len(prints[d].vectors):
-                        plan.add(prints[d].vectors)
+                    rows.append(at + np.flatnonzero(k))
+                    at += len(prints[d].vectors)
+                for i in range(0, len(pend), _ADD_DOCS):
+                    plan.add(np.vstack([np.zeros((0, sentence_index.d), np.float32),
+                                        *(prints[d].vectors for d in pend[i : i + _ADD_DOCS]
+                                          if len(prints[d].vectors))]))
             q_rows = [d for d, k in zip(pend, keep, strict=True) for _ in range(int(k.sum()))]
             if q_rows:
                 # Filled a document at a time: masked copies stacked at the end would hold
@@ -480,6 +484,8 @@ def evidence_rows(store: Store, prints: Sequence[DocPrint], config: Config) -> l
 
 # Pending documents read and queried together by find_candidates (a few hundred MB).
 _QUERY_DOCS = 5_000
+# Documents whose sentence rows a scan adds to its index at once (~10,000 rows, 15 MB).
+_ADD_DOCS = 500
 # Share of the corpus pending from which find_candidates reads every shared bucket (a scan
 # of the band index, growing with the corpus) instead of asking for its documents' keys (a
 # lookup each, growing with the batch). At 100,000 articles the scan took 4.8 s and a
