@@ -250,3 +250,48 @@ def test_a_fresh_scan_adds_its_sentence_rows_as_it_queries_them(tmp_path, static
     planned = scan("planned.db", plan=True)
     built = scan("built.db", plan=False)
     assert planned and planned == built
+
+
+def test_a_scan_that_doubles_the_corpus_plans_with_the_older_rows_in_first(tmp_path,
+                                                                          static_encoder,
+                                                                          monkeypatch):
+    """A scan whose new documents double the corpus rebuilds the indexes: the older
+    documents' rows go in before the new ones are queried, and the pairs are those of the
+    same two scans through whole builds."""
+    import retold.candidates as cand
+    import retold.pipeline as pipeline_mod
+
+    monkeypatch.setattr(pipeline_mod, "_QUERY_DOCS", 5)
+    monkeypatch.setattr(cand, "HNSW_SENTENCE_MIN_ROWS", 0)
+    monkeypatch.setattr(cand, "FLAT_INDEX_MAX_ROWS", 0)
+    files = sorted((EXAMPLES / "corpus").iterdir())
+    first = tmp_path / "first"
+    first.mkdir()
+    for f in files[:8]:
+        shutil.copy(f, first / f.name)
+    plans: list[int] = []
+    real_plan = vectors.CellPlan
+
+    def plan_spy(*args):
+        plans.append(args[0].ntotal)  # rows in the index when planned: none yet
+        return real_plan(*args)
+
+    monkeypatch.setattr(vectors, "CellPlan", plan_spy)
+
+    def two_scans(db: str, plan: bool) -> list[tuple[str, str, str]]:
+        monkeypatch.setattr(vectors, "FLAT_INDEX_MAX_ROWS", 0 if plan else 10**9)
+        plans.clear()
+        with Index(tmp_path / db, encoder=static_encoder, workers=1) as index:
+            index.scan([str(first)])
+        with Index(tmp_path / db, encoder=static_encoder, workers=1) as index:
+            index.scan([str(EXAMPLES / "corpus")])
+            snapshot = index.vectors.get(index.store)
+            assert snapshot.sentence_index.ntotal == len(snapshot.sentence_docs.codes)
+            assert len(snapshot.doc_ids) == index.store.count_documents()
+            got = sorted((p.a, p.b, p.relation) for p in index.store.pairs(REUSE))
+        assert plans == ([0, 0] if plan else [])
+        return got
+
+    planned = two_scans("planned.db", plan=True)
+    built = two_scans("built.db", plan=False)
+    assert planned and planned == built
