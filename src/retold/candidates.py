@@ -364,10 +364,6 @@ def build_sentence_index(blocks: Callable[[], Iterable[np.ndarray]], n: int) -> 
     if n <= HNSW_SENTENCE_MIN_ROWS:
         return build_vector_index(np.vstack(list(blocks())), SENTENCE_NPROBE)
     index = train_sentence_index(blocks, n)
-    if not isinstance(index, faiss.IndexIVF):
-        for block in blocks():
-            index.add(np.ascontiguousarray(block, dtype=np.float32))
-        return index
     with _breadth(index, _HNSW_EF_ADD):
         add_presized(index, blocks)
     return index
@@ -385,7 +381,7 @@ def train_sentence_index(blocks: Callable[[], Iterable[np.ndarray]], n: int) -> 
     Centroids come from faiss's two-level k-means (sqrt(cells) coarse clusters, each split
     further): one flat k-means over tens of thousands of centroids would cost as much as
     the searches it saves. The rows are read once here (for the training sample), and
-    again by whoever adds them (``add_presized``, ``plan_cells``); never held together.
+    again by whoever adds them (``add_presized``, ``CellPlan``); never held together.
     """
     if n <= HNSW_SENTENCE_MIN_ROWS:
         if n > FLAT_INDEX_MAX_ROWS:
