@@ -590,24 +590,35 @@ def _same_spans_of_time(
             if any(_SPAN_OF[u.group(1).lower()] == t for u in _ONE_UNIT.finditer(near)):
                 ms.remove(m)
                 continue
-            # "the year" is no span of time, "a year" is.
-            words = [u for u in _ONE_UNIT.finditer(other)
-                     if _SPAN_OF[u.group(1).lower()][0] == t[0]
-                     and not u.group(0).lower().startswith("the")]
-            if len(words) != 1 or any(_span(n, other) for n in others):
+            if any(_span(n, other) for n in others):
                 continue
-            ms.remove(m)
-            u, unit_end = words[0], _time_unit(m, text)
-            assert unit_end is not None
-            after = _WORD_AFTER.match(text, unit_end[1])
-            kind: DriftType = ("date" if after and after.group(1).lower() in _RELATIVE_AFTER
-                               else "number")
-            mine, theirs = (m.start, unit_end[1]), (u.start(), u.end())
-            a_span, b_span = (mine, theirs) if forward else (theirs, mine)
-            changed.append(_Local(kind, a_span, b_span,
-                                  f"{kind} changed: {_q(a_text[a_span[0]:a_span[1]])} -> "
-                                  f"{_q(b_text[b_span[0]:b_span[1]])}"))
+            item = _span_in_words(m, t, text, other)
+            if item is not None:
+                ms.remove(m)
+                kind, mine, theirs = item
+                a_span, b_span = (mine, theirs) if forward else (theirs, mine)
+                changed.append(_Local(kind, a_span, b_span,
+                                      f"{kind} changed: {_q(a_text[a_span[0]:a_span[1]])} -> "
+                                      f"{_q(b_text[b_span[0]:b_span[1]])}"))
     return a_out, b_out, changed
+
+
+def _span_in_words(
+    m: Mention, t: tuple[str, float], text: str, other: str
+) -> tuple[DriftType, tuple[int, int], tuple[int, int]] | None:
+    """The one other span of time of ``m``'s dimension that ``other`` says in words ("a
+    week"), as (kind, span of ``m`` with its unit, span in ``other``), or None."""
+    # "the year" is no span of time, "a year" is.
+    words = [u for u in _ONE_UNIT.finditer(other)
+             if _SPAN_OF[u.group(1).lower()][0] == t[0]
+             and not u.group(0).lower().startswith("the")]
+    unit = _time_unit(m, text)
+    if len(words) != 1 or unit is None:
+        return None
+    after = _WORD_AFTER.match(text, unit[1])
+    kind: DriftType = ("date" if after and after.group(1).lower() in _RELATIVE_AFTER
+                       else "number")
+    return kind, (m.start, unit[1]), (words[0].start(), words[0].end())
 
 
 def _unmatched(ms: list[Mention], other: Sequence[Mention]) -> list[Mention]:
