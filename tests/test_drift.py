@@ -173,6 +173,8 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
     [
         ("The high-stakes talks began on Monday.", "The crucial negotiations started on Monday."),
         ("The pilot was not unaware of the risk.", "The pilot was aware of the risk."),
+        ("Bavarian officials closed the road.", "Officials in Bavaria closed the road."),
+        ("A Velorian court jailed him.", "A court in Veloria jailed him."),
         ("It reached 35 degrees Celsius in Harlow.", "Harlow recorded 35C."),
         ("It was the hottest day this year.", "It was the year's hottest day."),
         ("Sales rose from 20 million to 25 million.",

@@ -306,11 +306,24 @@ def canonical(key: str, knowledge: Knowledge | None = None) -> str:
     key = key.replace(".", "").strip()
     if key in ALIASES:
         return "#" + ALIASES[key]
+    if knowledge is not None and (place := _demonym_of(key, knowledge)) is not None:
+        return canonical(place, knowledge)
     if knowledge is not None:
         expansion = knowledge.acronyms.get(key.upper())
         if expansion is not None:
             return "#" + ALIASES[expansion] if expansion in ALIASES else expansion
     return key
+
+
+def _demonym_of(word: str, knowledge: Knowledge) -> str | None:
+    """The place a word outside the alias table is the adjective of, when the documents
+    name it: "Bavarian" of "Bavaria", "Velorian(s)" of "Veloria" (a place the gazetteer
+    cannot list, so only one the text itself names)."""
+    stem = word[:-1] if word.endswith("ans") else word
+    if " " in stem or len(stem) < 6 or not stem.endswith(("ian", "an")):
+        return None
+    place = stem[:-1]
+    return place if place in knowledge.proper_words else None
 
 
 _LONGEST_ALIAS = max(len(a.split()) for a in ALIASES)
@@ -1176,7 +1189,8 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
         key = canonical(" ".join(words), knowledge)
         tokens = (
             frozenset({key}) if key.startswith("#")
-            else frozenset(canonical(w) for w in _fold_aliases(key.split())
+            else frozenset(canonical(_demonym_of(w, knowledge) or w)
+                           for w in _fold_aliases(key.split())
                            if w not in _CONNECTORS)
         )
         if key in CAPITALS:
