@@ -33,7 +33,9 @@ after two narrowing fixes (F1 0.763, P 0.725, R 0.806; 6 of 24 harmless pairs fl
 the other out-of-sample set of that session (``HOLDOUT8_PATH``). The prompt for both had
 called "rose" -> "fell" a negation, where every earlier set (and the direction rule) calls
 it a number; that one label per set was changed to "number" after scoring (F1 0.793 and
-0.779 with it).
+0.779 with it). A rule from misses both sets share (a place's adjective, "Velorian", is the
+place the documents name, "Veloria") was added after that, so both are partly in-sample
+now (0.807 and 0.810).
 
 Run: ``python -m retold.evaluate.drift [PATH] [-v]`` (PATH defaults to the development pairs).
 """
