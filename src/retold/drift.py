@@ -177,6 +177,11 @@ class _Aligner:
         return False
 
 
+def _in_quotes(pos: int, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether offset ``pos`` lies inside one of the ``quotes`` spans."""
+    return any(s <= pos < e for s, e in quotes)
+
+
 def _adjacent(span: tuple[int, int], other: tuple[int, int]) -> bool:
     """Overlapping, or apart by no more than a space or two."""
     return span[0] <= other[1] + 2 and other[0] <= span[1] + 2
@@ -233,8 +238,7 @@ def sentence_drift(
     )
     items += _quote_drift(a.quotes, b.quotes, al, a_text, b_text)
     items += _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes,
-                           paired=_prefix_negations, implied=_implied_negation,
-                           cancelled=_double_negations)
+                           paired=_prefix_negations, implied=_implied_negation)
     items += _marker_drift("hedge", _hedges, al, a_text, b_text, a_quotes, b_quotes)
     items += _direction_drift(al, a_text, b_text, a_quotes, b_quotes)
     # "late on Thursday night" -> "early on Friday morning" is one change of date: an
@@ -839,11 +843,11 @@ def _direction_drift(
     out: list[_Local] = []
     for i, (s, e, w) in enumerate(al.a_toks):
         d = _direction(al.a_toks, i)
-        if d == 0 or not al.a_changed(s, e) or any(qs <= s < qe for qs, qe in a_quotes):
+        if d == 0 or not al.a_changed(s, e) or _in_quotes(s, a_quotes):
             continue
         lo, hi = al.a_to_b(s, e)
         there = [_direction(al.b_toks, j) for j, (bs, be, _) in enumerate(al.b_toks)
-                 if bs < hi and lo < be and not any(qs <= bs < qe for qs, qe in b_quotes)]
+                 if bs < hi and lo < be and not _in_quotes(bs, b_quotes)]
         if there and all(x == -d for x in there if x) and any(x == -d for x in there):
             detail = f"number changed: {_q(w)} -> {_q(b_text[lo:hi])} (the other direction)"
             out.append(_Local("number", (s, e), (lo, hi), detail))
@@ -927,7 +931,7 @@ def _axis_words(
     out: dict[int, tuple[list[int], list[int]] | None] = {}
     for i, (s, _, w) in enumerate(toks):
         hit = _OPPOSITE_OF.get(w.lower())
-        if hit is None or any(qs <= s < qe for qs, qe in quotes):
+        if hit is None or _in_quotes(s, quotes):
             continue
         axis, plus = hit
         if axis in out and out[axis] is None:
@@ -1083,14 +1087,22 @@ _NEGATIVE_PREFIXES = (("non-", 4), ("non", 4), ("un", 4), ("dis", 5), ("in", 5),
 
 def _prefix_negations(
     a_toks: Sequence[tuple[int, int, str]], b_toks: Sequence[tuple[int, int, str]]
-) -> tuple[list[int], list[int]]:
+) -> tuple[set[int], set[int], set[int], set[int]]:
     """Tokens on each side that are a negative-prefixed form of a word the other side uses
-    bare ("unsafe" beside "safe"): a negation only by comparison, so found on the pair."""
+    bare ("unsafe" beside "safe"): a negation only by comparison, so found on the pair.
+    Right after "not" ("not unaware" beside "aware") the two cancel out: then neither the
+    prefixed word nor the "not" counts. Returns the markers each side gains, then the
+    markers each side loses."""
+
+    def side(toks: Sequence[tuple[int, int, str]], other: set[str]) -> tuple[set[int], set[int]]:
+        found = _prefixed(toks, other)
+        litotes = {i for i in found if i > 0 and toks[i - 1][2].lower() in ("not", "never")}
+        return set(found) - litotes, {i - 1 for i in litotes}
 
     a_words = {w.lower() for _, _, w in a_toks}
     b_words = {w.lower() for _, _, w in b_toks}
-    return ([i for i in _prefixed(a_toks, b_words) if not _litotes(a_toks, i)],
-            [i for i in _prefixed(b_toks, a_words) if not _litotes(b_toks, i)])
+    (a_gain, a_lose), (b_gain, b_lose) = side(a_toks, b_words), side(b_toks, a_words)
+    return a_gain, b_gain, a_lose, b_lose
 
 
 def _prefixed(toks: Sequence[tuple[int, int, str]], other: set[str]) -> list[int]:
@@ -1104,22 +1116,6 @@ def _prefixed(toks: Sequence[tuple[int, int, str]], other: set[str]) -> list[int
                for p, n in _NEGATIVE_PREFIXES):
             out.append(i)
     return out
-
-
-def _litotes(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
-    """A prefixed negation right after "not" ("not unaware"): the two cancel out."""
-    return i > 0 and toks[i - 1][2].lower() in ("not", "never")
-
-
-def _double_negations(
-    a_toks: Sequence[tuple[int, int, str]], b_toks: Sequence[tuple[int, int, str]]
-) -> tuple[set[int], set[int]]:
-    """The "not" of each side's "not unaware" where the other side says "aware": no
-    negation is left, so neither word counts."""
-    a_words = {w.lower() for _, _, w in a_toks}
-    b_words = {w.lower() for _, _, w in b_toks}
-    return ({i - 1 for i in _prefixed(a_toks, b_words) if _litotes(a_toks, i)},
-            {i - 1 for i in _prefixed(b_toks, a_words) if _litotes(b_toks, i)})
 
 
 def _superlative_or_bound(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
@@ -1160,27 +1156,24 @@ def _marker_drift(
     al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
     b_quotes: list[tuple[int, int]],
     paired: Callable[[Sequence[tuple[int, int, str]], Sequence[tuple[int, int, str]]],
-                     tuple[list[int], list[int]]] | None = None,
+                     tuple[set[int], set[int], set[int], set[int]]] | None = None,
     implied: Callable[[Sequence[tuple[int, int, str]], int], bool] | None = None,
-    cancelled: Callable[[Sequence[tuple[int, int, str]], Sequence[tuple[int, int, str]]],
-                        tuple[set[int], set[int]]] | None = None,
 ) -> list[_Local]:
     """Negation/hedge markers outside quotes are counted on each side; a different count is
     one drift item, located at a marker the other side lacks. ``paired`` finds markers
-    that exist only by comparing the two sides. ``implied`` finds words that may stand
-    for a marker: the counts are also compared with them added, and only a difference in
-    both is drift ("did not attend" -> "was absent" is none, "did not reject" ->
-    "rejected" still one). ``cancelled`` names markers that never count (the "not" of a
-    double negation)."""
-    a_pair, b_pair = paired(al.a_toks, al.b_toks) if paired else ([], [])
-    a_off, b_off = cancelled(al.a_toks, al.b_toks) if cancelled else (set(), set())
+    that exist, or cease to count, only by comparing the two sides (the markers each side
+    gains, then those each side loses). ``implied`` finds words that may stand for a
+    marker: the counts are also compared with them added, and only a difference in both
+    is drift ("did not attend" -> "was absent" is none, "did not reject" -> "rejected"
+    still one)."""
+    a_extra, b_extra, a_off, b_off = (paired(al.a_toks, al.b_toks) if paired
+                                      else (set(), set(), set(), set()))
 
     def markers(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
                 test: Callable[[Sequence[tuple[int, int, str]], int], bool]) -> list[int]:
         return [i for i in range(len(toks)) if test(toks, i)
-                and not any(s <= toks[i][0] < e for s, e in quotes)]
+                and not _in_quotes(toks[i][0], quotes)]
 
-    a_extra, b_extra = set(a_pair), set(b_pair)
     a_idx = markers(al.a_toks, a_quotes,
                     lambda t, i: (is_marker(t, i) or i in a_extra) and i not in a_off)
     b_idx = markers(al.b_toks, b_quotes,
