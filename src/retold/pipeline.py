@@ -369,13 +369,8 @@ def find_candidates(
                      *later_watch.pop(start // _QUERY_DOCS, [])]))
         if sentence_index is not None:
             keep = evidence_rows(store, [prints[d] for d in pend], config)
-            # Row numbers of the queries in the index, where the scan adds the rows itself.
-            rows = [np.zeros(0, np.int64)]
+            first_row = sentence_index.ntotal  # of this batch, where the scan adds its rows
             if plan is not None:
-                at = sentence_index.ntotal
-                for d, k in zip(pend, keep, strict=True):
-                    rows.append(at + np.flatnonzero(k))
-                    at += len(prints[d].vectors)
                 for i in range(0, len(pend), _ADD_DOCS):
                     plan.add(np.vstack([np.zeros((0, sentence_index.d), np.float32),
                                         *(prints[d].vectors for d in pend[i : i + _ADD_DOCS]
@@ -385,13 +380,16 @@ def find_candidates(
                 # Filled a document at a time: masked copies stacked at the end would hold
                 # the batch's vectors twice (100 MB for 5,000 articles).
                 qv = np.empty((len(q_rows), sentence_index.d), np.float32)
+                row_of = np.empty(len(q_rows), np.int64)  # the queries' rows in the index
                 at = 0
                 for d, k in zip(pend, keep, strict=True):
                     n = int(k.sum())
                     if n:
                         qv[at : at + n] = prints[d].vectors[k]
+                        row_of[at : at + n] = first_row + np.flatnonzero(k)
                         at += n
-                search = plan.searcher(np.concatenate(rows), qv) if plan is not None else None
+                    first_row += len(prints[d].vectors)
+                search = plan.searcher(row_of, qv) if plan is not None else None
                 sentence_hits(q_rows, qv, sentence_index, hits, config.sentence_knn_k,
                               config.sentence_knn_min_cosine, watch, search)
                 del qv

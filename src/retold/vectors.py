@@ -235,9 +235,11 @@ def _load(directory: Path, store: Store) -> Vectors | None:
                    sentence_index, int(meta["built_docs"]))
 
 
-def _doc_index(store: Store, seq: int) -> tuple[list[str], np.ndarray | None, faiss.Index | None,
-                                                RowDocs]:
-    """The documents up to ``seq``: ids, mean vector, document index, sentence rows."""
+def _doc_index(
+    store: Store, seq: int, vector_rows: tuple[list[str], list[int]] | None = None
+) -> tuple[list[str], np.ndarray | None, faiss.Index | None, RowDocs]:
+    """The documents up to ``seq``: ids, mean vector, document index, sentence rows
+    (from ``vector_rows`` when the caller read them already)."""
     ids, mat = store.doc_vectors(upto=seq)
     mean = doc_index = None
     if len(ids):
@@ -248,7 +250,7 @@ def _doc_index(store: Store, seq: int) -> tuple[list[str], np.ndarray | None, fa
         centre_units_in_place(mat, mean)
         doc_index = build_vector_index(mat)
         del mat
-    row_ids, rows = store.vector_rows(upto=seq)
+    row_ids, rows = vector_rows or store.vector_rows(upto=seq)
     # The same documents in the same order: share ``ids``' strings (a million at a million
     # articles) rather than hold a second copy of each.
     return ids, mean, doc_index, RowDocs.from_counts(ids if row_ids == ids else row_ids, rows)
@@ -258,10 +260,10 @@ def _plan_vectors(store: Store, seq: int, first_pending: int) -> tuple[Vectors, 
     """``_build_vectors``'s snapshot with the sentence rows from ``first_pending`` on left
     for the scan to add (``VectorCache.get_for_scan``), or None where the sentence index
     would be exact (no cells to plan)."""
-    _, rows = store.vector_rows(upto=seq)
-    if sum(rows) <= FLAT_INDEX_MAX_ROWS:
+    vector_rows = store.vector_rows(upto=seq)
+    if sum(vector_rows[1]) <= FLAT_INDEX_MAX_ROWS:
         return None
-    ids, mean, doc_index, row_docs = _doc_index(store, seq)
+    ids, mean, doc_index, row_docs = _doc_index(store, seq, vector_rows)
     n_rows = len(row_docs.codes)
 
     def blocks() -> Iterator[np.ndarray]:
