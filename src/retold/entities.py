@@ -361,13 +361,20 @@ class _Tok:
 
 def _tokens(text: str) -> list[_Tok]:
     out: list[_Tok] = []
+    prev_start = prev_end = 0
     for start, end, w in word_spans(text):
-        before = text[:start].rstrip()
-        initial = not before or before[-1] in ".!?:;\"“'(—–" or (
-            # A word after an opening quote at the start of a clause.
-            before[-1] == '"' and (len(before) == 1 or before[-2] in " \n")
+        # From the previous word on is enough to see what precedes this one (the whole
+        # prefix made this quadratic).
+        before = text[prev_start:start].rstrip()
+        initial = (
+            # After an opening quote too: a quoted clause starts with a capital.
+            not before or before[-1] in ".!?:;\"“'(—–"
+            # A line break ends a sentence, as in ``split_sentences``: the word after a
+            # spinner's sub-heading ("Reactions\n\nNumerous residents") opens one.
+            or "\n" in text[prev_end:start]
         )
         out.append(_Tok(start, end, w, _bare(w), initial))
+        prev_start, prev_end = start, end
     return out
 
 
