@@ -344,9 +344,11 @@ def check_index(db: DbOption = DEFAULT_DB) -> None:
 @app.command("eval")
 def evaluate(
     dataset: Annotated[str, typer.Argument(
-        help="clough-stevenson | pan10 | mrpc | seeds | ecbplus | wikiref220 | drift")],
+        help="clough-stevenson | pan10 | mrpc | seeds | ecbplus | wikiref220 | drift"
+             " | spins")],
 ) -> None:
-    """Score retold on a public dataset from ../shared/data (or RETOLD_SHARED)."""
+    """Score retold on a public dataset from ../shared/data (or RETOLD_SHARED), or on the
+    bundled drift pairs and spun-news sets."""
     from retold.evaluate.runner import UnknownDataset, run_eval
 
     try:

@@ -94,3 +94,26 @@ def bcubed(
     n = len(gold)
     p, r = p_sum / n, r_sum / n
     return BCubedScores(p, r, _f1(p, r))
+
+
+def cluster_pairs(
+    gold: Mapping[Hashable, Hashable | None], predicted: Mapping[Hashable, Hashable | None]
+) -> BinaryScores:
+    """Pairwise precision/recall/F1 of two groupings of the same items: a pair is positive
+    when both items share a cluster; ``None`` is a cluster of its own for each item (an
+    article in no family). ``accuracy`` and ``tn`` count the negative pairs too."""
+    if set(gold) != set(predicted):
+        raise ValueError("gold and predicted clusterings cover different items")
+    items = sorted(gold, key=repr)
+    tp = fp = fn = tn = 0
+    for i, a in enumerate(items):
+        for b in items[i + 1 :]:
+            same_gold = gold[a] is not None and gold[a] == gold[b]
+            same_pred = predicted[a] is not None and predicted[a] == predicted[b]
+            tp += same_gold and same_pred
+            fp += same_pred and not same_gold
+            fn += same_gold and not same_pred
+            tn += not (same_gold or same_pred)
+    p, r = _safe_div(tp, tp + fp), _safe_div(tp, tp + fn)
+    return BinaryScores(p, r, _f1(p, r), _safe_div(tp + tn, tp + fp + fn + tn),
+                        tp + fp + fn + tn, tp, fp, fn, tn)

@@ -93,6 +93,16 @@ def _drift() -> list[str] | None:
     return out
 
 
+def _spins() -> list[str] | None:
+    from retold.evaluate.spins import SPIN_SETS, evaluate_spins, spin_sets
+
+    out: list[str] = []
+    for name, folder in spin_sets().items():
+        out += ["", SPIN_SETS.get(name, name)] if out else [SPIN_SETS.get(name, name)]
+        out += evaluate_spins(folder, name).lines()
+    return out
+
+
 DATASETS: dict[str, Callable[[], list[str] | None]] = {
     "clough-stevenson": _clough,
     "pan10": _paraphrase("pan10"),
@@ -101,6 +111,7 @@ DATASETS: dict[str, Callable[[], list[str] | None]] = {
     "ecbplus": _clusters("ecbplus"),
     "wikiref220": _clusters("wikiref220"),
     "drift": _drift,
+    "spins": _spins,
 }
 
 

@@ -1,0 +1,64 @@
+"""The spun-news sets: their files hold together, the pair metric, and score floors."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from retold.evaluate.metrics import cluster_pairs
+from retold.evaluate.spins import SPIN_SETS, evaluate_spins, spin_sets
+
+ROLES = Counter({"original": 1, "spin": 2, "paraphrase": 1, "independent": 1})
+
+
+def test_cluster_pairs_counts_pairs_within_clusters() -> None:
+    gold = {"a": 1, "b": 1, "c": 1, "d": None, "e": None}
+    pred = {"a": 7, "b": 7, "c": None, "d": 7, "e": None}
+    s = cluster_pairs(gold, pred)
+    # Gold pairs ab ac bc; predicted ab ad bd: one right, two wrong, two missed.
+    assert (s.tp, s.fp, s.fn, s.tn) == (1, 2, 2, 5)
+    assert s.precision == pytest.approx(1 / 3) and s.recall == pytest.approx(1 / 3)
+    with pytest.raises(ValueError):
+        cluster_pairs(gold, {"a": 1})
+
+
+def test_every_bundled_set_is_listed() -> None:
+    assert set(spin_sets()) == set(SPIN_SETS)
+
+
+@pytest.mark.parametrize("name", sorted(SPIN_SETS))
+def test_set_files_hold_together(name: str) -> None:
+    folder = spin_sets()[name]
+    docs = {}
+    for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        assert rec["id"] not in docs
+        docs[rec["id"]] = rec
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    assert set(gold["documents"]) == set(docs)
+    roles: dict[str, Counter[str]] = {}
+    for g in gold["documents"].values():
+        roles.setdefault(g["story"], Counter())[g["role"]] += 1
+    families = {g["family"] for g in gold["documents"].values() if g["family"]}
+    assert len(families) >= 6
+    for key in families:
+        assert roles[key] == ROLES, (key, roles[key])
+    original = {g["family"]: i for i, g in gold["documents"].items() if g["role"] == "original"}
+    assert len(gold["drift"]) >= 30
+    for change in gold["drift"]:
+        doc = gold["documents"][change["doc"]]
+        assert change["original"] in docs[original[doc["family"]]]["text"], change
+        assert change["rewritten"] in docs[change["doc"]]["text"], change
+
+
+def test_evaluate_spins_reads_a_set_it_is_given(tmp_path: Path) -> None:
+    """Scoring is by the gold file, not by the bundled names: a copy scores the same."""
+    folder = spin_sets()["spins_holdout2"]
+    for f in ("corpus.jsonl", "gold.json"):
+        (tmp_path / f).write_bytes((folder / f).read_bytes())
+    res = evaluate_spins(tmp_path)
+    assert res.name == tmp_path.name and res.n_docs == 36 and res.rewrites == 18
+    assert "families (document pairs)" in "\n".join(res.lines())
