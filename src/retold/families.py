@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import pairwise
 
 from retold.entities import Knowledge, extract, number_values
 from retold.relate import COPY, PARTIAL, REUSE
@@ -176,6 +177,34 @@ def unsupported_sentences(
     if title:
         gone.add(0)
     return {i for i in range(n_sentences) if i not in gone}
+
+
+def substituted(
+    spans: Sequence[Mapping[str, Sequence[int]]], prose_a: Sequence[bool],
+    prose_b: Sequence[bool],
+) -> tuple[set[int], set[int]]:
+    """Sentences of each side left unaligned between the same two aligned spans as
+    unaligned prose of the other side: a sentence reworded past what alignment pairs (a
+    spinner's "Some doctors urged caution." -> "Certain physicians advised prudence."),
+    not material one side added.
+
+    Where the two sides leave different numbers of prose sentences in such a gap, only
+    the side with fewer is taken as reworded: the other may have added a line there.
+    Headings (``prose_*`` false) never count, and neither do the text before the first
+    span and after the last, where copies put their intros and footers.
+    """
+    out_a: set[int] = set()
+    out_b: set[int] = set()
+    ordered = sorted(spans, key=lambda sp: (sp["a_sentences"][0], sp["b_sentences"][0]))
+    for x, y in pairwise(ordered):
+        gap_a = [i for i in range(x["a_sentences"][1], y["a_sentences"][0]) if prose_a[i]]
+        gap_b = [j for j in range(x["b_sentences"][1], y["b_sentences"][0]) if prose_b[j]]
+        if gap_a and gap_b:
+            if len(gap_a) <= len(gap_b):
+                out_a.update(gap_a)
+            if len(gap_b) <= len(gap_a):
+                out_b.update(gap_b)
+    return out_a, out_b
 
 
 def evidence_signals(

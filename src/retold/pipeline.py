@@ -53,6 +53,7 @@ from retold.families import (
     detail_keys,
     evidence_signals,
     lost_details,
+    substituted,
     unsupported_sentences,
 )
 from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
@@ -62,6 +63,7 @@ from retold.relate import (
     PairResult,
     TextFeatures,
     boilerplate_mask,
+    quoted_sentences,
     relate,
     text_features,
 )
@@ -700,13 +702,24 @@ def provenance_evidence(
     prints = store.prints(ids)
     matched: dict[str, set[int]] = {d: set() for d in ids}
     boiler: dict[str, set[int]] = {d: set() for d in ids}
+    prose = {d: [not looks_like_heading(s.text) for s in p.sentences]
+             for d, p in prints.items()}
     for r in rows:
         al = r.alignment
         for sp in al.get("spans", []):
             matched[r.a].update(range(*sp["a_sentences"]))
             matched[r.b].update(range(*sp["b_sentences"]))
+        if r.a in prose and r.b in prose:
+            # A sentence reworded past alignment at a place where the other side has one
+            # too was not added by either side (boilerplate is neither's own text).
+            sub_a, sub_b = substituted(al.get("spans", []),
+                                       _masked(prose[r.a], al.get("boilerplate_a", [])),
+                                       _masked(prose[r.b], al.get("boilerplate_b", [])))
+            matched[r.a].update(sub_a)
+            matched[r.b].update(sub_b)
         boiler[r.a].update(al.get("boilerplate_a", []))
         boiler[r.b].update(al.get("boilerplate_b", []))
+    template = _template_lines(store, rows, texts, prints, boiler)
     marks: dict[str, Marks] = {}
     inserted: dict[str, set[int]] = {}
     for d in ids:
@@ -714,7 +727,7 @@ def provenance_evidence(
         n = len(pr.sentences) if pr is not None else 0
         title = bool(n) and pr is not None and looks_like_heading(pr.sentences[0].text)
         inserted[d] = unsupported_sentences(n, matched[d], boiler[d], title)
-        marks[d] = Marks(len(inserted[d]), len(boiler[d]))
+        marks[d] = Marks(len(inserted[d]), len(template[d]))
     undated = {d.id for d in store.documents(ids) if d.published is None}
     keys = _sentence_details(rows, texts, prints, undated)
     edges = []
@@ -729,8 +742,8 @@ def provenance_evidence(
             # Only sentences no third member shares count as inserted (see families.py).
             inserted_a=len(inserted[r.a] & set(al.get("unmatched_a", []))),
             inserted_b=len(inserted[r.b] & set(al.get("unmatched_b", []))),
-            boilerplate_a=len(al.get("boilerplate_a", [])),
-            boilerplate_b=len(al.get("boilerplate_b", [])),
+            boilerplate_a=len(template[r.a].intersection(al.get("boilerplate_a", []))),
+            boilerplate_b=len(template[r.b].intersection(al.get("boilerplate_b", []))),
             lost_a=lost_a,
             lost_b=lost_b,
         )
@@ -738,6 +751,46 @@ def provenance_evidence(
         edges.append(Edge(r.a, r.b, r.relation, cov, sum(signals.values()), lost_a, lost_b,
                           tuple((k, v) for k, v in signals.items() if v)))
     return edges, marks
+
+
+def _masked(flags: list[bool], off: Iterable[int]) -> list[bool]:
+    out = list(flags)
+    for i in off:
+        if i < len(out):
+            out[i] = False
+    return out
+
+
+def _template_lines(
+    store: Store, rows: Sequence[PairRow], texts: dict[str, str],
+    prints: dict[str, DocPrint], boiler: dict[str, set[int]],
+) -> dict[str, set[int]]:
+    """Of each document's boilerplate sentences, those that mark it as a copy: a site's
+    template (a bio, a newsletter line, a recurring heading).
+
+    Verification keeps a sentence out of the evidence when it recurs far more than the rest
+    of its document, which is also what happens to a quotation or a plain sentence that
+    spinners keep word for word while rewording the rest: the original then holds it with
+    its copies, and it would count against the original. A quotation is no template line,
+    and neither is a sentence that no document outside the family holds.
+    """
+    flagged = {d: sorted(ix) for d, ix in boiler.items() if ix and d in prints}
+    if not flagged:
+        return boiler
+    docs, label = _components([(r.a, r.b) for r in rows])
+    family = dict(zip(docs, label.tolist(), strict=True))
+    held: dict[tuple[int, int], int] = {}  # (family, hash) -> members holding it
+    for d, pr in prints.items():
+        for h in set(pr.sentence_hashes.tolist()):
+            held[family[d], h] = held.get((family[d], h), 0) + 1
+    hashes = {d: prints[d].sentence_hashes[ix].tolist() for d, ix in flagged.items()}
+    everywhere = store.sentence_frequency(h for hs in hashes.values() for h in hs)
+    out = {d: set() for d in boiler}
+    for d, ix in flagged.items():
+        quoted = quoted_sentences(texts.get(d, ""), prints[d])
+        out[d] = {i for i, h in zip(ix, hashes[d], strict=True)
+                  if not quoted[i] and everywhere.get(h, 0) > held[family[d], h]}
+    return out
 
 
 def _sentence_details(
@@ -829,15 +882,9 @@ _FAMILY_BATCH_DOCS = 2_000
 def _family_batches(links: Sequence[tuple[str, str]], size: int) -> Iterator[list[str]]:
     """The documents of the connected components of ``links``, whole components packed
     into lists of about ``size`` documents (a larger component alone), in id order."""
-    docs = sorted({d for link in links for d in link})
+    docs, label = _components(links)
     if not docs:
         return
-    code = {d: i for i, d in enumerate(docs)}
-    a = np.fromiter((code[x] for x, _ in links), np.int64, len(links))
-    b = np.fromiter((code[y] for _, y in links), np.int64, len(links))
-    graph = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(len(docs), len(docs)))
-    # Components are numbered in order of their first document, members kept in id order.
-    _, label = connected_components(graph, directed=False)
     order = np.argsort(label, kind="stable")
     batch: list[str] = []
     for group in np.split(order, np.flatnonzero(np.diff(label[order])) + 1):
@@ -847,6 +894,17 @@ def _family_batches(links: Sequence[tuple[str, str]], size: int) -> Iterator[lis
         batch += [docs[i] for i in group]
     if batch:
         yield batch
+
+
+def _components(links: Sequence[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
+    """The documents of ``links`` in id order and the connected component of each,
+    numbered in order of their first document."""
+    docs = sorted({d for link in links for d in link})
+    code = {d: i for i, d in enumerate(docs)}
+    a = np.fromiter((code[x] for x, _ in links), np.int64, len(links))
+    b = np.fromiter((code[y] for _, y in links), np.int64, len(links))
+    graph = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(len(docs), len(docs)))
+    return docs, connected_components(graph, directed=False)[1]
 
 
 def _families_of(links: Sequence[tuple[str, str]], touched: Collection[str]) -> set[str]:
