@@ -154,23 +154,25 @@ def _clough_result(picks: list[tuple[str, str, str | None, str]], protocol: str)
                         len(y_true), n_reused, confusion, protocol)
 
 
-def synthetic_rows() -> tuple[np.ndarray, np.ndarray]:
-    """The synthetic training rows shipped next to the model (see scripts/train_docmodel.py)."""
+def synthetic_rows() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The non-Clough training rows shipped next to the model, with the training group of
+    each (``synthetic`` or ``news``; see scripts/train_docmodel.py)."""
     data = json.loads(default_synthetic_path().read_text(encoding="utf-8"))
     if tuple(data["feature_names"]) != FEATURE_NAMES:
         raise ValueError("synthetic rows were made with other features; retrain the model")
-    return np.asarray(data["x"], dtype=np.float64), np.asarray(data["y"], dtype=bool)
+    groups = data.get("group", ["synthetic"] * len(data["y"]))
+    return np.asarray(data["x"], dtype=np.float64), np.asarray(data["y"], dtype=bool), groups
 
 
 def fold_models(pairs: list[CloughPair]) -> dict[str, DocModel]:
     """One model per task, fitted like the shipped one but without that task's answers."""
-    xs, ys = synthetic_rows()
+    xs, ys, groups = synthetic_rows()
     out = {}
     for task in sorted({p.task for p in pairs}):
         train = [p for p in pairs if p.task != task]
         xc = feature_rows([p.scores for p in train])
         yc = np.array([p.reused for p in train], dtype=bool)
-        w = group_weights(["clough"] * len(yc) + ["synthetic"] * len(ys))
+        w = group_weights(["clough"] * len(yc) + groups)
         out[task] = fit(np.vstack([xc, xs]), np.concatenate([yc, ys]), w, c=1.0)
     return out
 
