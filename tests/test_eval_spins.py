@@ -62,3 +62,26 @@ def test_evaluate_spins_reads_a_set_it_is_given(tmp_path: Path) -> None:
     res = evaluate_spins(tmp_path)
     assert res.name == tmp_path.name and res.n_docs == 36 and res.rewrites == 18
     assert "families (document pairs)" in "\n".join(res.lines())
+
+
+# Regression floors, a little under the scores of 2026-12-02 after the provenance and
+# document-model changes of that day (family pair F1; sources right of 6; broken facts
+# reported, 0.72-0.87 of those listed). The held-out sets
+# are never used to tune retold: holdout1/2 were scored once before those changes (0.857,
+# 0.947; sources 5 and 6), holdout3 only after them.
+@pytest.mark.parametrize(
+    ("name", "f1", "sources"),
+    [
+        ("spins_holdout1", 0.88, 6),  # 0.900
+        ("spins_holdout2", 0.97, 6),  # 1.000
+        ("spins_holdout3", 0.88, 6),  # 0.900
+        ("spins_dev1", 0.93, 6),  # 0.947
+        ("spins_dev2", 0.88, 6),  # 0.900
+    ],
+)
+def test_score_floors(name: str, f1: float, sources: int) -> None:
+    res = evaluate_spins(spin_sets()[name], name)
+    assert res.families.f1 >= f1, res.lines()
+    assert res.rewrites_found == res.rewrites, res.lines()
+    assert res.sources_right >= sources, res.lines()
+    assert sum(res.drift_found.values()) >= 0.7 * sum(res.drift_gold.values()), res.lines()

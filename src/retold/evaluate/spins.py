@@ -30,6 +30,9 @@ SPIN_SETS = {
     "spins_holdout1": "held-out spun news 1 (36 articles, 6 stories, written on 2026-12-02 by a"
                       " helper that never read retold's code; first scored at 07:00 that day):",
     "spins_holdout2": "held-out spun news 2 (the same, another helper and other themes):",
+    "spins_holdout3": "held-out spun news 3 (written at the same time as the development sets,"
+                      " kept unread, and first scored at 07:21 after the changes they led"
+                      " to):",
 }
 
 
