@@ -153,6 +153,9 @@ def _types(a: str, b: str) -> list[str]:
         ("The flood will peak on Sunday.", "Forecasters expect the flood to peak on Sunday.",
          "hedge", "will", "expect"),
         ("Exports rose 4% in May.", "Exports fell 4% in May.", "number", "rose", "fell"),
+        # A verb of a small move takes its direction from the next word.
+        ("Shares fell 3.1 per cent.", "Shares edged up 3.1 per cent.", "number", "fell",
+         "edged up"),
         ("At least 30 boats sank.", "Up to 30 boats sank.", "number", "At least 30",
          "Up to 30"),
         ("The mill made a profit of $2m.", "The mill made a loss of $2m.", "number", "profit",
@@ -202,6 +205,7 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("The ministry did not comment on the claims.",
          "The ministry declined to comment on the claims."),
         ("Sales declined 5% in May.", "Sales fell 5% in May."),
+        ("Shares edged up 2% on Monday.", "Shares inched higher 2% on Monday."),
         ("The court denied him bail.", "The court refused him bail."),
         ("A think tank said growth would slow.", "A research group said growth would slow."),
         ("She said she had not taken the money.", "She denied taking the money."),

@@ -825,9 +825,17 @@ _DOWN = frozenset(
 )
 
 
+# Verbs of a small move that take their direction from the word after ("edged up", "inched
+# lower", "ticked down").
+_NUDGE = frozenset("edge edges edged edging inch inches inched inching tick ticks ticked "
+                   "ticking creep creeps crept creeping".split())
+
+
 def _direction(toks: Sequence[tuple[int, int, str]], i: int) -> int:
     w = toks[i][2].lower()
     nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
+    if w in _NUDGE:
+        return 1 if nxt in ("up", "higher") else -1 if nxt in ("down", "lower") else 0
     if w in _UP:
         return 1
     if w in _DOWN and not (nxt == "to" and w.startswith("declin")) and nxt != "short":
