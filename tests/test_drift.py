@@ -506,6 +506,27 @@ def test_offices_the_rules_know(a: str, b: str, a_words: str, b_words: str) -> N
     assert [(d.a_text, d.b_text) for d in titles] == [(a_words, b_words)]
 
 
+def test_a_title_dropped_or_added_is_drift_unless_the_document_gives_it_elsewhere() -> None:
+    a = "Environment Minister Lena Barros, who drafted the bill, said the vote was historic."
+    b = "Lena Barros, who prepared the bill, said the vote was historic."
+    [d] = [d for d in sentence_drift(a, b) if d.type == "title"]
+    assert (d.a_text, d.b_text) == ("Environment Minister", "Barros")
+    assert d.detail.startswith("title dropped")
+    [d] = [d for d in sentence_drift(b, a) if d.type == "title"]
+    assert (d.a_text, d.b_text) == ("Barros", "Environment Minister")
+    assert d.detail.startswith("title added")
+    # The rewrite names her office in its first sentence: this one only shortened a mention.
+    b_doc = "Environment Minister Lena Barros hailed the law. " + b
+    ctx = DriftContext.from_documents(a, b_doc)
+    start = b_doc.index("Lena Barros, who")
+    assert [d for d in sentence_drift(a, b, 0, start, ctx) if d.type == "title"] == []
+    # Another office in the counterpart sentence is a changed title or a parse the rules
+    # cannot attach to the name, not a dropped one.
+    assert [d.type for d in sentence_drift(
+        "The Italian foreign minister, Paola Serrin, arrived on Tuesday.",
+        "Paola Serrin, Italy's foreign minister, landed on Tuesday.")] == []
+
+
 # --------------------------------------------------------------------------- the seed articles
 
 _SHARED = Path(os.environ.get("RETOLD_SHARED", Path(__file__).resolve().parents[2] / "shared"))

@@ -76,6 +76,8 @@ class DriftContext:
     b_numbers: frozenset[str] = frozenset()
     a_dates: tuple[tuple[tuple[str, str], ...], ...] = ()
     b_dates: tuple[tuple[tuple[str, str], ...], ...] = ()
+    a_titled: frozenset[str] = frozenset()  # holders given a title anywhere in A
+    b_titled: frozenset[str] = frozenset()
 
     @classmethod
     def from_documents(cls, a_text: str, b_text: str) -> DriftContext:
@@ -90,6 +92,8 @@ class DriftContext:
             b_numbers=frozenset(m.key for m in (*b.numbers, *b.anaphoric)),
             a_dates=tuple(m.fields for m in a.dates),
             b_dates=tuple(m.fields for m in b.dates),
+            a_titled=frozenset(m.holder for m in a.titles if m.holder),
+            b_titled=frozenset(m.holder for m in b.titles if m.holder),
         )
 
 
@@ -228,6 +232,9 @@ def sentence_drift(
     items: list[_Local] = []
     items += _entity_drift(a, b, al, context, a_text, b_text)
     items += _title_drift(a, b, al, a_text, b_text)
+    items += _dropped_titles(a, b, context.b_titled, a_text, b_text, "dropped")
+    items += [_Local(d.type, d.b_span, d.a_span, d.detail) for d in
+              _dropped_titles(b, a, context.a_titled, b_text, a_text, "added")]
     items += _number_drift(
         [m for m in a.numbers if outside_a(m)], [m for m in b.numbers if outside_b(m)],
         a.dates, b.dates, al, context, a_text, b_text, a.anaphoric, b.anaphoric,
@@ -365,7 +372,7 @@ def _title_drift(
 ) -> list[_Local]:
     """A title changes when the same person carries a different office or status on the two
     sides, or when the same office at the same place changes status ("the president" ->
-    "the former president"). A title that is simply left out is not drift."""
+    "the former president"). A title left out is ``_dropped_titles``'s."""
     out: list[_Local] = []
     used_b: set[int] = set()
     for t in a.titles:
@@ -388,6 +395,64 @@ def _title_drift(
             out.append(_Local("title", (t.start, t.end), (partner.start, partner.end),
                               f"title changed: {_q(t.text)} -> {_q(partner.text)}"))
     return out
+
+
+def _dropped_titles(
+    a: Mentions, b: Mentions, b_titled: frozenset[str], a_text: str, b_text: str, verb: str,
+) -> list[_Local]:
+    """A person A gives a formal title ("Environment Minister Lena Barros") whom B names in
+    its counterpart without one ("Lena Barros") and nowhere else gives one: the reader of B
+    no longer learns who that is. A title B gives elsewhere was only moved. (Called the
+    other way round for a title B added; the spans are then swapped back by the caller.)"""
+    out: list[_Local] = []
+    if b.titles:
+        # B names an office here too: a changed title is ``_title_drift``'s, and a holder
+        # this parse did not attach ("Paola Serrin, Italy's foreign minister") is no loss.
+        return out
+    for t in a.titles:
+        # Only a formal title (capitalised, "Environment Minister", "Chief Justice"): a job
+        # said in lower case ("a spokesman for", "manager Ravi Ashdown") is what spinners
+        # swap for a word the rules do not know as an office ("a representative for").
+        if not t.holder or t.holder in b_titled or not t.text[:1].isupper():
+            continue
+        toks = word_spans(b_text)
+        k = next((k for k, (_, _, w) in enumerate(toks) if _bare_word(w) == t.holder), None)
+        # The given names A writes between the title and the holder ("Lena").
+        given = {w.lower() for _, _, w in word_spans(a_text[t.end:])[:4]} - {t.holder}
+        if k is None or _described(toks, k, b_text, given):
+            continue
+        at = toks[k][:2]
+        if verb == "dropped":
+            detail = f"title dropped: {_q(t.text)} (of {_q(b_text[at[0]:at[1]])})"
+        else:
+            detail = f"title added: {_q(t.text)} (of {_q(b_text[at[0]:at[1]])})"
+        out.append(_Local("title", (t.start, t.end), at, detail))
+    return out
+
+
+def _described(toks: Sequence[tuple[int, int, str]], k: int, text: str,
+               given: set[str]) -> bool:
+    """Whether the name ending at token ``k`` (after any of the ``given`` names) comes with
+    a word that may be its office under another name: a word before the name ("Magistrate
+    Ulrike Ibarra", "finance chief Corin Holloway") or an apposition after it ("Xenia
+    Kirkland, a representative for")."""
+    first = k
+    while first > 0 and toks[first - 1][2].lower() in given:
+        first -= 1
+    before = toks[first - 1][2] if first > 0 else ""
+    if before.isalpha() and before.lower() not in _NOT_AN_OFFICE:
+        return True
+    return text[toks[k][1]:].lower().startswith((", a ", ", an ", ", the "))
+
+
+# Words before a name that say nothing of who the person is.
+_NOT_AN_OFFICE = STOPWORDS | frozenset(
+    "said says told added according asked wrote noted stated explained warned".split())
+
+
+def _bare_word(w: str) -> str:
+    w = w.lower().replace("’", "'")
+    return (w[:-2] if w.endswith("'s") else w).rstrip("'").replace(".", "")
 
 
 # ---------------------------------------------------------------- numbers
