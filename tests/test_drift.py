@@ -527,6 +527,38 @@ def test_a_title_dropped_or_added_is_drift_unless_the_document_gives_it_elsewher
         "Paola Serrin, Italy's foreign minister, landed on Tuesday.")] == []
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "a_words", "b_words"),
+    [
+        ("SMN Chief Forecaster Renata Oquendo said the heat would last.",
+         "SMN forecaster Renata Oquendo said the heat would last.", "SMN Chief Forecaster",
+         "SMN forecaster"),
+        ("Chief Investigator Marta Solberg said the data showed it.",
+         "Deputy Investigator Marta Solberg said the data showed it.", "Chief Investigator",
+         "Deputy Investigator"),
+        ("The defending champion Ilse Marwick won.", "The former champion Ilse Marwick won.",
+         "defending champion", "former champion"),
+    ],
+)
+def test_rank_words_before_a_name(a: str, b: str, a_words: str, b_words: str) -> None:
+    titles = [d for d in sentence_drift(a, b) if d.type == "title"]
+    assert [(d.a_text, d.b_text) for d in titles] == [(a_words, b_words)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Another word for the office: no rank moved.
+        ("Festival director Jonas Ekberg said it.", "Festival founder Jonas Ekberg said it."),
+        # Not a description of the name: a comma stands between.
+        ("The chief operating officer, Mike Butcher, will report to So.",
+         "Chief operating officer Mike Butcher will report to So."),
+    ],
+)
+def test_no_rank_change(a: str, b: str) -> None:
+    assert [d for d in sentence_drift(a, b) if "(rank)" in d.detail] == []
+
+
 # --------------------------------------------------------------------------- the seed articles
 
 _SHARED = Path(os.environ.get("RETOLD_SHARED", Path(__file__).resolve().parents[2] / "shared"))

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Literal
 
@@ -232,6 +233,8 @@ def sentence_drift(
     items: list[_Local] = []
     items += _entity_drift(a, b, al, context, a_text, b_text)
     items += _title_drift(a, b, al, a_text, b_text)
+    items += [r for r in _rank_drift(al, a_text, b_text)
+              if not any(d.type == "title" and _overlaps(d.a_span, r.a_span) for d in items)]
     items += _dropped_titles(a, b, context.b_titled, a_text, b_text, "dropped")
     items += [_Local(d.type, d.b_span, d.a_span, d.detail) for d in
               _dropped_titles(b, a, context.a_titled, b_text, a_text, "added")]
@@ -394,6 +397,79 @@ def _title_drift(
         if partner.key != t.key:
             out.append(_Local("title", (t.start, t.end), (partner.start, partner.end),
                               f"title changed: {_q(t.text)} -> {_q(partner.text)}"))
+    return out
+
+
+# Words that say where in an office's ladder, or in its time, a person stands: "Chief
+# Forecaster" -> "forecaster", "Chief Investigator" -> "Deputy Investigator", "defending
+# champion" -> "former champion". Other words of a description are a spinner's to swap.
+_RANKS = MappingProxyType({
+    "chief": "chief", "deputy": "deputy", "vice": "deputy",
+    "assistant": "deputy", "associate": "deputy", "senior": "senior", "junior": "junior",
+    "acting": "acting", "interim": "acting", "former": "former", "ex": "former",
+    "retired": "former", "defending": "defending", "reigning": "defending",
+})
+
+
+def _rank_drift(al: _Aligner, a_text: str, b_text: str) -> list[_Local]:
+    """The rank words before a person's name change ("Chief Forecaster Renata Oquendo" ->
+    "forecaster Renata Oquendo", "defending champion Ilse Marwick" -> "former champion Ilse
+    Marwick"). The name must be the same two capitalised words on both sides and both
+    sides must describe the person there (a description left out is ``_dropped_titles``'),
+    sharing a word other than the ranks."""
+    out: list[_Local] = []
+    b_names = {(w1, w2): i for i, ((_, _, w1), (_, _, w2)) in enumerate(pairwise(al.b_toks))
+               if _name_ends(al.b_toks, i + 1)}
+    for i, ((_, _, w1), (_, _, w2)) in enumerate(pairwise(al.a_toks)):
+        if not (w1[:1].isupper() and w2[:1].isupper() and w1.isalpha() and w2.isalpha()
+                and len(w1) > 1 and _name_ends(al.a_toks, i + 1)):
+            continue
+        j = b_names.get((w1, w2))
+        if j is None:
+            continue
+        da, db = _description(al.a_toks, i, a_text), _description(al.b_toks, j, b_text)
+        if not da or not db:
+            continue
+        # The word next to the name is what the person is ("Finance chief"), never a rank.
+        ra = {_RANKS[w.lower()] for _, _, w in da[:-1] if w.lower() in _RANKS}
+        rb = {_RANKS[w.lower()] for _, _, w in db[:-1] if w.lower() in _RANKS}
+        rest_a = {w.lower() for _, _, w in da[:-1] if w.lower() not in _RANKS} | {
+            da[-1][2].lower()}
+        rest_b = {w.lower() for _, _, w in db[:-1] if w.lower() not in _RANKS} | {
+            db[-1][2].lower()}
+        if ra == rb or not (rest_a & rest_b):
+            continue
+        a_span, b_span = (da[0][0], da[-1][1]), (db[0][0], db[-1][1])
+        detail = (f"title changed: {_q(a_text[a_span[0]:a_span[1]])} -> "
+                  f"{_q(b_text[b_span[0]:b_span[1]])} (rank)")
+        out.append(_Local("title", a_span, b_span, detail))
+    return out
+
+
+def _name_ends(toks: Sequence[tuple[int, int, str]], k: int) -> bool:
+    """Whether token ``k`` is the last word of a name: no capitalised word follows."""
+    return k + 1 >= len(toks) or not toks[k + 1][2][:1].isupper()
+
+
+def _description(
+    toks: Sequence[tuple[int, int, str]], i: int, text: str,
+) -> list[tuple[int, int, str]]:
+    """The words right before the name at token ``i`` that describe the person: the word
+    next to the name ("champion", "Forecaster") and, before it, capitalised or rank words
+    ("SMN Chief Forecaster", "defending champion"), at most four, with nothing but spaces
+    between them ("the chief financial officer, Mike Butcher" has none)."""
+    out: list[tuple[int, int, str]] = []
+    k = i - 1
+    while k >= 0 and len(out) < 4:
+        w = toks[k][2]
+        if text[toks[k][1]:toks[k + 1][0]].strip():
+            break
+        if not w.replace("-", "").isalpha() or w.lower() in _NOT_AN_OFFICE:
+            break
+        if out and not (w[:1].isupper() or w.lower() in _RANKS):
+            break
+        out.insert(0, toks[k])
+        k -= 1
     return out
 
 
