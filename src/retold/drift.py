@@ -29,6 +29,7 @@ from retold.entities import (
     Knowledge,
     Mention,
     Mentions,
+    bare_word,
     extract,
     learn_from,
     number_values,
@@ -485,23 +486,20 @@ def _dropped_titles(
         # B names an office here too: a changed title is ``_title_drift``'s, and a holder
         # this parse did not attach ("Paola Serrin, Italy's foreign minister") is no loss.
         return out
+    toks = word_spans(b_text)
     for t in a.titles:
         # Only a formal title (capitalised, "Environment Minister", "Chief Justice"): a job
         # said in lower case ("a spokesman for", "manager Ravi Ashdown") is what spinners
         # swap for a word the rules do not know as an office ("a representative for").
         if not t.holder or t.holder in b_titled or not t.text[:1].isupper():
             continue
-        toks = word_spans(b_text)
-        k = next((k for k, (_, _, w) in enumerate(toks) if _bare_word(w) == t.holder), None)
+        k = next((k for k, (_, _, w) in enumerate(toks) if bare_word(w) == t.holder), None)
         # The given names A writes between the title and the holder ("Lena").
         given = {w.lower() for _, _, w in word_spans(a_text[t.end:])[:4]} - {t.holder}
         if k is None or _described(toks, k, b_text, given):
             continue
         at = toks[k][:2]
-        if verb == "dropped":
-            detail = f"title dropped: {_q(t.text)} (of {_q(b_text[at[0]:at[1]])})"
-        else:
-            detail = f"title added: {_q(t.text)} (of {_q(b_text[at[0]:at[1]])})"
+        detail = f"title {verb}: {_q(t.text)} (of {_q(b_text[at[0]:at[1]])})"
         out.append(_Local("title", (t.start, t.end), at, detail))
     return out
 
@@ -524,11 +522,6 @@ def _described(toks: Sequence[tuple[int, int, str]], k: int, text: str,
 # Words before a name that say nothing of who the person is.
 _NOT_AN_OFFICE = STOPWORDS | frozenset(
     "said says told added according asked wrote noted stated explained warned".split())
-
-
-def _bare_word(w: str) -> str:
-    w = w.lower().replace("’", "'")
-    return (w[:-2] if w.endswith("'s") else w).rstrip("'").replace(".", "")
 
 
 # ---------------------------------------------------------------- numbers

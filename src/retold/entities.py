@@ -373,12 +373,12 @@ def _tokens(text: str) -> list[_Tok]:
             # spinner's sub-heading ("Reactions\n\nNumerous residents") opens one.
             or "\n" in text[prev_end:start]
         )
-        out.append(_Tok(start, end, w, _bare(w), initial))
+        out.append(_Tok(start, end, w, bare_word(w), initial))
         prev_start, prev_end = start, end
     return out
 
 
-def _bare(word: str) -> str:
+def bare_word(word: str) -> str:
     """Lower-case, possessive and dots removed: "Japan's" -> "japan", "U.S" -> "us"."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
