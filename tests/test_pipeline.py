@@ -368,8 +368,7 @@ def test_stories_do_not_depend_on_workers(demo_index, tmp_path, static_encoder):
         db = tmp_path / f"s{workers}.db"
         shutil.copy(demo_index[0], db)
         with Store(db) as store:
-            store.db.execute("DELETE FROM state WHERE key=?", (STATE_KEY,))
-            store.db.commit()
+            store.delete_state(STATE_KEY)
             update_stories(store, static_encoder, batch=4, workers=workers)
             got[workers] = store.stories()
     assert got[1] == got[2]
@@ -392,8 +391,7 @@ def test_stopped_story_update_resumes_from_its_checkpoint(demo_index, tmp_path,
     for db in (whole, stopped):
         shutil.copy(demo_index[0], db)
         with Store(db) as store:
-            store.db.execute("DELETE FROM state WHERE key=?", (STATE_KEY,))
-            store.db.commit()
+            store.delete_state(STATE_KEY)
             store.replace_stories([])
     with Store(whole) as store:
         update_stories(store, static_encoder, batch=4)

@@ -236,3 +236,31 @@ def test_state_saved_before_the_archive_still_loads() -> None:
     assert len(restored._archive) == 0
     restored.add(featurize([_timed("b", FILLER[0], 30)], params))
     assert len(restored._archive) == 1
+
+
+def test_story_state_is_kept_in_parts(tmp_path, monkeypatch):
+    """SQLite refuses a value over a billion bytes, which the story state of a million
+    articles passes: the state is stored in parts, and read back whole."""
+    import io
+
+    import retold.store as store_mod
+    from retold.store import Store
+    from retold.storyline import STATE_KEY, load_story_index, save_story_index
+
+    monkeypatch.setattr(store_mod, "_STATE_PART", 1000)
+    index = StoryIndex(StoryParams(n_features=2**12, sketch_dim=16))
+    index.add(featurize([Document(id=f"d{i}", text=f"Storm {i} hits Coastville. Ferries stop.")
+                         for i in range(30)], StoryParams(n_features=2**12, sketch_dim=16)))
+    with Store(tmp_path / "s.db") as store:
+        store.set_state(STATE_KEY, b"an old whole blob")  # as an index of before parts
+        assert store.get_state_file(STATE_KEY) == b"an old whole blob"
+        save_story_index(store, index)
+        parts = store.db.execute("SELECT COUNT(*) FROM state WHERE key LIKE ?",
+                                 (STATE_KEY + "#%",)).fetchone()[0]
+        assert parts > 2 and store.get_state(STATE_KEY) is None
+        restored = load_story_index(store)
+        assert restored.doc_ids == index.doc_ids and restored.doc_story == index.doc_story
+        store.set_state_file(STATE_KEY, io.BytesIO(b"x" * 1500))  # fewer parts replace more
+        assert store.get_state_file(STATE_KEY) == b"x" * 1500
+        store.delete_state(STATE_KEY)
+        assert store.get_state_file(STATE_KEY) is None

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -97,6 +98,9 @@ _LOOKUP_INDEXES = {
 }
 _SCHEMA += "".join(f"{sql};\n" for sql in _LOOKUP_INDEXES.values())
 
+
+# Bytes per row of a state kept in parts (SQLite's limit on one value is 10^9).
+_STATE_PART = 256 << 20
 
 class StoreError(RuntimeError):
     """The index file cannot be used (wrong schema, other settings, corruption)."""
@@ -752,6 +756,36 @@ class Store:
     def set_state(self, key: str, value: bytes) -> None:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?,?)", (key, value))
+
+    def delete_state(self, key: str) -> None:
+        """Forget ``key``, stored whole or in parts."""
+        with self.db:
+            self._delete_state(key)
+
+    def _delete_state(self, key: str) -> None:
+        self.db.execute("DELETE FROM state WHERE key = ? OR (key > ? AND key < ?)",
+                        (key, key + "#", key + "$"))
+
+    def set_state_file(self, key: str, f: BinaryIO) -> None:
+        """Keep what ``f`` holds from its position on under ``key``, in parts: SQLite refuses
+        a value over a billion bytes, which the story state of a million articles passes.
+        One transaction replaces every part (and a value ``set_state`` stored)."""
+        with self.db:
+            self._delete_state(key)
+            i = 0
+            while chunk := f.read(_STATE_PART):
+                self.db.execute("INSERT INTO state(key, value) VALUES (?,?)",
+                                (f"{key}#{i:06d}", chunk))
+                i += 1
+
+    def get_state_file(self, key: str) -> bytes | None:
+        """What ``set_state_file`` kept under ``key`` (or ``set_state``, for an index written
+        before states came in parts)."""
+        rows = self.db.execute("SELECT value FROM state WHERE key > ? AND key < ? ORDER BY key",
+                               (key + "#", key + "$")).fetchall()
+        if rows:
+            return b"".join(bytes(r[0]) for r in rows)
+        return self.get_state(key)
 
     # --- integrity ----------------------------------------------------------------------
 

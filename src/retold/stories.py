@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -543,30 +543,33 @@ class StoryIndex:
     # -- serialisation --------------------------------------------------------------------
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """The whole state as plain numpy arrays (for npz or SQLite blobs)."""
+        """The whole state as plain numpy arrays (for npz or SQLite blobs), copies."""
+        return {name: np.array(arr, copy=True) for name, arr in self.iter_arrays()}
+
+    def iter_arrays(self) -> Iterator[tuple[str, np.ndarray]]:
+        """The arrays of :meth:`to_arrays`, made one at a time and possibly views of the
+        state: a writer that stores each before taking the next holds one in memory (the
+        largest, at a million articles, are hundreds of megabytes)."""
         s = self._s
+        yield "params", np.array([repr(asdict(self.params))])
+        yield "df", self.df
+        yield "n_docs", np.array([self.n_docs], dtype=np.int64)
+        yield "doc_ids", np.array(self.doc_ids, dtype=np.str_)
+        yield "doc_story", np.array(self.doc_story, dtype=np.int64)
         lengths = np.array([len(t) for t in s.terms[: self._n]], dtype=np.int64)
-        arrays: dict[str, np.ndarray] = {
-            "params": np.array([repr(asdict(self.params))]),
-            "df": self.df,
-            "n_docs": np.array([self.n_docs], dtype=np.int64),
-            "doc_ids": np.array(self.doc_ids, dtype=np.str_),
-            "doc_story": np.array(self.doc_story, dtype=np.int64),
-            "centroid_indptr": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-            "centroid_terms": _concat(s.terms[: self._n], np.int32),
-            "centroid_weights": _concat(s.weights[: self._n], np.float32),
-            "sketch": s.sketch[: self._n].copy(),
-            "sketch_norm": np.array(s.sketch_norm[: self._n], dtype=np.float64),
-            "size": np.array(s.size[: self._n], dtype=np.int64),
-            "t_min": np.array(s.t_min[: self._n], dtype=np.float64),
-            "t_max": np.array(s.t_max[: self._n], dtype=np.float64),
-            "label": np.array(s.label[: self._n], dtype=np.str_),
-            "label_score": np.array(s.label_score[: self._n], dtype=np.float64),
-        }
+        yield "centroid_indptr", np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        yield "centroid_terms", _concat(s.terms[: self._n], np.int32)
+        yield "centroid_weights", _concat(s.weights[: self._n], np.float32)
+        yield "sketch", s.sketch[: self._n]
+        yield "sketch_norm", np.array(s.sketch_norm[: self._n], dtype=np.float64)
+        yield "size", np.array(s.size[: self._n], dtype=np.int64)
+        yield "t_min", np.array(s.t_min[: self._n], dtype=np.float64)
+        yield "t_max", np.array(s.t_max[: self._n], dtype=np.float64)
+        yield "label", np.array(s.label[: self._n], dtype=np.str_)
+        yield "label_score", np.array(s.label_score[: self._n], dtype=np.float64)
         if s.emb_sum is not None:
-            arrays["emb_sum"] = s.emb_sum[: self._n].copy()
-        arrays.update(self._archive.to_arrays())
-        return arrays
+            yield "emb_sum", s.emb_sum[: self._n]
+        yield from self._archive.to_arrays().items()
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> StoryIndex:
