@@ -778,14 +778,21 @@ class Store:
                                 (f"{key}#{i:06d}", chunk))
                 i += 1
 
-    def get_state_file(self, key: str) -> bytes | None:
-        """What ``set_state_file`` kept under ``key`` (or ``set_state``, for an index written
-        before states came in parts)."""
-        rows = self.db.execute("SELECT value FROM state WHERE key > ? AND key < ? ORDER BY key",
-                               (key + "#", key + "$")).fetchall()
-        if rows:
-            return b"".join(bytes(r[0]) for r in rows)
-        return self.get_state(key)
+    def get_state_file(self, key: str, f: BinaryIO) -> bool:
+        """Write what ``set_state_file`` kept under ``key`` (or ``set_state``, for an index
+        written before states came in parts) to ``f``, a part at a time; False when there
+        is none."""
+        found = False
+        for (value,) in self.db.execute(
+            "SELECT value FROM state WHERE key > ? AND key < ? ORDER BY key",
+            (key + "#", key + "$"),
+        ):
+            f.write(value)
+            found = True
+        if not found and (whole := self.get_state(key)) is not None:
+            f.write(whole)
+            found = True
+        return found
 
     # --- integrity ----------------------------------------------------------------------
 

@@ -573,7 +573,8 @@ class StoryIndex:
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> StoryIndex:
-        """Inverse of :meth:`to_arrays`."""
+        """Inverse of :meth:`to_arrays`. Each array is read once (an ``NpzFile`` inflates
+        one on every read)."""
         import ast
 
         params = StoryParams(**ast.literal_eval(str(arrays["params"][0])))
@@ -585,8 +586,12 @@ class StoryIndex:
         ptr = arrays["centroid_indptr"]
         n = len(ptr) - 1
         s = self._s
-        s.terms = [arrays["centroid_terms"][ptr[i] : ptr[i + 1]].copy() for i in range(n)]
-        s.weights = [arrays["centroid_weights"][ptr[i] : ptr[i + 1]].copy() for i in range(n)]
+        terms = arrays["centroid_terms"]
+        s.terms = [terms[ptr[i] : ptr[i + 1]].copy() for i in range(n)]
+        del terms
+        weights = arrays["centroid_weights"]
+        s.weights = [weights[ptr[i] : ptr[i + 1]].copy() for i in range(n)]
+        del weights
         s.sketch = np.asarray(arrays["sketch"], dtype=np.float32).copy()
         s.sketch_norm = [float(v) for v in arrays["sketch_norm"]]
         if "emb_sum" in arrays:
