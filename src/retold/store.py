@@ -102,6 +102,7 @@ _SCHEMA += "".join(f"{sql};\n" for sql in _LOOKUP_INDEXES.values())
 # Bytes per row of a state kept in parts (SQLite's limit on one value is 10^9).
 _STATE_PART = 256 << 20
 
+
 class StoreError(RuntimeError):
     """The index file cannot be used (wrong schema, other settings, corruption)."""
 
