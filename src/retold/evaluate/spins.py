@@ -25,10 +25,12 @@ REWRITE_ROLES = frozenset({"spin", "paraphrase"})
 # What each bundled set is, for the heading ``retold eval spins`` prints above it.
 SPIN_SETS = {
     "spins_dev1": "spun news, development set 1 (written on 2026-12-02 like the held-out sets;"
-                  " first scored at 07:10, then used to find and fix faults):",
+                  " scored first, then used to find and fix faults):",
     "spins_dev2": "spun news, development set 2 (the same, written at the same time):",
     "spins_holdout1": "held-out spun news 1 (36 articles, 6 stories, written on 2026-12-02 by a"
-                      " helper that never read retold's code; first scored at 07:00 that day):",
+                      " helper that never read retold's code; first scored before any"
+                      " change; its joined independent reports were looked at, which"
+                      " led to the development sets; never trained on):",
     "spins_holdout2": "held-out spun news 2 (the same, another helper and other themes):",
     "spins_holdout3": "held-out spun news 3 (written at the same time as the development sets,"
                       " kept unread, and first scored at 07:21 after the changes they led"
