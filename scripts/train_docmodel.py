@@ -48,6 +48,7 @@ import json
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -77,31 +78,30 @@ def synthetic_rows(seed: int, n_docs: int, workdir: Path) -> tuple[np.ndarray, n
     corpus = workdir / f"synth-{seed}"
     corpus.mkdir(parents=True, exist_ok=True)
     write_corpus(corpus, n_docs, seed, 0.2)
-    db = workdir / f"synth-{seed}.db"
-    with Index(db, encoder=default_encoder()) as index:
-        index.scan([str(corpus / "corpus.jsonl")])
     gold, _ = gold_pairs(corpus)
     comp = components(gold)
-    con = sqlite3.connect(db)
-    rows = con.execute("SELECT a, b, scores FROM pairs ORDER BY a, b").fetchall()
-    con.close()
-    scores = [json.loads(s) for _, _, s in rows]
-    y = np.array([a in comp and comp.get(a) == comp.get(b) for a, b, _ in rows], dtype=bool)
-    return feature_rows(scores), y
+    return labelled_rows(corpus / "corpus.jsonl", workdir / f"synth-{seed}.db",
+                         lambda a, b: a in comp and comp.get(a) == comp.get(b))
 
 
 def news_rows(folder: Path, workdir: Path) -> tuple[np.ndarray, np.ndarray]:
     """Verified pairs of one hand-written set, reuse when both are in one gold family."""
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))["documents"]
-    db = workdir / f"{folder.name}.db"
+    family = {i: g["family"] for i, g in gold.items()}
+    return labelled_rows(folder / "corpus.jsonl", workdir / f"{folder.name}.db",
+                         lambda a, b: family[a] is not None and family[a] == family[b])
+
+
+def labelled_rows(corpus: Path, db: Path, reuse: Callable[[str, str], bool]
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Scan ``corpus`` into a fresh index at ``db``: the feature rows of every verified pair
+    and whether ``reuse`` says the pair is reuse."""
     with Index(db, encoder=default_encoder()) as index:
-        index.scan([str(folder / "corpus.jsonl")])
+        index.scan([str(corpus)])
     con = sqlite3.connect(db)
     rows = con.execute("SELECT a, b, scores FROM pairs ORDER BY a, b").fetchall()
     con.close()
-    family = {i: g["family"] for i, g in gold.items()}
-    y = np.array([family[a] is not None and family[a] == family[b] for a, b, _ in rows],
-                 dtype=bool)
+    y = np.array([reuse(a, b) for a, b, _ in rows], dtype=bool)
     return feature_rows([json.loads(s) for _, _, s in rows]), y
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from retold.evaluate.metrics import BinaryScores, cluster_pairs
+from retold.text import normalize, squash
 
 REWRITE_ROLES = frozenset({"spin", "paraphrase"})
 
@@ -84,10 +85,6 @@ class SpinResult:
         return out
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").replace("“", '"').replace("”", '"').split())
-
-
 def _matches(change: dict[str, str], item: dict[str, Any]) -> bool:
     """A reported item is the gold change when the types agree and its words overlap the
     change's words on either side (the gold names whole phrases, retold the changed span)."""
@@ -96,7 +93,7 @@ def _matches(change: dict[str, str], item: dict[str, Any]) -> bool:
     pairs = ((change.get("original", ""), item.get("a_text") or ""),
              (change.get("rewritten", ""), item.get("b_text") or ""))
     for gold_text, found in pairs:
-        g, f = _norm(gold_text), _norm(found)
+        g, f = squash(normalize(gold_text)), squash(normalize(found))
         if g and f and (f in g or g in f):
             return True
     return False
