@@ -142,6 +142,22 @@ def test_rows_in_reading_order_with_word_segments(pair: Comparison) -> None:
     assert all(r.kind == ALIGNED for r in rows if r.label in LEVELS)
 
 
+def test_one_word_in_a_long_verbatim_span_is_drift(static_encoder: Any) -> None:
+    # Two long sentences copied whole but for "former": the span's word ratio is above the
+    # identical level (0.98), and the changed title must still be reported.
+    sentence = ("The riders of the early breakaway, including Orvalian champion Sami Lenk, built "
+                "a lead of more than seven minutes on the long valley road before the climb "
+                "and were caught at the foot of the Brevaz with forty kilometres left.")
+    tail = ("The peloton, led by the teams of the two favourites, then set a pace on the "
+            "lower slopes that few of the other riders in the race could hold for long.")
+    a = document_from_text(f"{sentence} {tail}\n\nMore news follows on the stage.", "a")
+    b = document_from_text(f"{sentence.replace('including', 'including former')} {tail}"
+                           "\n\nMore news follows on the stage.", "b")
+    data = comparison_json(compare(a, b, encoder=static_encoder))
+    assert any(d["type"] == "title" and "former" in d["b_text"] for d in data["drift"])
+    assert not any("peloton" in (d["a_text"] or "") for d in data["drift"])
+
+
 def test_flip_alignment_swaps_sides(pair: Comparison) -> None:
     al = alignment_dict(pair)
     flipped = flip_alignment(al)

@@ -325,6 +325,13 @@ def word_ratio(a: str, b: str) -> float:
     return SequenceMatcher(a=ta, b=tb, autojunk=False).ratio()
 
 
+def same_words(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` have the same word and punctuation tokens, case aside. A match
+    ``identical`` by its ratio can still differ by a word ("former" put before a title in a
+    two-sentence span scores 0.99)."""
+    return [t.lower() for t in _TOKEN.findall(a)] == [t.lower() for t in _TOKEN.findall(b)]
+
+
 def match_level(a: str, b: str) -> str:
     """``identical`` (same words), ``minor`` (a few words changed) or ``paraphrase``."""
     return level_of(word_ratio(a, b))

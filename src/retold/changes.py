@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from retold.align import same_words
 from retold.text import Sentence, split_sentences
 
 
@@ -33,7 +34,7 @@ def pair_drift(
     for span in alignment.get("spans", []):
         a0, a1 = span["a_span"]
         b0, b1 = span["b_span"]
-        if span.get("level") == "identical":
+        if span.get("level") == "identical" and same_words(a_text[a0:a1], b_text[b0:b1]):
             continue
         for d in sentence_drift(a_text[a0:a1], b_text[b0:b1], a0, b0, context):
             items.append({"type": d.type, "a_text": d.a_text, "b_text": d.b_text,
