@@ -483,6 +483,9 @@ def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
         ("Chief Executive Officer Ana Lind spoke.", "Chief executive Ana Lind spoke."),
         # A country and its adjective.
         ("The Zambian envoy arrived on Monday.", "The envoy of Zambia arrived on Monday."),
+        # Noon is midday.
+        ("The road will reopen by noon, officials said.",
+         "The road will reopen by midday, officials said."),
     ],
 )
 def test_more_harmless_rewrites(a: str, b: str) -> None:

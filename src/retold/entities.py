@@ -490,7 +490,7 @@ _DATE_RE = re.compile(
     |(?P<wd>\b(?:(?P<wrel>last|next|this|previous|coming|past)\s+)?(?P<w>{_WEEKDAY_ALT})
         (?:\s+(?P<part>morning|afternoon|evening|night))?\b)
     |(?P<time>\b(?P<th>\d{{1,2}})(?:[:.](?P<tm>\d{{2}}))?\s*(?P<ampm>[ap])(?:m\b|\.m\.)
-        |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midnight)\b)
+        |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midday|midnight)\b)
     |(?P<decade>\b(?:the\s+)?(?:(?P<dec>(?:1[6-9]|20)?\d0)s|(?P<decw>twenties|thirties|forties
         |fifties|sixties|seventies|eighties|nineties))\b)
     |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|earlier\s+this|later\s+this)\s+
@@ -548,7 +548,7 @@ def _dates(text: str) -> list[Mention]:
                 fields["part"] = "evening" if part == "night" else part
         elif g["time"]:
             if g["noon"]:
-                fields["t"] = "12:00" if g["noon"].lower() == "noon" else "00:00"
+                fields["t"] = "00:00" if g["noon"].lower() == "midnight" else "12:00"
             else:
                 hour = int(g["th"] or g["th2"])
                 minute = int(g["tm"] or g["tm2"] or 0)
