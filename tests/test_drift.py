@@ -357,6 +357,21 @@ def test_coarser_date_given_in_full_elsewhere_is_not_drift() -> None:
     assert [d.type for d in sentence_drift(a, "The ferry sank in March.")] == ["date"]
 
 
+def test_date_said_twice_and_kept_once_is_dropped_where_it_went() -> None:
+    a_doc = ("Seismometers have recorded 2,000 small earthquakes since Wednesday. "
+             "Schools will stay closed until at least Wednesday.")
+    b_doc = ("Seismometers have registered 2,000 minor earthquakes over recent weeks. "
+             "Schools will stay shut until at least Wednesday.")
+    ctx = DriftContext.from_documents(a_doc, b_doc)
+    (a0, a1), (b0, b1) = split_sentences(a_doc), split_sentences(b_doc)
+    (d,) = sentence_drift(a0.text, b0.text, a0.start, b0.start, ctx)
+    assert (d.type, d.a_text) == ("date", "since Wednesday")
+    assert sentence_drift(a1.text, b1.text, a1.start, b1.start, ctx) == []
+    # Said once in the original and twice in the rewrite: a repeat, nothing added.
+    ctx = DriftContext.from_documents(b_doc, a_doc)
+    assert sentence_drift(b0.text, a0.text, b0.start, a0.start, ctx) == []
+
+
 def test_name_moved_to_another_sentence_is_not_dropped() -> None:
     a_doc = "Mayor Ruth Kane opened the bridge. It cost 4 million euros."
     b_doc = "The bridge was opened. Ruth Kane said it cost 4 million euros."

@@ -832,7 +832,7 @@ def _date_drift(
               and not _said_of_the_period(n, a_text)]
     items = _pair_changes(
         "date", a_left, b_left, al, a_text, b_text,
-        moved_in_b=lambda m: any(_consistent(m.fields, f) for f in ctx.b_dates),
+        moved_in_b=lambda m: _as_often(m, ctx.b_dates, ctx.a_dates),
         moved_in_a=lambda m: any(_consistent(m.fields, f) for f in ctx.a_dates),
     )
     # A specific date replaced by a vague phrase ("in 2019" -> "in previous years") is a loss,
@@ -845,6 +845,17 @@ def _date_drift(
             d = _Local(d.type, d.a_span, d.b_span, d.detail.replace("changed", "dropped", 1))
         out.append(d)
     return out + _coarsened(a_dates, b_dates, ctx)
+
+
+def _as_often(m: Mention, there: Sequence[tuple[tuple[str, str], ...]],
+              here: Sequence[tuple[tuple[str, str], ...]]) -> bool:
+    """Whether the rewrite names the date ``m`` of the original gives (``there``) as often
+    as the original does (``here``): then it was moved, not dropped. Once is not enough
+    when the original says it twice ("since Wednesday" -> "over recent weeks" where "until
+    Wednesday" stays in another sentence). A date the rewrite adds is new only when the
+    original never gives it: saying one twice adds nothing."""
+    return (sum(_consistent(m.fields, f) for f in there)
+            >= max(1, sum(_consistent(m.fields, f) for f in here)))
 
 
 def _said_of_the_period(m: Mention, other: str) -> bool:
