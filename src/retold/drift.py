@@ -382,7 +382,10 @@ def _title_drift(
     for t in a.titles:
         partner: Mention | None = None
         if t.holder:
-            partner = next((u for u in b.titles if u.holder == t.holder), None)
+            # The same office first: "Jury president Mireille Dufort, an actress" keeps
+            # "the actress Mireille Dufort".
+            held = [u for u in b.titles if u.holder == t.holder and id(u) not in used_b]
+            partner = next((u for u in held if u.key == t.key), held[0] if held else None)
         if partner is None and not t.holder:
             region = al.a_to_b(t.start, t.end)
             partner = next((u for u in b.titles if not u.holder and id(u) not in used_b
@@ -482,12 +485,16 @@ def _dropped_titles(
     no longer learns who that is. A title B gives elsewhere was only moved. (Called the
     other way round for a title B added; the spans are then swapped back by the caller.)"""
     out: list[_Local] = []
-    if b.titles:
-        # B names an office here too: a changed title is ``_title_drift``'s, and a holder
-        # this parse did not attach ("Paola Serrin, Italy's foreign minister") is no loss.
+    a_keys = {t.key for t in a.titles}
+    if any(u.key not in a_keys for u in b.titles):
+        # B names an office A does not here: a changed title is ``_title_drift``'s, and a
+        # holder this parse did not attach is no loss.
         return out
+    b_keys = {u.key for u in b.titles}
     toks = word_spans(b_text)
     for t in a.titles:
+        if t.key in b_keys:
+            continue  # said again where this parse attached no holder ("X, Italy's minister")
         # Only a formal title (capitalised, "Environment Minister", "Chief Justice"): a job
         # said in lower case ("a spokesman for", "manager Ravi Ashdown") is what spinners
         # swap for a word the rules do not know as an office ("a representative for").

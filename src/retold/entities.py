@@ -204,6 +204,24 @@ _HEADS = frozenset(
     commissioner sheriff professor treasurer president-elect vice-president
     secretary-general director-general leader officer coo cto""".split()
 )
+# What a person is by trade ("actress Mireille Dufort", "Festival founder Jonas Ekberg"): an
+# office when a name follows, and one the rewrite can swap for another ("the actress" -> "the
+# director"). Words a spinner swaps for each other are one role.
+_OCCUPATIONS = MappingProxyType(
+    {
+        "founder": "founder", "co-founder": "founder", "cofounder": "founder",
+        "actor": "actor", "actress": "actor", "singer": "singer", "producer": "producer",
+        "scientist": "scientist", "researcher": "scientist", "historian": "historian",
+        "economist": "economist", "lawyer": "lawyer",
+        "doctor": "doctor", "physician": "doctor", "surgeon": "surgeon", "nurse": "nurse",
+        "firefighter": "firefighter", "teacher": "teacher", "journalist": "journalist",
+        "reporter": "journalist", "engineer": "engineer", "expert": "expert",
+        "specialist": "expert", "analyst": "expert", "activist": "activist",
+        "campaigner": "activist", "author": "author", "writer": "author",
+        "novelist": "author", "architect": "architect",
+    }
+)
+_HEADS |= _OCCUPATIONS.keys()
 _TWO_WORD_HEADS = MappingProxyType(
     {
         ("chief", "executive"): "chief executive",
@@ -227,6 +245,7 @@ _ROLE_NORMAL = MappingProxyType(
         # The foreign minister of the UK is its Foreign Secretary: one office, two names.
         "foreign secretary": "foreign minister",
     }
+    | {word: role for word, role in _OCCUPATIONS.items() if word != role}
 )
 # American and British spellings of what an office is of ("Defense Minister").
 _SPELLING = MappingProxyType({"defense": "defence", "labor": "labour"})
@@ -235,7 +254,7 @@ _SPELLING = MappingProxyType({"defense": "defence", "labor": "labour"})
 _WEAK_HEADS = frozenset(
     "general admiral colonel commander coach manager chair secretary director judge speaker "
     "professor envoy bishop prince princess leader officer".split()
-)
+) | _OCCUPATIONS.keys()
 # Qualifiers that are an office on their own when a name follows ("Justice Mara Ellison";
 # "Justice Minister" is still the minister).
 _QUALIFIER_HEADS = frozenset({"justice", "chief"})
@@ -923,6 +942,11 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
         low = toks[k].low
         if k > i and not _gap_is_space(text, toks[k - 1], toks[k]):
             break
+        if low.startswith("then-") and low[5:] in _HEADS and not qualifiers:
+            # "then-President Ronald Reagan": the office he held at the time, no status.
+            consumed.add(k)
+            return _TitleParse(i, k + 1, status, _ROLE_NORMAL.get(low[5:], low[5:]),
+                               frozenset(consumed))
         if low.startswith("ex-") and len(low) > 3:
             # "ex-President": status and head in one token.
             status = "former"
@@ -969,7 +993,7 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             if low in _WEAK_HEADS and not _is_cap(toks[k]) and not (marked or qualified) and not (
                 k + 1 < len(toks) and _is_cap(toks[k + 1])
                 and _gap_is_space(text, toks[k], toks[k + 1])
-            ):
+            ) and not _in_apposition(toks, i, text):
                 return None
             consumed.add(k)
             role = " ".join([*qualifiers, _ROLE_NORMAL.get(low, low)])
@@ -992,6 +1016,13 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             return None
         k += 1
     return None
+
+
+def _in_apposition(toks: list[_Tok], i: int, text: str) -> bool:
+    """Whether token ``i`` follows a name and ", a", ", an" or ", the" ("Mireille Dufort, an
+    actress"): a common word there says what the person is."""
+    return (i >= 2 and toks[i - 1].low in ("a", "an", "the") and _is_cap(toks[i - 2])
+            and text[toks[i - 2].end : toks[i - 1].start].strip() == ",")
 
 
 # --------------------------------------------------------------------------- entities
@@ -1232,7 +1263,11 @@ def _with_holder(
         "#"
     ) and chunk_of_token[k].key != chunk_of_token.get(k + 1, chunk_of_token[k]).key:
         k += 1
-    if k < len(toks) and k in chunk_of_token and _gap_is_space(text, toks[k - 1], toks[k]):
+    if (k + 1 in chunk_of_token and toks[k].low in _HONORIFICS and _is_cap(toks[k])
+            and _gap_is_space(text, toks[k - 1], toks[k])
+            and text[toks[k].end : toks[k + 1].start].strip() in ("", ".")):
+        holder = chunk_of_token[k + 1]  # "Health Commissioner Dr Miriam Stallworth"
+    elif k < len(toks) and k in chunk_of_token and _gap_is_space(text, toks[k - 1], toks[k]):
         holder = chunk_of_token[k]
     else:
         # Appositive after the title, possibly "of Norway" / "of the union" first.
