@@ -385,6 +385,24 @@ def test_date_said_twice_and_kept_once_is_dropped_where_it_went() -> None:
     assert sentence_drift(b0.text, a0.text, b0.start, a0.start, ctx) == []
 
 
+def test_hedges_of_one_clause_are_one_item_and_apart_are_two() -> None:
+    (d,) = sentence_drift(
+        "Minister Piet Aldana said the government would order checks of the system.",
+        "Minister Piet Aldana claimed the federal government might order checks of the system.")
+    assert (d.type, d.a_text, d.b_text) == ("hedge", "said the government would",
+                                            "claimed the federal government might")
+    items = sentence_drift(
+        "Officials said the dam had cracked and that engineers would inspect it on Monday "
+        "before the water level rises again.",
+        "Officials claimed the dam had cracked and that engineers would inspect it on Monday "
+        "before the water level possibly rises again.")
+    assert [d.type for d in items] == ["hedge", "hedge"]
+    assert items[0].b_text == "claimed" and items[1].b_text.endswith("possibly")
+    # "suspected" is a hedge too.
+    assert _types("He was taken to hospital with a suspected broken collarbone.",
+                  "He was taken to hospital with a broken collarbone.") == ["hedge"]
+
+
 def test_title_dropped_where_the_rewrite_keeps_another_office() -> None:
     # B's only office ("a former central bank economist") is A's too: the minister is gone.
     items = sentence_drift(

@@ -1147,7 +1147,7 @@ _HEDGE_WORDS = frozenset(
     """could may might possibly perhaps probably likely unlikely reportedly allegedly
     apparently purportedly supposedly seemingly potentially presumably claimed claims claim
     claiming alleged alleges alleging suggested suggests suggesting appears appear appeared
-    seems seem seemed rumoured rumored""".split()
+    seems seem seemed rumoured rumored suspected unconfirmed""".split()
 )
 # Belief verbs in the present: "officials believe the fire was started deliberately" is
 # weaker than "officials said". (Past forms are also plain narration, "suspect" a noun.)
@@ -1311,6 +1311,11 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     return w in _HEDGE_WORDS
 
 
+# Most words between two markers of one change ("said the government would" ->
+# "claimed the federal government might").
+_ONE_CLAUSE = 5
+
+
 def _marker_drift(
     kind: DriftType, is_marker: Callable[[Sequence[tuple[int, int, str]], int], bool],
     al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
@@ -1348,18 +1353,34 @@ def _marker_drift(
     added = len(b_idx) > len(a_idx)
     src_toks, idx = (al.b_toks, b_idx) if added else (al.a_toks, a_idx)
     changed = (al.b_changed if added else al.a_changed)
-    pick = next((i for i in idx if changed(src_toks[i][0], src_toks[i][1])), idx[0])
-    s, e = src_toks[pick][0], src_toks[pick][1]
-    other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
-    if other[0] == other[1] and pick > 0:
-        # Inserted "not" has no counterpart: show it with the word before ("will" -> "will not").
-        s = src_toks[pick - 1][0]
-        other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
-    a_span, b_span = (other, (s, e)) if added else ((s, e), other)
+    # One item per marker the other side lacks in changed words ("said" -> "claimed" and
+    # "would" -> "might" are two); one at any marker when none is in a changed word.
+    in_changed = [i for i in idx if changed(src_toks[i][0], src_toks[i][1])]
+    picks = in_changed[: abs(len(b_idx) - len(a_idx))] or idx[:1]
+    # Markers a few words apart are one change of the clause ("confirmed that the dam had"
+    # -> "suggested that the dam might have"): one item spans them.
+    groups: list[list[int]] = []
+    for pick in sorted(picks):
+        if groups and pick - groups[-1][-1] <= _ONE_CLAUSE:
+            groups[-1].append(pick)
+        else:
+            groups.append([pick])
+    out = []
     verb = "added" if added else "removed"
-    detail = (f"{kind} {verb}: {_q(a_text[a_span[0]:a_span[1]])} -> "
-              f"{_q(b_text[b_span[0]:b_span[1]])}")
-    return [_Local(kind, a_span, b_span, detail)]
+    for group in groups:
+        pick = group[0]
+        s, e = src_toks[pick][0], src_toks[group[-1]][1]
+        other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
+        if other[0] == other[1] and pick > 0:
+            # Inserted "not" has no counterpart: show it with the word before ("will" ->
+            # "will not").
+            s = src_toks[pick - 1][0]
+            other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
+        a_span, b_span = (other, (s, e)) if added else ((s, e), other)
+        detail = (f"{kind} {verb}: {_q(a_text[a_span[0]:a_span[1]])} -> "
+                  f"{_q(b_text[b_span[0]:b_span[1]])}")
+        out.append(_Local(kind, a_span, b_span, detail))
+    return out
 
 
 __all__ = ["DRIFT_TYPES", "Drift", "DriftContext", "DriftType", "sentence_drift"]
