@@ -158,6 +158,22 @@ def test_one_word_in_a_long_verbatim_span_is_drift(static_encoder: Any) -> None:
     assert not any("peloton" in (d["a_text"] or "") for d in data["drift"])
 
 
+def test_quote_reworded_past_alignment_is_quote_drift(static_encoder: Any) -> None:
+    before = ("The port authority said on Monday that 14 tonnes of cocaine had been seized in "
+              "the largest operation in the history of the harbour.\n\nChief Inspector Dorian "
+              "Kaltz said the gang had used refrigerated containers shipped from overseas.\n\n")
+    after = ("\n\nThe smugglers were arrested at dawn in four cities, the police said, and "
+             "more arrests are expected in the coming weeks as the inquiry widens.")
+    a = document_from_text(before + '"Today we closed that gateway."' + after, "a")
+    b = document_from_text(before + '"Today we shut that door for good."' + after, "b")
+    drift = comparison_json(compare(a, b, encoder=static_encoder))["drift"]
+    (quote,) = [d for d in drift if d["type"] == "quote"]
+    assert quote["a_text"] == '"Today we closed that gateway."'
+    assert quote["b_text"] == '"Today we shut that door for good."'
+    assert not [d for d in drift if d["type"] in ("inserted", "omitted")
+                and "Today we" in (d["a_text"] or d["b_text"])]
+
+
 def test_flip_alignment_swaps_sides(pair: Comparison) -> None:
     al = alignment_dict(pair)
     flipped = flip_alignment(al)

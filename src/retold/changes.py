@@ -7,11 +7,12 @@ aligned spans, asks ``drift`` about each, and turns unaligned sentences into ``i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from retold.align import same_words
-from retold.text import Sentence, split_sentences
+from retold.text import Sentence, looks_like_heading, shorten, split_sentences
 
 
 def _sentences(text: str, max_sentences: int) -> list[Sentence]:
@@ -43,11 +44,40 @@ def pair_drift(
                           "detail": d.detail})
     boiler_b = set(alignment.get("boilerplate_b", []))
     boiler_a = set(alignment.get("boilerplate_a", []))
-    items += _whole(sb, sorted(set(alignment.get("unmatched_b", [])) | boiler_b), "inserted",
-                    boiler_b)
-    items += _whole(sa, sorted(set(alignment.get("unmatched_a", [])) | boiler_a), "omitted",
-                    boiler_a)
+    un_a = set(alignment.get("unmatched_a", [])) - boiler_a
+    un_b = set(alignment.get("unmatched_b", [])) - boiler_b
+    for i, j in reworded_quotes(sa, sb, alignment.get("spans", []), un_a, un_b):
+        a, b = sa[i], sb[j]
+        items.append({"type": "quote", "a_text": a.text, "b_text": b.text,
+                      "a_span": [a.start, a.end], "b_span": [b.start, b.end],
+                      "detail": f"quote reworded: {shorten(a.text, 80)!r} -> "
+                                f"{shorten(b.text, 80)!r}"})
+        un_a.discard(i)
+        un_b.discard(j)
+    items += _whole(sb, sorted(un_b | boiler_b), "inserted", boiler_b)
+    items += _whole(sa, sorted(un_a | boiler_a), "omitted", boiler_a)
     return items
+
+
+def reworded_quotes(
+    sa: Sequence[Sentence], sb: Sequence[Sentence], spans: Sequence[Mapping[str, Any]],
+    un_a: set[int], un_b: set[int],
+) -> list[tuple[int, int]]:
+    """Unaligned quoted sentences that stand in each other's place: the only sentence of
+    prose with a quotation mark that each side has between the same two aligned spans (a
+    quotation reworded past alignment, '"Execution will be everything."' -> '"Everything
+    will depend on how it is carried out."'). Headings in the gap do not count."""
+    bounds = sorted((tuple(s["a_sentences"]), tuple(s["b_sentences"])) for s in spans
+                    if s.get("a_sentences") and s.get("b_sentences"))
+    edges = [((0, 0), (0, 0)), *bounds, ((len(sa), len(sa)), (len(sb), len(sb)))]
+    out = []
+    for (pa, pb), (na, nb) in itertools.pairwise(edges):
+        gap_a = [i for i in un_a if pa[1] <= i < na[0] and not looks_like_heading(sa[i].text)]
+        gap_b = [j for j in un_b if pb[1] <= j < nb[0] and not looks_like_heading(sb[j].text)]
+        if len(gap_a) == 1 and len(gap_b) == 1 and all(
+                '"' in t for t in (sa[gap_a[0]].text, sb[gap_b[0]].text)):
+            out.append((gap_a[0], gap_b[0]))
+    return out
 
 
 def _whole(
