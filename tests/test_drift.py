@@ -107,6 +107,10 @@ def _types(a: str, b: str) -> list[str]:
         ("The plan was backed by harbour director Tomas Reyes.",
          "The plan was backed by ex harbour director Tomas Reyes.", "title", "director",
          "ex harbour director"),
+        # An inserted "not" is shown with the words it negates, after a word that is no verb.
+        ("It is her fourth novel and her first to be shortlisted.",
+         "It is her fourth novel and not her first to be shortlisted.", "negation", "her",
+         "not her"),
         # What a person is by trade, changed while the name stays.
         ("Festival director Jonas Ekberg said attendance reached a record.",
          "Festival founder Jonas Ekberg stated attendance reached a record.", "title",

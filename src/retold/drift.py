@@ -1311,6 +1311,8 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     return w in _HEDGE_WORDS
 
 
+_AUXILIARIES = frozenset("""is are was were be been being am do does did have has had will
+    would shall should can could may might must""".split())
 # Most words between two markers of one change ("said the government would" ->
 # "claimed the federal government might").
 _ONE_CLAUSE = 5
@@ -1371,10 +1373,15 @@ def _marker_drift(
         pick = group[0]
         s, e = src_toks[pick][0], src_toks[group[-1]][1]
         other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
-        if other[0] == other[1] and pick > 0:
-            # Inserted "not" has no counterpart: show it with the word before ("will" ->
-            # "will not").
-            s = src_toks[pick - 1][0]
+        if other[0] == other[1] and (pick > 0 or pick + 1 < len(src_toks)):
+            # An inserted marker has no counterpart: show it with the word before it, or a
+            # negation with the verb before it ("will" -> "will not") or else with the word
+            # it negates ("her first" -> "not her first").
+            if pick > 0 and (kind != "negation" or pick + 1 >= len(src_toks)
+                             or src_toks[pick - 1][2].lower() in _AUXILIARIES):
+                s = src_toks[pick - 1][0]
+            else:
+                e = src_toks[pick + 1][1]
             other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
         a_span, b_span = (other, (s, e)) if added else ((s, e), other)
         detail = (f"{kind} {verb}: {_q(a_text[a_span[0]:a_span[1]])} -> "
