@@ -107,6 +107,12 @@ def _types(a: str, b: str) -> list[str]:
         ("The plan was backed by harbour director Tomas Reyes.",
          "The plan was backed by ex harbour director Tomas Reyes.", "title", "director",
          "ex harbour director"),
+        # A comparison turned the other way, and a stance to its opposite.
+        ("It will cost 480 million marks, about 30 percent more than its predecessor.",
+         "It will cost 480 million marks, about 30 percent less than its predecessor.",
+         "number", "more", "less"),
+        ("The chairman said the club had been reluctant to sell.",
+         "The chairman said the club had been keen to sell.", "negation", "reluctant", "keen"),
         # An inserted "not" is shown with the words it negates, after a word that is no verb.
         ("It is her fourth novel and her first to be shortlisted.",
          "It is her fourth novel and not her first to be shortlisted.", "negation", "her",
@@ -544,6 +550,9 @@ def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
         ("Chief Executive Officer Ana Lind spoke.", "Chief executive Ana Lind spoke."),
         # A country and its adjective.
         ("The Zambian envoy arrived on Monday.", "The envoy of Zambia arrived on Monday."),
+        # "No. 2" is a rank, not a negation.
+        ("Pepsi, the No. 2 soft drink maker, reported results.",
+         "Pepsi, the No. 2 maker of soft drinks, reported its results."),
         # Two words for one trade; the office of the time.
         ("The actress Lena Ohm won the award.", "The actor Lena Ohm won the prize."),
         ("Researcher Ivo Brandt led the study.", "Scientist Ivo Brandt led the research."),

@@ -983,9 +983,21 @@ _NUDGE = frozenset("edge edges edged edging inch inches inched inching tick tick
                    "ticking creep creeps crept creeping".split())
 
 
+# Comparatives that say which way an amount lies from another ("30 percent more than its
+# predecessor" -> "30 percent less than"), after the amount: "more than 30" is a bound.
+_MORE = frozenset("more higher greater larger bigger".split())
+_LESS = frozenset("less lower fewer smaller cheaper".split())
+_AMOUNT_WORDS = frozenset("percent cent % times points point".split())
+
+
 def _direction(toks: Sequence[tuple[int, int, str]], i: int) -> int:
     w = toks[i][2].lower()
     nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
+    if nxt == "than" and (w in _MORE or w in _LESS) and i > 0:
+        prev = toks[i - 1][2].lower()
+        if prev in _AMOUNT_WORDS or any(ch.isdigit() for ch in prev):
+            return 1 if w in _MORE else -1
+        return 0
     if w in _NUDGE:
         return 1 if nxt in ("up", "higher") else -1 if nxt in ("down", "lower") else 0
     if w in _UP:
@@ -1041,6 +1053,7 @@ _OPPOSITES: tuple[tuple[DriftType, frozenset[str], frozenset[str]], ...] = tuple
         ("negation", "succeed succeeds succeeded success successful successfully",
          "failure unsuccessful unsuccessfully"),
         ("negation", "guilty", "innocent"),
+        ("negation", "willing eager keen", "reluctant unwilling"),
         ("negation", "open opens opened reopen reopens reopened", "close closes closed shut"),
         ("negation", "survive survives survived surviving alive",
          "die dies died dying dead killed"),
@@ -1222,8 +1235,8 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
     if w.endswith("n't"):
         return True
-    if w == "no" and _superlative_or_bound(toks, i):
-        return False
+    if w == "no" and (_superlative_or_bound(toks, i) or nxt[:1].isdigit()):
+        return False  # "no more than", "No. 2" (a rank)
     if w == "few":
         return prev not in ("a", "quite")  # "a few" is a positive amount
     if w == "not" and nxt == "only":
