@@ -107,6 +107,12 @@ def _types(a: str, b: str) -> list[str]:
         ("The plan was backed by harbour director Tomas Reyes.",
          "The plan was backed by ex harbour director Tomas Reyes.", "title", "director",
          "ex harbour director"),
+        # Another part of the same month or year.
+        ("The operator expects to reopen the line in early November.",
+         "The operator expects to reopen the line by mid-November.", "date",
+         "in early November", "by mid-November"),
+        ("Elections are due in autumn 2025.", "Elections are due in the spring of 2025.",
+         "date", "in autumn 2025", "in the spring of 2025"),
         # A comparison turned the other way, and a stance to its opposite.
         ("It will cost 480 million marks, about 30 percent more than its predecessor.",
          "It will cost 480 million marks, about 30 percent less than its predecessor.",
@@ -550,6 +556,9 @@ def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
         ("Chief Executive Officer Ana Lind spoke.", "Chief executive Ana Lind spoke."),
         # A country and its adjective.
         ("The Zambian envoy arrived on Monday.", "The envoy of Zambia arrived on Monday."),
+        # A part of a year said in other words.
+        ("The deal should close in the second half of 2026.",
+         "The deal should close in late 2026."),
         # "No. 2" is a rank, not a negation.
         ("Pepsi, the No. 2 soft drink maker, reported results.",
          "Pepsi, the No. 2 maker of soft drinks, reported its results."),

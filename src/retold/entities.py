@@ -603,6 +603,14 @@ def _dates(text: str) -> list[Mention]:
                 continue
             fields["y"] = m.group()
         start = m.start()
+        if ("m" in fields and "d" not in fields) or ("y" in fields and "m" not in fields):
+            # "early November" -> "mid-November", "autumn 2025" -> "the spring of 2025": the
+            # same month or year, another part of it.
+            part = _PART_OF.search(text[:start])
+            if part is not None:
+                word = (part.group(1) or part.group(2) or part.group(3)).lower()
+                fields["within"] = _PARTS.get(word, word)
+                start = part.start()
         # Keep the preposition with the date: the detail reads "in 2019" -> "in previous years".
         pre = re.search(r"(\w+)\s+$", text[:start])
         if pre and pre.group(1).lower() in _PREPOSITIONS:
@@ -610,6 +618,17 @@ def _dates(text: str) -> list[Mention]:
         out.append(Mention("date", text[start : m.end()], start, m.end(), _date_key(fields),
                            fields=tuple(sorted(fields.items()))))
     return _merge_adjacent_dates(text, out)
+
+
+_PART_OF = re.compile(
+    r"(?:\b(early|mid|late)[\s-]*"
+    r"|\b(?:the\s+)?(start|beginning|middle|end|close|first\s+half|second\s+half)\s+of\s+"
+    r"(?:the\s+)?"
+    r"|\b(?:the\s+)?(spring|summer|autumn|fall|winter)\s+(?:of\s+)?)$", re.I)
+_PARTS = MappingProxyType({
+    "start": "early", "beginning": "early", "first half": "early", "middle": "mid",
+    "end": "late", "close": "late", "second half": "late", "fall": "autumn",
+})
 
 
 def _looks_like_modal_may(text: str, m: re.Match[str]) -> bool:
