@@ -130,6 +130,9 @@ def _types(a: str, b: str) -> list[str]:
         ("The jury, led by the actress Mireille Dufort, chose the film.",
          "The jury, led by the director Mireille Dufort, picked the film.", "title",
          "actress", "director"),
+        ("The dead include a firefighter, Lukas Brenner, 34, who was swept away.",
+         "The dead include a police officer, Lukas Brenner, 34, who was swept away.", "title",
+         "firefighter", "officer"),
         # The holder after an honorific.
         ("The outbreak was declared by County Health Commissioner Dr Miriam Stallworth.",
          "The outbreak was declared by county health expert Dr Miriam Stallworth.", "title",

@@ -1012,7 +1012,11 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             if low in _WEAK_HEADS and not _is_cap(toks[k]) and not (marked or qualified) and not (
                 k + 1 < len(toks) and _is_cap(toks[k + 1])
                 and _gap_is_space(text, toks[k], toks[k + 1])
-            ) and not _in_apposition(toks, i, text):
+            ) and not _in_apposition(toks, i, text) and not (
+                k + 1 < len(toks) and _is_cap(toks[k + 1])
+                and text[toks[k].end : toks[k + 1].start].strip() == ","
+                and any(t.low in ("a", "an") for t in toks[max(0, k - 3) : k])
+            ):
                 return None
             consumed.add(k)
             role = " ".join([*qualifiers, _ROLE_NORMAL.get(low, low)])
@@ -1039,7 +1043,8 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
 
 def _in_apposition(toks: list[_Tok], i: int, text: str) -> bool:
     """Whether token ``i`` follows a name and ", a", ", an" or ", the" ("Mireille Dufort, an
-    actress"): a common word there says what the person is."""
+    actress"): a common word there says what the person is, as it does in "a firefighter,
+    Lukas Brenner"."""
     return (i >= 2 and toks[i - 1].low in ("a", "an", "the") and _is_cap(toks[i - 2])
             and text[toks[i - 2].end : toks[i - 1].start].strip() == ",")
 
