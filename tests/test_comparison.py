@@ -142,6 +142,12 @@ def test_rows_in_reading_order_with_word_segments(pair: Comparison) -> None:
     assert all(r.kind == ALIGNED for r in rows if r.label in LEVELS)
 
 
+def _drift(original: str, rewrite: str, encoder: Any) -> list[dict[str, Any]]:
+    """The drift items ``retold compare --json`` gives for two texts."""
+    a, b = document_from_text(original, "a"), document_from_text(rewrite, "b")
+    return comparison_json(compare(a, b, encoder=encoder))["drift"]
+
+
 def test_one_word_in_a_long_verbatim_span_is_drift(static_encoder: Any) -> None:
     # Two long sentences copied whole but for "former": the span's word ratio is above the
     # identical level (0.98), and the changed title must still be reported.
@@ -150,12 +156,11 @@ def test_one_word_in_a_long_verbatim_span_is_drift(static_encoder: Any) -> None:
                 "and were caught at the foot of the Brevaz with forty kilometres left.")
     tail = ("The peloton, led by the teams of the two favourites, then set a pace on the "
             "lower slopes that few of the other riders in the race could hold for long.")
-    a = document_from_text(f"{sentence} {tail}\n\nMore news follows on the stage.", "a")
-    b = document_from_text(f"{sentence.replace('including', 'including former')} {tail}"
-                           "\n\nMore news follows on the stage.", "b")
-    data = comparison_json(compare(a, b, encoder=static_encoder))
-    assert any(d["type"] == "title" and "former" in d["b_text"] for d in data["drift"])
-    assert not any("peloton" in (d["a_text"] or "") for d in data["drift"])
+    drift = _drift(f"{sentence} {tail}\n\nMore news follows on the stage.",
+                   f"{sentence.replace('including', 'including former')} {tail}"
+                   "\n\nMore news follows on the stage.", static_encoder)
+    assert any(d["type"] == "title" and "former" in d["b_text"] for d in drift)
+    assert not any("peloton" in (d["a_text"] or "") for d in drift)
 
 
 def test_quote_reworded_past_alignment_is_quote_drift(static_encoder: Any) -> None:
@@ -164,9 +169,8 @@ def test_quote_reworded_past_alignment_is_quote_drift(static_encoder: Any) -> No
               "Kaltz said the gang had used refrigerated containers shipped from overseas.\n\n")
     after = ("\n\nThe smugglers were arrested at dawn in four cities, the police said, and "
              "more arrests are expected in the coming weeks as the inquiry widens.")
-    a = document_from_text(before + '"Today we closed that gateway."' + after, "a")
-    b = document_from_text(before + '"Today we shut that door for good."' + after, "b")
-    drift = comparison_json(compare(a, b, encoder=static_encoder))["drift"]
+    drift = _drift(before + '"Today we closed that gateway."' + after,
+                   before + '"Today we shut that door for good."' + after, static_encoder)
     (quote,) = [d for d in drift if d["type"] == "quote"]
     assert quote["a_text"] == '"Today we closed that gateway."'
     assert quote["b_text"] == '"Today we shut that door for good."'
