@@ -113,6 +113,8 @@ def _types(a: str, b: str) -> list[str]:
          "in early November", "by mid-November"),
         ("Elections are due in autumn 2025.", "Elections are due in the spring of 2025.",
          "date", "in autumn 2025", "in the spring of 2025"),
+        ("The minister appeared to confirm the plan.", "The minister confirmed the plan.",
+         "hedge", "appeared", "confirmed"),
         # A comparison turned the other way, and a stance to its opposite.
         ("It will cost 480 million marks, about 30 percent more than its predecessor.",
          "It will cost 480 million marks, about 30 percent less than its predecessor.",
@@ -559,6 +561,14 @@ def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
         ("Chief Executive Officer Ana Lind spoke.", "Chief executive Ana Lind spoke."),
         # A country and its adjective.
         ("The Zambian envoy arrived on Monday.", "The envoy of Zambia arrived on Monday."),
+        # Spinners' swaps that keep the fact.
+        ("The final was shown on national television.", "The final was shown on national TV."),
+        ("Crews will stay through the coming week.", "Crews will stay through the upcoming week."),
+        ("The plant will open next year.", "The plant will open the following year."),
+        ("Prices are expected to rise.", "Prices are predicted to rise."),
+        ("A deal is likely.", "A deal is probable."),
+        ("The singer appeared at the festival.", "The singer showed up at the festival."),
+        ("She appeared Wednesday in federal court.", "She appeared in federal court on Wednesday."),
         # A part of a year said in other words.
         ("The deal should close in the second half of 2026.",
          "The deal should close in late 2026."),

@@ -26,6 +26,7 @@ from cydifflib import SequenceMatcher
 
 from retold.entities import (
     ORDINAL,
+    WEEKDAYS,
     Knowledge,
     Mention,
     Mentions,
@@ -344,7 +345,11 @@ def _spelled_out(m: Mention, other_text: str) -> bool:
     if m.key.startswith("#"):
         return False
     other = " " + " ".join(w.lower() for _, _, w in word_spans(other_text)) + " "
-    return f" {m.key} " in other
+    return f" {m.key} " in other or f" {_COMMON_ACRONYMS.get(m.key, '#')} " in other
+
+
+# Acronyms of common nouns whose letters are not the initials of words ("TV").
+_COMMON_ACRONYMS = MappingProxyType({"tv": "television"})
 
 
 _EDGE_WORDS = frozenset("the a an of in on at by to and or , .".split())
@@ -1159,9 +1164,16 @@ _NEGATORS = frozenset(
 _HEDGE_WORDS = frozenset(
     """could may might possibly perhaps probably likely unlikely reportedly allegedly
     apparently purportedly supposedly seemingly potentially presumably claimed claims claim
-    claiming alleged alleges alleging suggested suggests suggesting appears appear appeared
-    seems seem seemed rumoured rumored suspected unconfirmed""".split()
+    claiming alleged alleges alleging suggested suggests suggesting seems seem seemed
+    rumoured rumored suspected unconfirmed probable""".split()
 )
+# "appeared to be", "appears ready": a hedge; "appeared at the festival", "appeared in
+# court", "the rash appears": a verb of coming.
+_APPEAR = frozenset("appear appears appeared appearing".split())
+_APPEAR_SKIP = frozenset(("again today yesterday tomorrow later briefly first "
+                          + " ".join(WEEKDAYS)).split())
+_APPEAR_PLACE = frozenset("at in on before for with alongside as onstage together live "
+                          "outside inside near during".split())
 # Belief verbs in the present: "officials believe the fire was started deliberately" is
 # weaker than "officials said". (Past forms are also plain narration, "suspect" a noun.)
 _HEDGE_VERBS = frozenset("believe believes think thinks expect expects anticipate anticipates"
@@ -1169,7 +1181,8 @@ _HEDGE_VERBS = frozenset("believe believes think thinks expect expects anticipat
 # "a think tank", "think twice" (an idiom for hesitating, not a belief)
 _NOT_A_VERB_AFTER = frozenset("tank tanks piece pieces twice".split())
 # Hedges only after a form of "be": "is expected to", "are believed to", "was said to".
-_BE_HEDGES = frozenset("expected anticipated believed thought said rumoured reported".split())
+_BE_HEDGES = frozenset("""expected anticipated believed thought said rumoured reported
+                        predicted forecast projected estimated""".split())
 _BE = frozenset("is are was were be been being".split())
 # Verbs that carry a negation: "denied that" is "said ... not", "refused bail" is "did not
 # grant bail"; "declined to comment" and "failed to" are "did not", but only before "to"
@@ -1315,6 +1328,11 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return False  # the month
     if w == "could" and i + 1 < len(toks) and toks[i + 1][2].lower() == "not":
         return False  # "could not win support", "could not be reached": it did not happen
+    if w in _APPEAR:
+        k = i + 1
+        while k < len(toks) and toks[k][2].lower() in _APPEAR_SKIP:
+            k += 1  # "appeared Wednesday in court", "will appear again before the court"
+        return k < len(toks) and toks[k][2].lower() not in _APPEAR_PLACE
     if w in _BE_HEDGES:
         prev = toks[i - 1][2].lower() if i > 0 else ""
         nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""

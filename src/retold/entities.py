@@ -512,7 +512,8 @@ _DATE_RE = re.compile(
         |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midday|midnight)\b)
     |(?P<decade>\b(?:the\s+)?(?:(?P<dec>(?:1[6-9]|20)?\d0)s|(?P<decw>twenties|thirties|forties
         |fifties|sixties|seventies|eighties|nineties))\b)
-    |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|earlier\s+this|later\s+this)\s+
+    |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|upcoming|following|earlier\s+this
+        |later\s+this)\s+
         (?P<runit>{_REL_UNIT}s?)|(?P<rday>yesterday|today|tomorrow|tonight)
         |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
         (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+ago)\b)
@@ -531,7 +532,10 @@ _DECADE_WORDS = MappingProxyType({
     w: str(10 * n) for n, w in enumerate(
         "twenties thirties forties fifties sixties seventies eighties nineties".split(), start=2)
 })
-_REL_NORMAL = MappingProxyType({"previous": "last", "past": "last", "coming": "next"})
+# "the following year" is the year after the one the text is about, which a spinner's "next
+# year" also names as often as not.
+_REL_NORMAL = MappingProxyType({"previous": "last", "past": "last", "coming": "next",
+                                "upcoming": "next", "following": "next"})
 
 
 def _dates(text: str) -> list[Mention]:
