@@ -12,6 +12,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from retold.api import Comparison, Index, compare, document_from_text
+from retold.changes import pair_drift
 from retold.cli import app
 from retold.comparison import (
     ALIGNED,
@@ -176,6 +177,25 @@ def test_quote_reworded_past_alignment_is_quote_drift(static_encoder: Any) -> No
     assert quote["b_text"] == '"Today we shut that door for good."'
     assert not [d for d in drift if d["type"] in ("inserted", "omitted")
                 and "Today we" in (d["a_text"] or d["b_text"])]
+
+
+def test_heading_merged_into_a_span_is_inserted_not_drift() -> None:
+    a = "The drug was approved on Monday. Patients waited years."
+    b = "The medicine was approved on Monday.\n\nSide Effects You Should Know About\n\n" \
+        "Patients waited years."
+    sb = [b.index("The"), b.index("Side"), b.index("Patients")]
+    alignment = {
+        "spans": [
+            {"a_span": [0, 32], "b_span": [0, b.index("About") + 5], "level": "paraphrase",
+             "a_sentences": [0, 1], "b_sentences": [0, 2]},
+            {"a_span": [33, len(a)], "b_span": [sb[2], len(b)], "level": "identical",
+             "a_sentences": [1, 2], "b_sentences": [2, 3]},
+        ],
+        "unmatched_a": [], "unmatched_b": [],
+    }
+    drift = pair_drift(a, b, alignment)
+    assert [(d["type"], d["b_text"]) for d in drift] == [
+        ("inserted", "Side Effects You Should Know About")]
 
 
 def test_flip_alignment_swaps_sides(pair: Comparison) -> None:

@@ -32,20 +32,24 @@ def pair_drift(
     sb = _sentences(b_text, max_sentences)
     context = DriftContext.from_documents(a_text, b_text)
     items: list[dict[str, Any]] = []
+    boiler_b = set(alignment.get("boilerplate_b", []))
+    boiler_a = set(alignment.get("boilerplate_a", []))
+    un_a = set(alignment.get("unmatched_a", [])) - boiler_a
+    un_b = set(alignment.get("unmatched_b", [])) - boiler_b
     for span in alignment.get("spans", []):
         a0, a1 = span["a_span"]
         b0, b1 = span["b_span"]
         if span.get("level") == "identical" and same_words(a_text[a0:a1], b_text[b0:b1]):
             continue
+        # A heading merged into a span at its edge ("Side Effects You Should Know About"
+        # before the sentence it heads) was inserted, not rewritten from the other side.
+        a0, a1 = _without_headings(sa, span.get("a_sentences"), a0, a1, un_a)
+        b0, b1 = _without_headings(sb, span.get("b_sentences"), b0, b1, un_b)
         for d in sentence_drift(a_text[a0:a1], b_text[b0:b1], a0, b0, context):
             items.append({"type": d.type, "a_text": d.a_text, "b_text": d.b_text,
                           "a_span": list(d.a_span) if d.a_span else None,
                           "b_span": list(d.b_span) if d.b_span else None,
                           "detail": d.detail})
-    boiler_b = set(alignment.get("boilerplate_b", []))
-    boiler_a = set(alignment.get("boilerplate_a", []))
-    un_a = set(alignment.get("unmatched_a", [])) - boiler_a
-    un_b = set(alignment.get("unmatched_b", [])) - boiler_b
     for i, j in reworded_quotes(sa, sb, alignment.get("spans", []), un_a, un_b):
         a, b = sa[i], sb[j]
         items.append({"type": "quote", "a_text": a.text, "b_text": b.text,
@@ -57,6 +61,30 @@ def pair_drift(
     items += _whole(sb, sorted(un_b | boiler_b), "inserted", boiler_b)
     items += _whole(sa, sorted(un_a | boiler_a), "omitted", boiler_a)
     return items
+
+
+def _without_headings(
+    sents: Sequence[Sentence], rows: Sequence[int] | None, start: int, end: int,
+    unmatched: set[int],
+) -> tuple[int, int]:
+    """The span ``[start, end)`` of sentences ``rows`` (``[first, last)``) less a heading at
+    either edge of a merged span; each heading left out joins ``unmatched``."""
+    if not rows or rows[1] - rows[0] < 2 or rows[1] > len(sents):
+        return start, end
+    first, last = rows[0], rows[1] - 1
+    if _heading(sents[first].text):
+        unmatched.add(first)
+        start = sents[first + 1].start
+    elif _heading(sents[last].text):
+        unmatched.add(last)
+        end = sents[last - 1].end
+    return start, end
+
+
+def _heading(text: str) -> bool:
+    """A heading by its form and without a sentence's full stop: a sentence naming many
+    people and places also capitalises most of its words."""
+    return looks_like_heading(text) and not text.rstrip().endswith((".", "!", "?", '."'))
 
 
 def reworded_quotes(
@@ -72,8 +100,8 @@ def reworded_quotes(
     edges = [((0, 0), (0, 0)), *bounds, ((len(sa), len(sa)), (len(sb), len(sb)))]
     out = []
     for (pa, pb), (na, nb) in itertools.pairwise(edges):
-        gap_a = [i for i in un_a if pa[1] <= i < na[0] and not looks_like_heading(sa[i].text)]
-        gap_b = [j for j in un_b if pb[1] <= j < nb[0] and not looks_like_heading(sb[j].text)]
+        gap_a = [i for i in un_a if pa[1] <= i < na[0] and not _heading(sa[i].text)]
+        gap_b = [j for j in un_b if pb[1] <= j < nb[0] and not _heading(sb[j].text)]
         if len(gap_a) == 1 and len(gap_b) == 1 and all(
                 '"' in t for t in (sa[gap_a[0]].text, sb[gap_b[0]].text)):
             out.append((gap_a[0], gap_b[0]))
