@@ -569,6 +569,10 @@ def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
         ("A deal is likely.", "A deal is probable."),
         ("The singer appeared at the festival.", "The singer showed up at the festival."),
         ("She appeared Wednesday in federal court.", "She appeared in federal court on Wednesday."),
+        ("The ministry rejected the claims of the union.",
+         "The ministry rejected the assertions of the union."),
+        ("The Harlow Bay-based firm recalled 87 cars.",
+         "The Harlow Bay-headquartered firm recalled 87 cars."),
         # A part of a year said in other words.
         ("The deal should close in the second half of 2026.",
          "The deal should close in late 2026."),

@@ -1314,16 +1314,18 @@ def _superlative_or_bound(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
 
 
 # "the fire claimed three lives", "claimed victory": an outcome, not a hedged statement.
+_DETERMINERS = frozenset("the a an his her their its our these those such any such".split())
 _CLAIMED_OBJECTS = frozenset("life lives victory title responsibility credit seat seats".split())
 
 
 def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     raw = toks[i][2]
     w = raw.lower()
-    if w.startswith("claim") and any(
-        t[2].lower() in _CLAIMED_OBJECTS for t in toks[i + 1 : i + 4]
+    if w.startswith("claim") and (
+        any(t[2].lower() in _CLAIMED_OBJECTS for t in toks[i + 1 : i + 4])
+        or (w in ("claim", "claims") and i > 0 and toks[i - 1][2].lower() in _DETERMINERS)
     ):
-        return False
+        return False  # "claimed the title"; "the claims of the union" (a noun)
     if w == "may" and raw == "May" and i > 0:
         return False  # the month
     if w == "could" and i + 1 < len(toks) and toks[i + 1][2].lower() == "not":

@@ -624,6 +624,8 @@ def _dates(text: str) -> list[Mention]:
     return _merge_adjacent_dates(text, out)
 
 
+# "Harlow Bay-based" and "Harlow Bay-headquartered" name one place.
+_PLACE_SUFFIX = re.compile(r"-(?:based|headquartered|registered|born)\b")
 _PART_OF = re.compile(
     r"(?:\b(early|mid|late)[\s-]*"
     r"|\b(?:the\s+)?(start|beginning|middle|end|close|first\s+half|second\s+half)\s+of\s+"
@@ -1256,7 +1258,7 @@ def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
         tokens = (
             frozenset({key}) if key.startswith("#")
             else frozenset(canonical(_demonym_of(w, knowledge) or w)
-                           for w in _fold_aliases(key.split())
+                           for w in _fold_aliases(_PLACE_SUFFIX.sub("", key).split())
                            if w not in _CONNECTORS)
         )
         if key in CAPITALS:
