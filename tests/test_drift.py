@@ -573,6 +573,11 @@ def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
          "The ministry rejected the assertions of the union."),
         ("The Harlow Bay-based firm recalled 87 cars.",
          "The Harlow Bay-headquartered firm recalled 87 cars."),
+        # A statement quoted on one side and reported on the other keeps its "not".
+        ("The report simply says this report does not attempt to address the complexities "
+         "of this issue.",
+         'The document stated: "This report does not attempt to address the complexities of '
+         'this issue."'),
         # A part of a year said in other words.
         ("The deal should close in the second half of 2026.",
          "The deal should close in late 2026."),

@@ -1390,8 +1390,19 @@ def _marker_drift(
     changed = (al.b_changed if added else al.a_changed)
     # One item per marker the other side lacks in changed words ("said" -> "claimed" and
     # "would" -> "might" are two); one at any marker when none is in a changed word.
-    in_changed = [i for i in idx if changed(src_toks[i][0], src_toks[i][1])]
-    picks = in_changed[: abs(len(b_idx) - len(a_idx))] or idx[:1]
+    # A marker whose counterpart has the same word ("no" -> "No") is not the one missing.
+    to_other = al.b_to_a if added else al.a_to_b
+    other_text = a_text if added else b_text
+
+    def kept(i: int) -> bool:
+        lo, hi = to_other(src_toks[i][0], src_toks[i][1])
+        return src_toks[i][2].lower() in other_text[lo:hi].lower().split()
+
+    missing = [i for i in idx if not kept(i)]
+    if not missing:
+        return []  # each marker has its word across: one said twice ("no X and no Y")
+    in_changed = [i for i in missing if changed(src_toks[i][0], src_toks[i][1])]
+    picks = in_changed[: abs(len(b_idx) - len(a_idx))] or missing[:1]
     # Markers a few words apart are one change of the clause ("confirmed that the dam had"
     # -> "suggested that the dam might have"): one item spans them.
     groups: list[list[int]] = []
