@@ -573,6 +573,11 @@ def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
          "The ministry rejected the assertions of the union."),
         ("The Harlow Bay-based firm recalled 87 cars.",
          "The Harlow Bay-headquartered firm recalled 87 cars."),
+        # A year naming an event is a date.
+        ("It was the deadliest crash on the line since 2011.",
+         "It was the deadliest crash on the line since a 2011 collision."),
+        ("He is suspected of a 1997 killing in Georgia.",
+         "He is suspected of a 1997 Georgia killing."),
         # A statement quoted on one side and reported on the other keeps its "not".
         ("The report simply says this report does not attempt to address the complexities "
          "of this issue.",

@@ -603,7 +603,11 @@ def _dates(text: str) -> list[Mention]:
                 len(before) > 1 and re.fullmatch(_YEAR, before[-2].strip(",")) is not None
             ):
                 cue = ""  # "between 2019 and 2020" is a range; "and 2000 runners" is a count
-            if not (cue in _YEAR_CUES or cue.endswith("-") or not after or after[0] in ",.;)"):
+            # "a 2011 collision", "a 1997 Georgia killing", "the court's 1992 decision": a
+            # year naming an event.
+            event = (cue in ("a", "an") or cue.endswith(("'s", "’s"))) and after[:1].isalpha()
+            if not (cue in _YEAR_CUES or cue.endswith("-") or not after or after[0] in ",.;)"
+                    or event):
                 continue
             fields["y"] = m.group()
         start = m.start()
