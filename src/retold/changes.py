@@ -103,9 +103,12 @@ def reworded_quotes(
         gap_a = [i for i in un_a if pa[1] <= i < na[0] and not _heading(sa[i].text)]
         gap_b = [j for j in un_b if pb[1] <= j < nb[0] and not _heading(sb[j].text)]
         if len(gap_a) == 1 and len(gap_b) == 1 and all(
-                '"' in t for t in (sa[gap_a[0]].text, sb[gap_b[0]].text)):
+                _QUOTE_MARKS.intersection(t) for t in (sa[gap_a[0]].text, sb[gap_b[0]].text)):
             out.append((gap_a[0], gap_b[0]))
     return out
+
+
+_QUOTE_MARKS = frozenset('"“”„«»')
 
 
 def _whole(
