@@ -1314,7 +1314,7 @@ def _superlative_or_bound(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
 
 
 # "the fire claimed three lives", "claimed victory": an outcome, not a hedged statement.
-_DETERMINERS = frozenset("the a an his her their its our these those such any such".split())
+_DETERMINERS = frozenset("the a an his her their its our these those such any".split())
 _CLAIMED_OBJECTS = frozenset("life lives victory title responsibility credit seat seats".split())
 
 
