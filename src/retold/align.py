@@ -317,8 +317,7 @@ def word_ratio(a: str, b: str) -> float:
     """Share of words kept in order (difflib's ratio over lower-cased word tokens;
     cydifflib computes the same ratio in C++, three times faster, and the word ratio was
     the largest cost of relating a pair)."""
-    ta = [t.lower() for t in _TOKEN.findall(a)]
-    tb = [t.lower() for t in _TOKEN.findall(b)]
+    ta, tb = _lower_tokens(a), _lower_tokens(b)
     if ta == tb:
         # Verbatim copies are a large share of the matches; the ratio is 1.0.
         return 1.0
@@ -329,7 +328,11 @@ def same_words(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` have the same word and punctuation tokens, case aside. A match
     ``identical`` by its ratio can still differ by a word ("former" put before a title in a
     two-sentence span scores 0.99)."""
-    return [t.lower() for t in _TOKEN.findall(a)] == [t.lower() for t in _TOKEN.findall(b)]
+    return _lower_tokens(a) == _lower_tokens(b)
+
+
+def _lower_tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
 
 
 def match_level(a: str, b: str) -> str:
