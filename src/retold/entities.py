@@ -1022,11 +1022,7 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             if low in _WEAK_HEADS and not _is_cap(toks[k]) and not (marked or qualified) and not (
                 k + 1 < len(toks) and _is_cap(toks[k + 1])
                 and _gap_is_space(text, toks[k], toks[k + 1])
-            ) and not _in_apposition(toks, i, text) and not (
-                k + 1 < len(toks) and _is_cap(toks[k + 1])
-                and text[toks[k].end : toks[k + 1].start].strip() == ","
-                and any(t.low in ("a", "an") for t in toks[max(0, k - 3) : k])
-            ):
+            ) and not _in_apposition(toks, i, k, text):
                 return None
             consumed.add(k)
             role = " ".join([*qualifiers, _ROLE_NORMAL.get(low, low)])
@@ -1051,12 +1047,17 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
     return None
 
 
-def _in_apposition(toks: list[_Tok], i: int, text: str) -> bool:
-    """Whether token ``i`` follows a name and ", a", ", an" or ", the" ("Mireille Dufort, an
-    actress"): a common word there says what the person is, as it does in "a firefighter,
-    Lukas Brenner"."""
-    return (i >= 2 and toks[i - 1].low in ("a", "an", "the") and _is_cap(toks[i - 2])
-            and text[toks[i - 2].end : toks[i - 1].start].strip() == ",")
+def _in_apposition(toks: list[_Tok], i: int, k: int, text: str) -> bool:
+    """Whether the title from token ``i`` to its head ``k`` stands in apposition to a name:
+    after the name and ", a", ", an" or ", the" ("Mireille Dufort, an actress"), or after
+    "a"/"an" and before ", Name" ("a firefighter, Lukas Brenner"). A common word there says
+    what the person is."""
+    after_name = (i >= 2 and toks[i - 1].low in ("a", "an", "the") and _is_cap(toks[i - 2])
+                  and text[toks[i - 2].end : toks[i - 1].start].strip() == ",")
+    before_name = (k + 1 < len(toks) and _is_cap(toks[k + 1])
+                   and text[toks[k].end : toks[k + 1].start].strip() == ","
+                   and any(t.low in ("a", "an") for t in toks[max(0, k - 3) : k]))
+    return after_name or before_name
 
 
 # --------------------------------------------------------------------------- entities
