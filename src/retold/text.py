@@ -176,13 +176,17 @@ def squash(text: str) -> str:
 
 
 _TERMINAL = frozenset('.!?…"\')]')
+# The words title case leaves in lower case (the common style guides agree on these).
+_TITLE_CASE_LOWER = frozenset(
+    "a an the and but or nor for so yet as at by in of on to up via per vs from with into "
+    "onto over off out".split())
 
 
 def looks_like_heading(sentence: str) -> bool:
     """A title, section heading or label rather than a sentence of prose.
 
-    Headings carry no terminal punctuation or capitalise most of their words; spinners
-    insert them between paragraphs, so they must not dilute a rewrite's coverage.
+    Headings carry no terminal punctuation or are title case; spinners insert them between
+    paragraphs, so they must not dilute a rewrite's coverage.
     """
     toks = sentence.split()
     if not toks or len(toks) > 20:
@@ -192,6 +196,12 @@ def looks_like_heading(sentence: str) -> bool:
     alpha = [t for t in toks if t[0].isalpha()]
     if len(alpha) < 4:
         return False
+    if sentence.rstrip()[-1] in _TERMINAL:
+        # Prose that names people, offices and places capitalises most of its words too
+        # ("US President Donald Trump and Japanese Prime Minister Shinzo Abe met in Osaka
+        # on Friday."); a heading that ends like a sentence is title case throughout, every
+        # word capitalised but the articles, conjunctions and short prepositions.
+        return all(t[0].isupper() or t.lower() in _TITLE_CASE_LOWER for t in alpha)
     # Prose shows itself within its first few lower-case words: stop counting once a fifth
     # of the words are (well past the 15% a heading may have). Verification asks this of
     # every sentence of about every side it reads.
