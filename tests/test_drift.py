@@ -47,6 +47,10 @@ def _types(a: str, b: str) -> list[str]:
         ("The team's assistant coach, Ivo Brandt, was sent off.",
          "Ivo Brandt, the team's head coach, was sent off.", "title", "assistant coach",
          "head coach"),
+        # An office "for" a portfolio still names its holder.
+        ("Police held Deputy Mayor for Transport Mila Dorn and a builder.",
+         "Police held former deputy mayor Mila Dorn and a builder.", "title", "Deputy Mayor",
+         "former deputy mayor"),
         ("The retired colonel Ada Kell urged calm.",
          "Ada Kell, the serving colonel, urged calm.", "title", "retired colonel",
          "serving colonel"),
@@ -194,6 +198,9 @@ def _types(a: str, b: str) -> list[str]:
          "Up to 30"),
         ("The mill made a profit of $2m.", "The mill made a loss of $2m.", "number", "profit",
          "loss"),
+        # A contraction typed without its apostrophe is still a negation.
+        ("The mayor said the pier is safe.", "The mayor said the pier isnt safe.", "negation",
+         "is", "isnt"),
     ],
 )
 def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> None:
@@ -361,6 +368,8 @@ def test_each_type(a: str, b: str, kind: str, a_words: str, b_words: str) -> Non
         ("Few details were given.", "Little was disclosed."),
         ("The motion was blocked by the board.", "The board did not pass the motion."),
         ("The bid failed to win backing.", "The bid could not win backing."),
+        ("Talks will go on over the next few years.", "Talks will go on in the years ahead."),
+        ("The firm dont plan cuts.", "The firm doesn't plan cuts."),
     ],
 )
 def test_harmless_rewrites_produce_nothing(a: str, b: str) -> None:
@@ -742,3 +751,17 @@ def test_a_replaced_stretch_maps_share_for_share() -> None:
         "Prices rose above the two percent goal, based on data released recently by the "
         "statistics office.")
     assert d.type == "date" and d.b_text == "released recently", d
+
+
+def test_negation_in_a_reworded_quote_is_reported_beside_the_quote() -> None:
+    items = sentence_drift('His coach said the injury was "nothing serious."',
+                           'His coach said the injury was "serious."')
+    assert [(d.type, d.a_text, d.b_text) for d in items] == [
+        ("negation", "nothing serious", "serious"), ("quote", "nothing serious.", "serious.")]
+    items = sentence_drift('"We will not sell the mill this year," the owner said.',
+                           '"We are going to sell the old mill this year," the owner said.')
+    assert sorted(d.type for d in items) == ["negation", "quote"], items
+    # A different statement in the speaker's mouth is the quote's change alone.
+    items = sentence_drift('"We will not sell the mill," the owner said.',
+                           '"Our staff have been wonderful all year," the owner said.')
+    assert [d.type for d in items] == ["quote"], items

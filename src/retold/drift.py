@@ -931,6 +931,7 @@ def _quote_drift(
             b_pool.remove(partner)
             if _framing_trimmed(q.key, partner.key):
                 continue
+            out += _quoted_negation(q, partner, a_text, b_text)
             out.append(_Local("quote", (q.start, q.end), (partner.start, partner.end),
                               f"quote altered: {_q(q.text)} -> {_q(partner.text)}"))
         elif f" {q.key} " not in f" {b_norm} ":
@@ -945,6 +946,29 @@ def _quote_drift(
         out.append(_Local("quote", region, (r.start, r.end),
                           f"quote added: {_q(a_text[region[0]:region[1]])} -> {_q(r.text)}"))
     return out
+
+
+def _quoted_negation(q: Mention, partner: Mention, a_text: str, b_text: str) -> list[_Local]:
+    """Negations added or removed inside a quotation and its reworded counterpart ("nothing
+    serious" -> "serious"): the words put in a speaker's mouth now say the opposite, which
+    the negation count outside quotes cannot see. Reported beside the quote's own item
+    (the quotation changed, and what the change did to it). Only where both quotations have
+    words at the marker's place: a clause cut from or added to a quotation is the quote's
+    change; and only between quotations that keep most of their words (a different
+    statement in the speaker's mouth is the quote's change too)."""
+    wa = {w for w in q.key.split() if w not in _NEGATORS}
+    wb = {w for w in partner.key.split() if w not in _NEGATORS}
+    if 4 * len(wa & wb) < len(wa) + len(wb):  # Dice under a half
+        return []
+    al = _Aligner(a_text[q.start : q.end], b_text[partner.start : partner.end])
+    items = _marker_drift("negation", _negators, al, al.a_text, al.b_text, [], [],
+                          paired=_prefix_negations, implied=_implied_negation)
+    return [
+        _Local(d.type, (d.a_span[0] + q.start, d.a_span[1] + q.start),
+               (d.b_span[0] + partner.start, d.b_span[1] + partner.start),
+               d.detail.replace("negation ", "negation in a quote ", 1))
+        for d in items if d.a_span[0] < d.a_span[1] and d.b_span[0] < d.b_span[1]
+    ]
 
 
 def _framing_trimmed(x: str, y: str) -> bool:
@@ -1242,16 +1266,22 @@ _PHRASAL_NEGATION = MappingProxyType(
 )
 
 
+# Contractions typed without their apostrophe ("isnt", "dont"), minus the "nt".
+_UNAPOSTROPHISED = frozenset(
+    "is are was were do does did ca wo could would should has have had must need ai".split())
+
+
 def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     w = toks[i][2].lower().replace("’", "'")
     prev = toks[i - 1][2].lower() if i > 0 else ""
     nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
-    if w.endswith("n't"):
+    if w.endswith("n't") or (w.endswith("nt") and w[:-2] in _UNAPOSTROPHISED):
         return True
     if w == "no" and (_superlative_or_bound(toks, i) or nxt[:1].isdigit()):
         return False  # "no more than", "No. 2" (a rank)
     if w == "few":
-        return prev not in ("a", "quite")  # "a few" is a positive amount
+        # "a few", "the next few years" are positive amounts.
+        return prev not in ("a", "quite", "the", "next", "past", "last", "first", "every")
     if w == "not" and nxt == "only":
         return False  # "not only ... but": no negation
     if w == "nor":

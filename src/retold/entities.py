@@ -1304,6 +1304,14 @@ def _with_holder(
         holder = chunk_of_token[k + 1]  # "Health Commissioner Dr Miriam Stallworth"
     elif k < len(toks) and k in chunk_of_token and _gap_is_space(text, toks[k - 1], toks[k]):
         holder = chunk_of_token[k]
+    elif (k + 1 < len(toks) and toks[k].low == "for" and k + 1 in chunk_of_token
+          and _gap_is_space(text, toks[k - 1], toks[k])
+          and _gap_is_space(text, toks[k], toks[k + 1])
+          and len(chunk_of_token[k + 1].key.split()) >= 3):
+        # "Deputy Mayor for Infrastructure Lenka Horvath": the portfolio and the name make
+        # one chunk, whose last word is still the holder's surname (a chunk of fewer than
+        # three words is the portfolio alone: "the Minister for Ostravia").
+        holder = chunk_of_token[k + 1]
     else:
         # Appositive after the title, possibly "of Norway" / "of the union" first.
         k = parse.last
