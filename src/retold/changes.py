@@ -72,19 +72,13 @@ def _without_headings(
     if not rows or rows[1] - rows[0] < 2 or rows[1] > len(sents):
         return start, end
     first, last = rows[0], rows[1] - 1
-    if _heading(sents[first].text):
+    if looks_like_heading(sents[first].text):
         unmatched.add(first)
         start = sents[first + 1].start
-    elif _heading(sents[last].text):
+    elif looks_like_heading(sents[last].text):
         unmatched.add(last)
         end = sents[last - 1].end
     return start, end
-
-
-def _heading(text: str) -> bool:
-    """A heading by its form and without a sentence's full stop: a sentence naming many
-    people and places also capitalises most of its words."""
-    return looks_like_heading(text) and not text.rstrip().endswith((".", "!", "?", '."'))
 
 
 def reworded_quotes(
@@ -100,8 +94,8 @@ def reworded_quotes(
     edges = [((0, 0), (0, 0)), *bounds, ((len(sa), len(sa)), (len(sb), len(sb)))]
     out = []
     for (pa, pb), (na, nb) in itertools.pairwise(edges):
-        gap_a = [i for i in un_a if pa[1] <= i < na[0] and not _heading(sa[i].text)]
-        gap_b = [j for j in un_b if pb[1] <= j < nb[0] and not _heading(sb[j].text)]
+        gap_a = [i for i in un_a if pa[1] <= i < na[0] and not looks_like_heading(sa[i].text)]
+        gap_b = [j for j in un_b if pb[1] <= j < nb[0] and not looks_like_heading(sb[j].text)]
         if len(gap_a) == 1 and len(gap_b) == 1 and all(
                 _QUOTE_MARKS.intersection(t) for t in (sa[gap_a[0]].text, sb[gap_b[0]].text)):
             out.append((gap_a[0], gap_b[0]))
