@@ -455,6 +455,24 @@ def test_name_moved_to_another_sentence_is_not_dropped() -> None:
     assert "entity" in _types(a0.text, b0.text)
 
 
+def test_organisation_made_generic_is_dropped_though_its_place_recurs() -> None:
+    a_doc = ("The Estmarch Chamber of Commerce estimated the strike cost 9 million crowns. "
+             "Ports in Estmarch were closed.")
+    b_doc = ("An industry group calculated the strike cost 9 million crowns. "
+             "Ports in Estmarch were shut.")
+    a0, b0 = split_sentences(a_doc)[0], split_sentences(b_doc)[0]
+    ctx = DriftContext.from_documents(a_doc, b_doc)
+    items = sentence_drift(a0.text, b0.text, a0.start, b0.start, ctx)
+    assert [d.type for d in items] == ["entity"], items
+    # A surname elsewhere still keeps the full name.
+    a_doc = "Mayor Ruth Kane opened the bridge. It cost 4 million euros."
+    b_doc = "The mayor opened the bridge. Kane said it cost 4 million euros."
+    a0, b0 = split_sentences(a_doc)[0], split_sentences(b_doc)[0]
+    ctx = DriftContext.from_documents(a_doc, b_doc)
+    assert "entity" not in [d.type for d in
+                            sentence_drift(a0.text, b0.text, a0.start, b0.start, ctx)]
+
+
 def test_drift_record_contract() -> None:
     (d,) = sentence_drift("Sales rose 5%.", "Sales rose 6%.")
     assert isinstance(d, Drift)

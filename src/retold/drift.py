@@ -320,23 +320,31 @@ def _entity_drift(
             out.append(_Local("entity", (m.start, m.end), (partner.start, partner.end),
                               f"entity changed: {_q(m.text)} -> {_q(partner.text)}"))
             continue
-        if any(_same_entity(_entity_tokens(m), e) for e in ctx.b_entities) or _spelled_out(
-            m, b_text
-        ):
+        if _named_elsewhere(m, ctx.b_entities) or _spelled_out(m, b_text):
             continue  # mentioned elsewhere in B (moved) or written in lower case there
         region = _trim(b_text, region)
         detail = (f"entity dropped: {_q(m.text)} -> {_q(b_text[region[0]:region[1]])}"
                   if region[1] > region[0] else f"entity dropped: {_q(m.text)}")
         out.append(_Local("entity", (m.start, m.end), region, detail))
     for n in b_un:
-        if (id(n) in paired or any(_same_entity(_entity_tokens(n), e) for e in ctx.a_entities)
-                or _spelled_out(n, a_text)):
+        if id(n) in paired or _named_elsewhere(n, ctx.a_entities) or _spelled_out(n, a_text):
             continue
         region = _trim(a_text, al.b_to_a(n.start, n.end))
         detail = (f"entity changed: {_q(a_text[region[0]:region[1]])} -> {_q(n.text)}"
                   if region[1] > region[0] else f"entity added: {_q(n.text)}")
         out.append(_Local("entity", region, (n.start, n.end), detail))
     return out
+
+
+def _named_elsewhere(m: Mention, others: Sequence[frozenset[str]]) -> bool:
+    """Whether the other document names ``m`` anywhere. A shorter name counts when it is the
+    last word ("Abe" for "Shinzo Abe") or half the words or more ("Xi" for "Xi Jinping"),
+    not when it is one qualifier of a longer one: "Estmarch" elsewhere does not keep "the
+    Estmarch Chamber of Commerce" that a rewrite made "an industry group"."""
+    x = _entity_tokens(m)
+    last = m.key.split()[-1] if m.key else ""
+    return any(_same_entity(x, e) and (not e < x or last in e or 2 * len(e) >= len(x))
+               for e in others)
 
 
 def _spelled_out(m: Mention, other_text: str) -> bool:
