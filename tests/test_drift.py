@@ -47,6 +47,10 @@ def _types(a: str, b: str) -> list[str]:
         ("The team's assistant coach, Ivo Brandt, was sent off.",
          "Ivo Brandt, the team's head coach, was sent off.", "title", "assistant coach",
          "head coach"),
+        # An office in apposition after "the" and what it is of.
+        ("Regional Director Tomas Verlaine said the river had peaked.",
+         "Tomas Verlaine, the regional police chief, said the river had peaked.", "title",
+         "Director", "chief"),
         # An office "for" a portfolio still names its holder.
         ("Police held Deputy Mayor for Transport Mila Dorn and a builder.",
          "Police held former deputy mayor Mila Dorn and a builder.", "title", "Deputy Mayor",
@@ -619,6 +623,9 @@ def test_opposites_that_keep_the_fact(a: str, b: str) -> None:
         # Two words for one trade; the office of the time.
         ("The actress Lena Ohm won the award.", "The actor Lena Ohm won the prize."),
         ("Researcher Ivo Brandt led the study.", "Scientist Ivo Brandt led the research."),
+        # "a police spokesman" after the name is the office, not "General" before it.
+        ("Police spokesman Brigadier-General Edo Arit confirmed two arrests.",
+         "Brigadier General Edo Arit, a police spokesman, confirmed two arrests."),
         ("Foley served under President Ronald Reagan.",
          "Foley served under then-President Ronald Reagan."),
         # The trade said in apposition keeps it.

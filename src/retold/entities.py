@@ -970,6 +970,10 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
     while k < len(toks):
         low = toks[k].low
         if k > i and not _gap_is_space(text, toks[k - 1], toks[k]):
+            if qualifiers and qualifiers[-1] in _QUALIFIER_HEADS and toks[k - 1].low in (
+                    _QUALIFIER_HEADS) and _in_apposition(toks, i, k - 1, text):
+                # "Tomas Verlaine, the police chief, said": the qualifier is the office.
+                return _TitleParse(i, k, status, " ".join(qualifiers), frozenset(consumed))
             break
         if low.startswith("then-") and low[5:] in _HEADS and not qualifiers:
             # "then-President Ronald Reagan": the office he held at the time, no status.
@@ -1047,13 +1051,24 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
     return None
 
 
+def _past_modifiers(toks: list[_Tok], i: int, text: str) -> int:
+    """Where the title starting at token ``i`` starts with the at most two lower-case words
+    before it that say what the office is of ("the regional police chief")."""
+    j = i
+    while j > max(0, i - 2) and toks[j - 1].text.isalpha() and toks[j - 1].text.islower() and (
+            toks[j - 1].low not in STOPWORDS) and _gap_is_space(text, toks[j - 1], toks[j]):
+        j -= 1
+    return j
+
+
 def _in_apposition(toks: list[_Tok], i: int, k: int, text: str) -> bool:
     """Whether the title from token ``i`` to its head ``k`` stands in apposition to a name:
     after the name and ", a", ", an" or ", the" ("Mireille Dufort, an actress"), or after
     "a"/"an" and before ", Name" ("a firefighter, Lukas Brenner"). A common word there says
     what the person is."""
-    after_name = (i >= 2 and toks[i - 1].low in ("a", "an", "the") and _is_cap(toks[i - 2])
-                  and text[toks[i - 2].end : toks[i - 1].start].strip() == ",")
+    j = _past_modifiers(toks, i, text) - 1
+    after_name = (j >= 1 and toks[j].low in ("a", "an", "the") and _is_cap(toks[j - 1])
+                  and text[toks[j - 1].end : toks[j].start].strip() == ",")
     before_name = (k + 1 < len(toks) and _is_cap(toks[k + 1])
                    and text[toks[k].end : toks[k + 1].start].strip() == ","
                    and any(t.low in ("a", "an") for t in toks[max(0, k - 3) : k]))
@@ -1323,8 +1338,8 @@ def _with_holder(
                 and k in chunk_of_token and (hops == 0 or toks[parse.last].low == "of")):
             holder = chunk_of_token[k]
         elif parse.first > 0:
-            # "X, the chief executive"
-            b = parse.first - 1
+            # "X, the chief executive", "X, the regional police chief"
+            b = _past_modifiers(toks, parse.first, text) - 1
             if b > 1 and _POSSESSIVE.search(toks[b].text) and toks[b - 1].low == "the":
                 b -= 1  # "X, the club's head coach"
             if toks[b].low in ("the", "a", "an") and b > 0:
