@@ -477,6 +477,19 @@ def test_organisation_made_generic_is_dropped_though_its_place_recurs() -> None:
                             sentence_drift(a0.text, b0.text, a0.start, b0.start, ctx)]
 
 
+def test_quotation_over_two_sentences_is_a_quote_in_each() -> None:
+    a_doc = ('"At 5-4 down I told myself to keep swinging. If I lose, I lose going for it," '
+             "Korvel said.")
+    b_doc = ('"When I was trailing I reminded myself to keep hitting. If I lose, I lose going '
+             'for it," Korvel said.')
+    a0, b0 = split_sentences(a_doc)[0], split_sentences(b_doc)[0]
+    ctx = DriftContext.from_documents(a_doc, b_doc)
+    items = sentence_drift(a0.text, b0.text, a0.start, b0.start, ctx)
+    # The score inside the quotation is the quote's words, not a number the rewrite dropped.
+    assert [d.type for d in items] == ["quote"], items
+    assert items[0].a_text == "At 5-4 down I told myself to keep swinging."
+
+
 def test_drift_record_contract() -> None:
     (d,) = sentence_drift("Sales rose 5%.", "Sales rose 6%.")
     assert isinstance(d, Drift)

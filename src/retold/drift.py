@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Literal
@@ -35,6 +35,7 @@ from retold.entities import (
     learn_from,
     number_values,
     quote_key,
+    quote_spans,
 )
 from retold.text import STOPWORDS, split_sentences, word_spans
 
@@ -81,6 +82,9 @@ class DriftContext:
     b_dates: tuple[tuple[tuple[str, str], ...], ...] = ()
     a_titled: frozenset[str] = frozenset()  # holders given a title anywhere in A
     b_titled: frozenset[str] = frozenset()
+    # Quotations of the whole documents: one may open in a sentence and close in the next.
+    a_quotes: tuple[tuple[int, int], ...] = ()
+    b_quotes: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def from_documents(cls, a_text: str, b_text: str) -> DriftContext:
@@ -97,6 +101,8 @@ class DriftContext:
             b_dates=tuple(m.fields for m in b.dates),
             a_titled=frozenset(m.holder for m in a.titles if m.holder),
             b_titled=frozenset(m.holder for m in b.titles if m.holder),
+            a_quotes=tuple(quote_spans(a_text)),
+            b_quotes=tuple(quote_spans(b_text)),
         )
 
 
@@ -220,8 +226,8 @@ def sentence_drift(
     """Fact changes from sentence ``a_text`` (at ``a_start`` in document A) to ``b_text`` (at
     ``b_start`` in B). Without ``context`` the two sentences are their own documents."""
     context = context or DriftContext.from_documents(a_text, b_text)
-    a = extract(a_text, context.knowledge)
-    b = extract(b_text, context.knowledge)
+    a = _with_quotes(extract(a_text, context.knowledge), a_text, a_start, context.a_quotes)
+    b = _with_quotes(extract(b_text, context.knowledge), b_text, b_start, context.b_quotes)
     al = _Aligner(a_text, b_text)
     a_quotes = [(q.start, q.end) for q in a.quotes]
     b_quotes = [(q.start, q.end) for q in b.quotes]
@@ -264,6 +270,22 @@ def sentence_drift(
               (d.b_span[0] + b_start, d.b_span[1] + b_start), d.detail)
         for d in items
     ]
+
+
+def _with_quotes(m: Mentions, text: str, start: int,
+                 doc_quotes: Sequence[tuple[int, int]]) -> Mentions:
+    """The sentence's part of each quotation of its document: a quotation that runs over
+    two sentences ('"At 5-4 down I told myself to keep swinging. If I was going to lose,
+    ..." she said') has no closing mark in its first one."""
+    end = start + len(text)
+    spans = [(max(s, start) - start, min(e, end) - start) for s, e in doc_quotes
+             if s < end and e > start]
+    if len(spans) == len(m.quotes) and all(
+            (q.start, q.end) == sp for q, sp in zip(m.quotes, spans, strict=True)):
+        return m
+    quotes = tuple(Mention("quote", text[s:e], s, e, quote_key(text[s:e])) for s, e in spans
+                   if any(ch.isalnum() for ch in text[s:e]))
+    return replace(m, quotes=quotes)
 
 
 def _q(text: str) -> str:
