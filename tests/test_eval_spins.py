@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retold.evaluate.metrics import cluster_pairs
-from retold.evaluate.spins import SPIN_SETS, evaluate_spins, spin_sets
+from retold.evaluate.spins import SPIN_SETS, _matches, evaluate_spins, spin_sets
 
 ROLES = Counter({"original": 1, "spin": 2, "paraphrase": 1, "independent": 1})
 
@@ -23,6 +23,16 @@ def test_cluster_pairs_counts_pairs_within_clusters() -> None:
     assert s.precision == pytest.approx(1 / 3) and s.recall == pytest.approx(1 / 3)
     with pytest.raises(ValueError):
         cluster_pairs(gold, {"a": 1})
+
+
+def test_a_gold_quote_matches_without_its_quotation_marks() -> None:
+    change = {"type": "quote", "original": 'but the Tour is not finished,"',
+              "rewritten": 'and the Tour is finished for me,"'}
+    item = {"type": "quote", "a_text": "I paid for it, but the Tour is not finished,",
+            "b_text": "I paid for it, and the Tour is finished for me,"}
+    assert _matches(change, item)
+    assert not _matches({**change, "type": "negation"}, item)
+    assert not _matches(change, {**item, "a_text": "the race", "b_text": "the stage"})
 
 
 def test_every_bundled_set_is_listed() -> None:

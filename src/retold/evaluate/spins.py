@@ -87,13 +87,16 @@ class SpinResult:
 
 def _matches(change: dict[str, str], item: dict[str, Any]) -> bool:
     """A reported item is the gold change when the types agree and its words overlap the
-    change's words on either side (the gold names whole phrases, retold the changed span)."""
+    change's words on either side (the gold names whole phrases, retold the changed span;
+    quotation marks at a gold phrase's ends are left out, as retold reports a quotation's
+    inside)."""
     if item["type"] != change["type"]:
         return False
     pairs = ((change.get("original", ""), item.get("a_text") or ""),
              (change.get("rewritten", ""), item.get("b_text") or ""))
     for gold_text, found in pairs:
-        g, f = squash(normalize(gold_text)), squash(normalize(found))
+        g = squash(normalize(gold_text)).strip('"\'')
+        f = squash(normalize(found))
         if g and f and (f in g or g in f):
             return True
     return False
