@@ -179,6 +179,23 @@ def test_quote_reworded_past_alignment_is_quote_drift(static_encoder: Any) -> No
                 and "Today we" in (d["a_text"] or d["b_text"])]
 
 
+def test_reworded_quotes_pair_the_quoted_sentences_of_a_gap_beside_an_inserted_line() -> None:
+    from retold.changes import reworded_quotes
+    from retold.text import split_sentences
+
+    a = split_sentences('The port was shut. "Today we closed that gateway." Arrests followed.')
+    b = split_sentences('The port was shut. Read more: our port guide. "Today we shut that '
+                        'door for good." Arrests followed.')
+    spans = [{"a_sentences": [0, 1], "b_sentences": [0, 1]},
+             {"a_sentences": [2, 3], "b_sentences": [3, 4]}]
+    assert reworded_quotes(a, b, spans, {1}, {1, 2}) == [(1, 2)]
+    # Two quoted sentences on one side: which one stands in the other's place is unknown.
+    assert reworded_quotes(a, b, spans, {1}, {1, 2} | set()) == [(1, 2)]
+    b2 = split_sentences('The port was shut. "We are proud." "Today we shut that door for '
+                         'good." Arrests followed.')
+    assert reworded_quotes(a, b2, spans, {1}, {1, 2}) == []
+
+
 def test_heading_merged_into_a_span_is_inserted_not_drift() -> None:
     a = "The drug was approved on Monday. Patients waited years."
     b = "The medicine was approved on Monday.\n\nSide Effects You Should Know About\n\n" \

@@ -88,21 +88,25 @@ def reworded_quotes(
     """Unaligned quoted sentences that stand in each other's place: the only sentence of
     prose with a quotation mark that each side has between the same two aligned spans (a
     quotation reworded past alignment, '"Execution will be everything."' -> '"Everything
-    will depend on how it is carried out."'). Headings in the gap do not count."""
+    will depend on how it is carried out."'). Other sentences in the gap (a spinner's
+    inserted line, a heading) do not count."""
     bounds = sorted((tuple(s["a_sentences"]), tuple(s["b_sentences"])) for s in spans
                     if s.get("a_sentences") and s.get("b_sentences"))
     edges = [((0, 0), (0, 0)), *bounds, ((len(sa), len(sa)), (len(sb), len(sb)))]
     out = []
     for (pa, pb), (na, nb) in itertools.pairwise(edges):
-        gap_a = [i for i in un_a if pa[1] <= i < na[0] and not looks_like_heading(sa[i].text)]
-        gap_b = [j for j in un_b if pb[1] <= j < nb[0] and not looks_like_heading(sb[j].text)]
-        if len(gap_a) == 1 and len(gap_b) == 1 and all(
-                _QUOTE_MARKS.intersection(t) for t in (sa[gap_a[0]].text, sb[gap_b[0]].text)):
+        gap_a = [i for i in un_a if pa[1] <= i < na[0] and _quoted_prose(sa[i].text)]
+        gap_b = [j for j in un_b if pb[1] <= j < nb[0] and _quoted_prose(sb[j].text)]
+        if len(gap_a) == 1 and len(gap_b) == 1:
             out.append((gap_a[0], gap_b[0]))
     return out
 
 
 _QUOTE_MARKS = frozenset('"“”„«»')
+
+
+def _quoted_prose(text: str) -> bool:
+    return bool(_QUOTE_MARKS.intersection(text)) and not looks_like_heading(text)
 
 
 def _whole(
