@@ -459,22 +459,24 @@ def test_name_moved_to_another_sentence_is_not_dropped() -> None:
     assert "entity" in _types(a0.text, b0.text)
 
 
+def _first_sentence_drift(a_doc: str, b_doc: str) -> list[Drift]:
+    """Drift of the two documents' first sentences, with the documents as context."""
+    a0, b0 = split_sentences(a_doc)[0], split_sentences(b_doc)[0]
+    return sentence_drift(a0.text, b0.text, a0.start, b0.start,
+                          DriftContext.from_documents(a_doc, b_doc))
+
+
 def test_organisation_made_generic_is_dropped_though_its_place_recurs() -> None:
     a_doc = ("The Estmarch Chamber of Commerce estimated the strike cost 9 million crowns. "
              "Ports in Estmarch were closed.")
     b_doc = ("An industry group calculated the strike cost 9 million crowns. "
              "Ports in Estmarch were shut.")
-    a0, b0 = split_sentences(a_doc)[0], split_sentences(b_doc)[0]
-    ctx = DriftContext.from_documents(a_doc, b_doc)
-    items = sentence_drift(a0.text, b0.text, a0.start, b0.start, ctx)
+    items = _first_sentence_drift(a_doc, b_doc)
     assert [d.type for d in items] == ["entity"], items
     # A surname elsewhere still keeps the full name.
     a_doc = "Mayor Ruth Kane opened the bridge. It cost 4 million euros."
     b_doc = "The mayor opened the bridge. Kane said it cost 4 million euros."
-    a0, b0 = split_sentences(a_doc)[0], split_sentences(b_doc)[0]
-    ctx = DriftContext.from_documents(a_doc, b_doc)
-    assert "entity" not in [d.type for d in
-                            sentence_drift(a0.text, b0.text, a0.start, b0.start, ctx)]
+    assert "entity" not in [d.type for d in _first_sentence_drift(a_doc, b_doc)]
 
 
 def test_quotation_over_two_sentences_is_a_quote_in_each() -> None:
@@ -482,9 +484,7 @@ def test_quotation_over_two_sentences_is_a_quote_in_each() -> None:
              "Korvel said.")
     b_doc = ('"When I was trailing I reminded myself to keep hitting. If I lose, I lose going '
              'for it," Korvel said.')
-    a0, b0 = split_sentences(a_doc)[0], split_sentences(b_doc)[0]
-    ctx = DriftContext.from_documents(a_doc, b_doc)
-    items = sentence_drift(a0.text, b0.text, a0.start, b0.start, ctx)
+    items = _first_sentence_drift(a_doc, b_doc)
     # The score inside the quotation is the quote's words, not a number the rewrite dropped.
     assert [d.type for d in items] == ["quote"], items
     assert items[0].a_text == "At 5-4 down I told myself to keep swinging."
