@@ -268,3 +268,28 @@ def test_story_state_is_kept_in_parts(tmp_path, monkeypatch):
         assert state() == b"x" * 1500
         store.delete_state(STATE_KEY)
         assert state() is None
+
+
+def test_saved_state_holds_every_array_as_built(tmp_path):
+    """The stories' term lists are written a block at a time, never joined in memory; what
+    is read back is what ``to_arrays`` joins."""
+    from retold.store import Store
+    from retold.stories import Pieces
+    from retold.storyline import load_story_index, save_story_index
+
+    params = StoryParams(n_features=2**12, sketch_dim=16)
+    index = StoryIndex(params)
+    index.add(featurize([Document(id=f"d{i}", text=f"Storm {i} hits Coastville. Ferries "
+                                  f"stop in Harwick {i % 3}.") for i in range(40)], params))
+    with Store(tmp_path / "s.db") as store:
+        save_story_index(store, index)
+        restored = load_story_index(store)
+    expected = index.to_arrays()
+    assert len(expected["centroid_terms"]) > 40
+    for key, value in restored.to_arrays().items():
+        assert np.array_equal(value, expected[key], equal_nan=value.dtype.kind == "f"), key
+    parts = [np.arange(3), np.arange(5), np.arange(0), np.arange(2)]
+    pieces = Pieces(parts, np.dtype(np.int32))
+    blocks = list(pieces.blocks(rows=4))
+    assert [len(b) for b in blocks] == [3, 5, 2]
+    assert np.array_equal(np.concatenate(blocks), pieces.whole()) and len(pieces) == 10

@@ -544,12 +544,14 @@ class StoryIndex:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The whole state as plain numpy arrays (for npz or SQLite blobs), copies."""
-        return {name: np.array(arr, copy=True) for name, arr in self.iter_arrays()}
+        return {name: arr.whole() if isinstance(arr, Pieces) else np.array(arr, copy=True)
+                for name, arr in self.iter_arrays()}
 
-    def iter_arrays(self) -> Iterator[tuple[str, np.ndarray]]:
+    def iter_arrays(self) -> Iterator[tuple[str, np.ndarray | Pieces]]:
         """The arrays of :meth:`to_arrays`, made one at a time and possibly views of the
-        state: a writer that stores each before taking the next holds one in memory (the
-        largest, at a million articles, are hundreds of megabytes)."""
+        state, the stories' term lists as their pieces: a writer that stores each before
+        taking the next holds little beyond the state (joined, the term lists of a million
+        articles were two arrays of 490 MB each)."""
         s = self._s
         yield "params", np.array([repr(asdict(self.params))])
         yield "df", self.df
@@ -558,8 +560,8 @@ class StoryIndex:
         yield "doc_story", np.array(self.doc_story, dtype=np.int64)
         lengths = np.array([len(t) for t in s.terms[: self._n]], dtype=np.int64)
         yield "centroid_indptr", np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        yield "centroid_terms", _concat(s.terms[: self._n], np.int32)
-        yield "centroid_weights", _concat(s.weights[: self._n], np.float32)
+        yield "centroid_terms", Pieces(s.terms[: self._n], np.dtype(np.int32))
+        yield "centroid_weights", Pieces(s.weights[: self._n], np.dtype(np.float32))
         yield "sketch", s.sketch[: self._n]
         yield "sketch_norm", np.array(s.sketch_norm[: self._n], dtype=np.float64)
         yield "size", np.array(s.size[: self._n], dtype=np.int64)
@@ -789,6 +791,31 @@ def _resize(a: np.ndarray, rows: int) -> np.ndarray:
     out = np.zeros((rows, *a.shape[1:]), dtype=a.dtype)
     out[: min(rows, a.shape[0])] = a[:rows]
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Pieces:
+    """One array given as the pieces it concatenates, to be written a few at a time."""
+
+    parts: Sequence[np.ndarray]
+    dtype: np.dtype
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def whole(self) -> np.ndarray:
+        return _concat(list(self.parts), self.dtype.type)
+
+    def blocks(self, rows: int = 1 << 22) -> Iterator[np.ndarray]:
+        """The concatenation in order, in blocks of about ``rows`` elements."""
+        start = 0
+        while start < len(self.parts):
+            end, n = start, 0
+            while end < len(self.parts) and (n == 0 or n + len(self.parts[end]) <= rows):
+                n += len(self.parts[end])
+                end += 1
+            yield _concat(list(self.parts[start:end]), self.dtype.type)
+            start = end
 
 
 def _concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:

@@ -11,13 +11,14 @@ import tempfile
 import zipfile
 from collections import Counter, deque
 from itertools import islice
+from typing import BinaryIO
 
 import numpy as np
 
 from retold.fingerprints import Encoder
 from retold.pool import die_with_parent, fork_pool
 from retold.store import Store
-from retold.stories import StoryFeatures, StoryIndex, StoryParams, featurize
+from retold.stories import Pieces, StoryFeatures, StoryIndex, StoryParams, featurize
 
 STATE_KEY = "story_index"
 
@@ -67,9 +68,22 @@ def save_story_index(store: Store, index: StoryIndex) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             for name, arr in index.iter_arrays():
                 with zf.open(f"{name}.npy", "w", force_zip64=True) as f:
-                    np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
+                    if isinstance(arr, Pieces):
+                        _write_pieces(f, arr)
+                    else:
+                        np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
+                del arr  # before the next array is made
         tmp.seek(0)
         store.set_state_file(STATE_KEY, tmp)
+
+
+def _write_pieces(f: BinaryIO, arr: Pieces) -> None:
+    """An .npy of the pieces' concatenation, written a block at a time."""
+    np.lib.format.write_array_header_1_0(f, {
+        "descr": np.lib.format.dtype_to_descr(arr.dtype), "fortran_order": False,
+        "shape": (len(arr),)})
+    for block in arr.blocks():
+        f.write(block.tobytes())
 
 
 class StoryState:
