@@ -293,3 +293,32 @@ def test_saved_state_holds_every_array_as_built(tmp_path):
     blocks = list(pieces.blocks(rows=4))
     assert [len(b) for b in blocks] == [3, 5, 2]
     assert np.array_equal(np.concatenate(blocks), pieces.whole()) and len(pieces) == 10
+
+
+def test_archive_graph_is_streamed_into_the_saved_state():
+    """The archive's graph is written through faiss's writer as it is serialised, into the
+    same .npy the whole serialisation made."""
+    import io
+    import zipfile
+
+    from retold.storyline import _write_streamed
+    from retold.storysearch import StoryArchive
+
+    rng = np.random.default_rng(3)
+    archive = StoryArchive(16)
+    sketches = rng.standard_normal((50, 16)).astype(np.float32)
+    archive.update(np.arange(50), np.ones(50, np.int64), sketches)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, arr in archive.iter_arrays():
+            with zf.open(f"{name}.npy", "w") as f:
+                if isinstance(arr, np.ndarray):
+                    np.lib.format.write_array(f, arr)
+                else:
+                    _write_streamed(f, arr)
+    buf.seek(0)
+    with np.load(buf) as npz:
+        assert np.array_equal(npz["archive_graph"], archive.to_arrays()["archive_graph"])
+        restored = StoryArchive.from_arrays(16, npz)
+    assert [list(r) for r in restored.search(sketches[:3], 0.5)] == [
+        list(r) for r in archive.search(sketches[:3], 0.5)]

@@ -31,13 +31,13 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import BinaryIO, Literal, Protocol
 
 import numpy as np
 import scipy.sparse as sp
 
 from retold.documents import Document
-from retold.storysearch import StoryArchive, knn, near_in_time, time_chunks
+from retold.storysearch import SerializedIndex, StoryArchive, knn, near_in_time, time_chunks
 from retold.text import STOPWORDS, raw_words, split_sentences
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -544,10 +544,10 @@ class StoryIndex:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The whole state as plain numpy arrays (for npz or SQLite blobs), copies."""
-        return {name: arr.whole() if isinstance(arr, Pieces) else np.array(arr, copy=True)
+        return {name: np.array(arr, copy=True) if isinstance(arr, np.ndarray) else arr.whole()
                 for name, arr in self.iter_arrays()}
 
-    def iter_arrays(self) -> Iterator[tuple[str, np.ndarray | Pieces]]:
+    def iter_arrays(self) -> Iterator[tuple[str, np.ndarray | Pieces | SerializedIndex]]:
         """The arrays of :meth:`to_arrays`, made one at a time and possibly views of the
         state, the stories' term lists as their pieces: a writer that stores each before
         taking the next holds little beyond the state (joined, the term lists of a million
@@ -571,7 +571,7 @@ class StoryIndex:
         yield "label_score", np.array(s.label_score[: self._n], dtype=np.float64)
         if s.emb_sum is not None:
             yield "emb_sum", s.emb_sum[: self._n]
-        yield from self._archive.to_arrays().items()
+        yield from self._archive.iter_arrays()
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> StoryIndex:
@@ -805,6 +805,10 @@ class Pieces:
 
     def whole(self) -> np.ndarray:
         return _concat(list(self.parts), self.dtype.type)
+
+    def write_to(self, f: BinaryIO) -> None:
+        for block in self.blocks():
+            f.write(block.tobytes())
 
     def blocks(self, rows: int = 1 << 22) -> Iterator[np.ndarray]:
         """The concatenation in order, in blocks of about ``rows`` elements."""

@@ -19,6 +19,7 @@ from retold.fingerprints import Encoder
 from retold.pool import die_with_parent, fork_pool
 from retold.store import Store
 from retold.stories import Pieces, StoryFeatures, StoryIndex, StoryParams, featurize
+from retold.storysearch import SerializedIndex
 
 STATE_KEY = "story_index"
 
@@ -68,22 +69,21 @@ def save_story_index(store: Store, index: StoryIndex) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             for name, arr in index.iter_arrays():
                 with zf.open(f"{name}.npy", "w", force_zip64=True) as f:
-                    if isinstance(arr, Pieces):
-                        _write_pieces(f, arr)
+                    if isinstance(arr, np.ndarray):
+                        np.lib.format.write_array(f, arr, allow_pickle=False)
                     else:
-                        np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
+                        _write_streamed(f, arr)
                 del arr  # before the next array is made
         tmp.seek(0)
         store.set_state_file(STATE_KEY, tmp)
 
 
-def _write_pieces(f: BinaryIO, arr: Pieces) -> None:
-    """An .npy of the pieces' concatenation, written a block at a time."""
+def _write_streamed(f: BinaryIO, arr: Pieces | SerializedIndex) -> None:
+    """An .npy of a one-dimensional array that is written as it is made."""
     np.lib.format.write_array_header_1_0(f, {
         "descr": np.lib.format.dtype_to_descr(arr.dtype), "fortran_order": False,
         "shape": (len(arr),)})
-    for block in arr.blocks():
-        f.write(block.tobytes())
+    arr.write_to(f)
 
 
 class StoryState:

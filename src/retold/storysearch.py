@@ -12,8 +12,9 @@ every story.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -114,14 +115,17 @@ class StoryArchive:
         return [self.entry_story[idx[r][keep[r]]] for r in range(q.shape[0])]
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        import faiss
+        return {name: arr if isinstance(arr, np.ndarray) else arr.whole()
+                for name, arr in self.iter_arrays()}
 
-        graph = faiss.serialize_index(self._index) if self._index is not None else None
-        return {
-            "archive_graph": np.zeros(0, np.uint8) if graph is None else graph,
-            "archive_entry_story": self.entry_story,
-            "archive_size": self.archived_size,
-        }
+    def iter_arrays(self) -> Iterator[tuple[str, np.ndarray | SerializedIndex]]:
+        """The arrays of :meth:`to_arrays`, the graph as a stream: serialised whole, a
+        million articles' graph was held twice (faiss's buffer and its copy, 450 MB each)."""
+        graph = (SerializedIndex(self._index) if self._index is not None
+                 else np.zeros(0, np.uint8))
+        yield "archive_graph", graph
+        yield "archive_entry_story", self.entry_story
+        yield "archive_size", self.archived_size
 
     @classmethod
     def from_arrays(cls, dim: int, arrays: Mapping[str, np.ndarray]) -> StoryArchive:
@@ -138,3 +142,37 @@ class StoryArchive:
 
             self._index = faiss.deserialize_index(graph)
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class SerializedIndex:
+    """A faiss index as the bytes ``faiss.serialize_index`` gives, written as it is
+    serialised."""
+
+    index: Any
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(np.uint8)
+
+    def __len__(self) -> int:
+        import faiss
+
+        count = [0]
+
+        def add(b: bytes) -> int:
+            count[0] += len(b)
+            return len(b)
+
+        faiss.write_index(self.index, faiss.PyCallbackIOWriter(add))
+        return count[0]
+
+    def write_to(self, f: BinaryIO) -> None:
+        import faiss
+
+        faiss.write_index(self.index, faiss.PyCallbackIOWriter(f.write))
+
+    def whole(self) -> np.ndarray:
+        import faiss
+
+        return faiss.serialize_index(self.index)
