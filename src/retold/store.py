@@ -99,8 +99,10 @@ _LOOKUP_INDEXES = {
 _SCHEMA += "".join(f"{sql};\n" for sql in _LOOKUP_INDEXES.values())
 
 
-# Bytes per row of a state kept in parts (SQLite's limit on one value is 10^9).
-_STATE_PART = 256 << 20
+# Bytes per row of a state kept in parts (SQLite's limit on one value is 10^9). Each part
+# is read into memory and copied by SQLite as it is bound: at 256 MB, writing a million
+# articles' story state peaked 830 MB above the state itself, at 64 MB 250 MB.
+_STATE_PART = 64 << 20
 
 
 class StoreError(RuntimeError):
