@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Literal
@@ -226,8 +226,8 @@ def sentence_drift(
     """Fact changes from sentence ``a_text`` (at ``a_start`` in document A) to ``b_text`` (at
     ``b_start`` in B). Without ``context`` the two sentences are their own documents."""
     context = context or DriftContext.from_documents(a_text, b_text)
-    a = _with_quotes(extract(a_text, context.knowledge), a_text, a_start, context.a_quotes)
-    b = _with_quotes(extract(b_text, context.knowledge), b_text, b_start, context.b_quotes)
+    a = extract(a_text, context.knowledge, _within(context.a_quotes, a_start, len(a_text)))
+    b = extract(b_text, context.knowledge, _within(context.b_quotes, b_start, len(b_text)))
     al = _Aligner(a_text, b_text)
     a_quotes = [(q.start, q.end) for q in a.quotes]
     b_quotes = [(q.start, q.end) for q in b.quotes]
@@ -272,20 +272,14 @@ def sentence_drift(
     ]
 
 
-def _with_quotes(m: Mentions, text: str, start: int,
-                 doc_quotes: Sequence[tuple[int, int]]) -> Mentions:
-    """The sentence's part of each quotation of its document: a quotation that runs over
-    two sentences ('"At 5-4 down I told myself to keep swinging. If I was going to lose,
-    ..." she said') has no closing mark in its first one."""
-    end = start + len(text)
-    spans = [(max(s, start) - start, min(e, end) - start) for s, e in doc_quotes
-             if s < end and e > start]
-    if len(spans) == len(m.quotes) and all(
-            (q.start, q.end) == sp for q, sp in zip(m.quotes, spans, strict=True)):
-        return m
-    quotes = tuple(Mention("quote", text[s:e], s, e, quote_key(text[s:e])) for s, e in spans
-                   if any(ch.isalnum() for ch in text[s:e]))
-    return replace(m, quotes=quotes)
+def _within(doc_quotes: Sequence[tuple[int, int]], start: int,
+            length: int) -> list[tuple[int, int]]:
+    """The sentence's part of each quotation of its document, in the sentence's offsets: a
+    quotation that runs over two sentences ('"At 5-4 down I told myself to keep swinging.
+    If I was going to lose, ..." she said') has no closing mark in its first one."""
+    end = start + length
+    return [(max(s, start) - start, min(e, end) - start) for s, e in doc_quotes
+            if s < end and e > start]
 
 
 def _q(text: str) -> str:

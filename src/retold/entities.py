@@ -481,11 +481,12 @@ def quote_key(text: str) -> str:
     return " ".join(canonical(x) for w in words for x in _expanded(w))
 
 
-def _quotes(text: str) -> list[Mention]:
+def _quotes(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[Mention]:
     out: list[Mention] = []
-    for start, end in quote_spans(text):
+    for start, end in quote_spans(text) if spans is None else spans:
         inner = text[start:end]
-        out.append(Mention("quote", inner, start, end, quote_key(inner)))
+        if any(ch.isalnum() for ch in inner):
+            out.append(Mention("quote", inner, start, end, quote_key(inner)))
     return out
 
 
@@ -1223,10 +1224,13 @@ def _learn_lowercase_acronyms(all_toks: list[list[_Tok]], out: dict[str, str]) -
                     break
 
 
-def extract(text: str, knowledge: Knowledge | None = None) -> Mentions:
-    """All fact mentions of one sentence (or a few joined sentences)."""
+def extract(text: str, knowledge: Knowledge | None = None,
+            quotes_at: Sequence[tuple[int, int]] | None = None) -> Mentions:
+    """All fact mentions of one sentence (or a few joined sentences). ``quotes_at``: the
+    quotations' spans in ``text`` where a larger text tells them (a quotation that runs
+    over two sentences has no closing mark in its first)."""
     knowledge = knowledge or learn_from(text)
-    quotes = _quotes(text)
+    quotes = _quotes(text, quotes_at)
     dates = _dates(text)
     date_spans = [(d.start, d.end) for d in dates]
     numbers, anaphoric = _numbers(text, date_spans)
