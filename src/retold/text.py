@@ -191,12 +191,13 @@ def looks_like_heading(sentence: str) -> bool:
     toks = sentence.split()
     if not toks or len(toks) > 20:
         return False
-    if sentence.rstrip()[-1] not in _TERMINAL and len(toks) <= 15:
+    terminal = sentence.rstrip()[-1] in _TERMINAL
+    if not terminal and len(toks) <= 15:
         return True
     alpha = [t for t in toks if t[0].isalpha()]
     if len(alpha) < 4:
         return False
-    if sentence.rstrip()[-1] in _TERMINAL:
+    if terminal:
         # Prose that names people, offices and places capitalises most of its words too
         # ("US President Donald Trump and Japanese Prime Minister Shinzo Abe met in Osaka
         # on Friday."); a heading that ends like a sentence is title case throughout, every
