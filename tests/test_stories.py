@@ -318,7 +318,8 @@ def test_archive_graph_is_streamed_into_the_saved_state():
                     _write_streamed(f, arr)
     buf.seek(0)
     with np.load(buf) as npz:
-        assert np.array_equal(npz["archive_graph"], archive.to_arrays()["archive_graph"])
+        assert np.array_equal(npz["archive_graph"],
+                              dict(archive.iter_arrays())["archive_graph"].whole())
         restored = StoryArchive.from_arrays(16, npz)
     assert [list(r) for r in restored.search(sketches[:3], 0.5)] == [
         list(r) for r in archive.search(sketches[:3], 0.5)]

@@ -114,13 +114,9 @@ class StoryArchive:
         keep = (idx >= 0) & (scores >= floor)
         return [self.entry_story[idx[r][keep[r]]] for r in range(q.shape[0])]
 
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return {name: arr if isinstance(arr, np.ndarray) else arr.whole()
-                for name, arr in self.iter_arrays()}
-
     def iter_arrays(self) -> Iterator[tuple[str, np.ndarray | SerializedIndex]]:
-        """The arrays of :meth:`to_arrays`, the graph as a stream: serialised whole, it is
-        built in faiss's buffer and copied out (450 MB at a million articles)."""
+        """The archive's arrays, the graph as a stream: serialised whole, it is built in
+        faiss's buffer and copied out (450 MB at a million articles)."""
         graph = (SerializedIndex(self._index) if self._index is not None
                  else np.zeros(0, np.uint8))
         yield "archive_graph", graph
@@ -129,7 +125,7 @@ class StoryArchive:
 
     @classmethod
     def from_arrays(cls, dim: int, arrays: Mapping[str, np.ndarray]) -> StoryArchive:
-        """Inverse of :meth:`to_arrays`; a state saved before the archive existed gives an
+        """Inverse of :meth:`iter_arrays`; a state saved before the archive existed gives an
         empty one, which the next batch fills with every story out of its window."""
         self = cls(dim)
         if "archive_entry_story" not in arrays:
