@@ -9,12 +9,16 @@ import numpy as np
 import pytest
 
 from retold.align import (
+    Match,
+    SentenceAlignment,
     SentenceTerms,
     adjacent_similarity,
     align_sentences,
     best_chain,
+    gap_matches,
     lexical_matrix,
     match_level,
+    moved_matches,
     similarity_matrix,
     word_diff,
     word_ratio,
@@ -163,3 +167,52 @@ def test_word_ratio_is_difflibs_ratio(seed):
     tb = [t.lower() for t in tok.findall(b)]
     want = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False).ratio()
     assert word_ratio(a, b) == pytest.approx(want, abs=1e-12)
+
+
+def _chain(matches: list[tuple[int, int]], m: int, n: int) -> SentenceAlignment:
+    ms = [Match(i, i + 1, j, j + 1, 0.9, 0.9) for i, j in matches]
+    return SentenceAlignment(ms, [i for i in range(m) if i not in {a for a, _ in matches}],
+                             [j for j in range(n) if j not in {b for _, b in matches}], m, n,
+                             len(ms))
+
+
+def test_gap_matches_pair_a_reworded_gap_in_order() -> None:
+    sim = np.full((5, 5), 0.05)
+    np.fill_diagonal(sim, 0.9)
+    sim[1, 1], sim[2, 2] = 0.45, 0.46  # under the match threshold, above its 0.6 share
+    al = _chain([(0, 0), (3, 3), (4, 4)], 5, 5)
+    no = np.zeros(5, bool)
+    got = gap_matches(sim, sim, al, 0.5, no, no)
+    assert [(g.a0, g.b0) for g in got] == [(1, 1), (2, 2)]
+    # One side holds a line more: which sentence replaced which is unknown.
+    assert gap_matches(sim, sim, _chain([(0, 0), (3, 4)], 5, 5), 0.5, no, no) == []
+    # A skipped line (a heading, boilerplate) does not count towards the gap.
+    skip = no.copy()
+    skip[2] = True
+    sim2 = np.full((5, 6), 0.05)
+    sim2[1, 1] = 0.45
+    got = gap_matches(sim2, sim2, _chain([(0, 0), (3, 2)], 5, 6), 0.5, skip, np.zeros(6, bool))
+    assert [(g.a0, g.b0) for g in got] == [(1, 1)]
+    # Too weak, or closer crossed than in order: left unmatched.
+    sim[1, 1] = 0.2
+    assert gap_matches(sim, sim, al, 0.5, no, no) == []
+    sim[1, 1], sim[1, 2], sim[2, 1] = 0.45, 0.6, 0.6
+    assert gap_matches(sim, sim, al, 0.5, no, no) == []
+    # Before the first match and after the last are intros and footers, not gaps.
+    assert gap_matches(sim, sim, _chain([(2, 2)], 5, 5), 0.5, no, no) == []
+
+
+def test_moved_matches_pair_strong_matches_out_of_order() -> None:
+    sim = np.full((4, 4), 0.1)
+    sim[0, 1], sim[1, 2], sim[2, 3] = 0.9, 0.9, 0.9  # a chain shifted by one
+    sim[3, 0] = 0.8  # the last sentence of a moved to the top of b
+    sim[3, 3] = 0.2
+    al = align_sentences(sim, sim, 0.5, 0.66)
+    assert [(m.a0, m.b0) for m in al.matches] == [(0, 1), (1, 2), (2, 3)]
+    moved = moved_matches(sim, sim, al, 0.66)
+    assert [(m.a0, m.b0) for m in moved] == [(3, 0)]
+    # Only strong matches: out of order no neighbour vouches for a weaker one.
+    sim[3, 0] = 0.6
+    assert moved_matches(sim, sim, al, 0.66) == []
+    sim[3, 0] = 0.8
+    assert moved_matches(sim, sim, al, 0.66, skip_b=np.array([True, False, False, False])) == []

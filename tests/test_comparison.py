@@ -429,3 +429,71 @@ def test_seed_harmless_swaps_are_not_drift(seed_pairs: dict[str, Comparison]) ->
                 continue  # whole sentences, not reported changes
             said = f"{d['a_text']} | {d['b_text']} | {d['detail']}"
             assert not _HARMLESS.search(said), (name, d)
+
+
+MOVED_SOURCE = (
+    "The Ostmere harbour council voted on Tuesday to build a new ferry terminal on the east "
+    "quay.\n\nMayor Lena Varga said the terminal would cost 42 million euros and open in "
+    "2027.\n\nConstruction will begin in the spring after a final environmental review.\n\n"
+    "The old terminal, built in 1961, handles about 800,000 passengers a year.\n\nLocal "
+    "fishermen have raised concerns about noise during the works.\n\n\"This terminal will "
+    "carry 1.2 million passengers by 2030,\" the harbour master, Ilse Brandt, told reporters."
+)
+
+
+def test_moved_sentence_is_aligned_not_omitted_and_inserted(static_encoder: Any) -> None:
+    # A spinner lifts the closing quotation to the top and inflates its number.
+    quote = MOVED_SOURCE[MOVED_SOURCE.index('"This'):]
+    body = MOVED_SOURCE[: MOVED_SOURCE.index('"This')].strip()
+    moved = quote.replace("1.2 million", "12 million")
+    pair = compare(document_from_text(MOVED_SOURCE, "a"),
+                   document_from_text(moved + "\n\n" + body, "b"), encoder=static_encoder)
+    assert pair.result.relation in ("copy", "rewrite")
+    data = comparison_json(pair)
+    assert [s for s in data["alignment"] if s.get("moved")]
+    assert not [d for d in data["drift"] if d["type"] in ("inserted", "omitted")]
+    # Changed inside a quotation, so reported as an altered quotation.
+    assert any(d["type"] == "quote" and "12 million" in d["b_text"] for d in data["drift"])
+    rows = pair_rows(pair.a.text, pair.b.text, alignment_dict(pair))
+    assert rows[0].moved and rows[0].kind == ALIGNED  # where the rewrite's reader meets it
+    flipped = flip_alignment(alignment_dict(pair))
+    assert flipped["moved"][0]["a_span"] == alignment_dict(pair)["moved"][0]["b_span"]
+    console = Console(record=True, width=160, color_system=None)
+    render_comparison(pair, console)
+    assert "moved" in console.export_text()
+
+
+def test_sentence_reworded_between_aligned_neighbours_is_compared(
+    static_encoder: Any
+) -> None:
+    # Reworded past the match threshold, but in the place of the original sentence.
+    a = MOVED_SOURCE.replace("Construction will begin in the spring after a final "
+                             "environmental review.", "The operator expects to reopen the "
+                             "old quay in early November, after 14 weeks of works.")
+    b = a.replace("The operator expects to reopen the old quay in early November, after 14 "
+                  "weeks of works.", "The company anticipates it will resume in early "
+                  "December, after 16 weeks.").replace("told reporters", "told journalists")
+    pair = compare(document_from_text(a, "a"), document_from_text(b, "b"),
+                   encoder=static_encoder)
+    data = comparison_json(pair)
+    assert not [d for d in data["drift"] if d["type"] in ("inserted", "omitted")]
+    assert {d["type"] for d in data["drift"]} >= {"date", "number"}
+    # Marked, so that provenance does not weigh a pairing this weak.
+    (gap,) = [s for s in alignment_dict(pair)["spans"] if s.get("gap")]
+    assert b[slice(*gap["b_span"])].startswith("The company anticipates")
+
+
+def test_boilerplate_both_sides_hold_is_neither_inserted_nor_omitted() -> None:
+    a = 'The port was shut. "We will rebuild." Arrests followed.'
+    b = 'The harbour was closed. "We will rebuild." Arrests came next. Subscribe now!'
+    alignment = {
+        "spans": [{"a_span": [0, 18], "b_span": [0, 23], "level": "paraphrase",
+                   "a_sentences": [0, 1], "b_sentences": [0, 1]},
+                  {"a_span": [38, 55], "b_span": [43, 62], "level": "paraphrase",
+                   "a_sentences": [2, 3], "b_sentences": [2, 3]}],
+        "unmatched_a": [], "unmatched_b": [],
+        "boilerplate_a": [1], "boilerplate_b": [1, 3],
+    }
+    one_sided = [(d["type"], d["a_text"] or d["b_text"]) for d in pair_drift(a, b, alignment)
+                 if d["type"] in ("inserted", "omitted")]
+    assert one_sided == [("inserted", "Subscribe now!")]

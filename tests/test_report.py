@@ -191,3 +191,17 @@ def test_hostile_ids_paths_and_scripts_in_text(tmp_path: Path, static_encoder: A
         assert payload in shown, payload
     assert "alert(6)" not in page.scripts[0] and "alert(2)" not in page.scripts[0]
     assert not any("javascript" in (a.get("href") or "").lower() for _, a in page.tags)
+
+
+def test_moved_sentence_is_marked_in_the_report(tmp_path: Path, static_encoder: Any) -> None:
+    from test_comparison import MOVED_SOURCE
+
+    from retold.api import document_from_text
+
+    quote = MOVED_SOURCE[MOVED_SOURCE.index('"This'):]
+    body = MOVED_SOURCE[: MOVED_SOURCE.index('"This')].strip()
+    with Index(tmp_path / "m.db", encoder=static_encoder) as index:
+        index.add([document_from_text(MOVED_SOURCE, "orig"),
+                   document_from_text(quote + "\n\n" + body, "lifted")])
+        html = write_report(index.store, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "level-moved" in html

@@ -272,6 +272,81 @@ def align_sentences(
     )
 
 
+# A sentence reworded between two aligned neighbours needs less similarity than one that
+# must win a place in the chain on its own: the same share of the match threshold that
+# the second half of a merged match needs.
+GAP_SHARE = 0.6
+
+
+def gap_matches(
+    sim: np.ndarray, lex: np.ndarray, al: SentenceAlignment, threshold: float,
+    skip_a: Sequence[bool], skip_b: Sequence[bool],
+) -> list[Match]:
+    """Sentences reworded past alignment: where two consecutive matches leave the same
+    number of sentences unmatched between them on both sides (skipped ones aside), those
+    sentences paired in order, when every such pair reaches ``GAP_SHARE * threshold`` and
+    the pairing in order beats the crossed one.
+
+    A spinner's heaviest rewording ("The operator expects to reopen it in early November."
+    -> "The company anticipates to resume it in early November.") falls under the match
+    threshold, but between two aligned neighbours it takes the place of the original
+    sentence; reported as omitted there and inserted here it would hide what changed. The
+    gaps before the first match and after the last are left alone: copies put their
+    intros and footers there. ``skip_*`` flags sentences that take no part (boilerplate,
+    headings). These matches stay out of the alignment's scores.
+    """
+    floor = GAP_SHARE * threshold
+    out: list[Match] = []
+    for x, y in zip(al.matches, al.matches[1:], strict=False):
+        gap_a = [i for i in range(x.a1, y.a0) if not skip_a[i]]
+        gap_b = [j for j in range(x.b1, y.b0) if not skip_b[j]]
+        if not gap_a or len(gap_a) != len(gap_b):
+            continue
+        block = sim[np.ix_(gap_a, gap_b)]
+        diagonal = np.diag(block)
+        if diagonal.min() < floor:
+            continue
+        if len(gap_a) > 1 and diagonal.sum() <= np.diag(block[::-1]).sum():
+            continue
+        out += [Match(i, i + 1, j, j + 1, float(sim[i, j]), float(lex[i, j]))
+                for i, j in zip(gap_a, gap_b, strict=True)]
+    return out
+
+
+def moved_matches(
+    sim: np.ndarray, lex: np.ndarray, al: SentenceAlignment, strong: float,
+    skip_a: Sequence[bool] | None = None, skip_b: Sequence[bool] | None = None,
+) -> list[Match]:
+    """Sentences the monotone alignment left unmatched on both sides that are one sentence
+    moved elsewhere: a strong match (``sim >= strong``), paired greedily from the most
+    similar, each sentence at most once.
+
+    A spinner lifts a quotation to the top or swaps two paragraphs; the chain can keep only
+    one order, so without this the moved sentence reads as omitted here and inserted there.
+    Only strong matches count: out of order there is no neighbouring match to vouch for a
+    weaker one. These matches stay out of the alignment's scores.
+    """
+    ua = [i for i in al.unmatched_a if skip_a is None or not skip_a[i]]
+    ub = [j for j in al.unmatched_b if skip_b is None or not skip_b[j]]
+    if not ua or not ub:
+        return []
+    sub = sim[np.ix_(ua, ub)]
+    out: list[Match] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for flat in np.argsort(-sub, axis=None, kind="stable").tolist():
+        r, c = divmod(flat, len(ub))
+        if sub[r, c] < strong:
+            break
+        if r in used_a or c in used_b:
+            continue
+        used_a.add(r)
+        used_b.add(c)
+        out.append(Match(ua[r], ua[r] + 1, ub[c], ub[c] + 1, float(sub[r, c]),
+                         float(lex[ua[r], ub[c]])))
+    return sorted(out, key=lambda m: m.b0)
+
+
 def _merged_norms(adjacent: np.ndarray | None, n: int) -> list[float]:
     if adjacent is None:
         return [float(np.sqrt(2.0))] * max(n - 1, 0)
@@ -317,7 +392,7 @@ def word_ratio(a: str, b: str) -> float:
     """Share of words kept in order (difflib's ratio over lower-cased word tokens;
     cydifflib computes the same ratio in C++, three times faster, and the word ratio was
     the largest cost of relating a pair)."""
-    ta, tb = _lower_tokens(a), _lower_tokens(b)
+    ta, tb = lower_tokens(a), lower_tokens(b)
     if ta == tb:
         # Verbatim copies are a large share of the matches; the ratio is 1.0.
         return 1.0
@@ -328,10 +403,10 @@ def same_words(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` have the same word and punctuation tokens, case aside. A match
     ``identical`` by its ratio can still differ by a word ("former" put before a title in a
     two-sentence span scores 0.99)."""
-    return _lower_tokens(a) == _lower_tokens(b)
+    return lower_tokens(a) == lower_tokens(b)
 
 
-def _lower_tokens(text: str) -> list[str]:
+def lower_tokens(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text)]
 
 

@@ -1,18 +1,22 @@
 """Drift of a verified pair: fact changes in aligned sentences, inserted and omitted ones.
 
 Glue between the alignment (``relate``) and the fact comparison (``drift``): it walks the
-aligned spans, asks ``drift`` about each, and turns unaligned sentences into ``inserted`` /
-``omitted`` items. Boilerplate sentences are reported as inserted with that detail.
+aligned spans and the sentences moved out of order, asks ``drift`` about each, and turns
+unaligned sentences into ``inserted`` / ``omitted`` items. Boilerplate sentences are
+reported as inserted with that detail, unless both sides hold them.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from retold.align import same_words
+from retold.align import lower_tokens, same_words
 from retold.text import Sentence, looks_like_heading, shorten, split_sentences
+
+if TYPE_CHECKING:
+    from retold.drift import Drift
 
 
 def _sentences(text: str, max_sentences: int) -> list[Sentence]:
@@ -45,11 +49,16 @@ def pair_drift(
         # before the sentence it heads) was inserted, not rewritten from the other side.
         a0, a1 = _without_headings(sa, span.get("a_sentences"), a0, a1, un_a)
         b0, b1 = _without_headings(sb, span.get("b_sentences"), b0, b1, un_b)
-        for d in sentence_drift(a_text[a0:a1], b_text[b0:b1], a0, b0, context):
-            items.append({"type": d.type, "a_text": d.a_text, "b_text": d.b_text,
-                          "a_span": list(d.a_span) if d.a_span else None,
-                          "b_span": list(d.b_span) if d.b_span else None,
-                          "detail": d.detail})
+        items += _items(sentence_drift(a_text[a0:a1], b_text[b0:b1], a0, b0, context))
+    for span in alignment.get("moved", []):
+        (i, _), (j, _) = span["a_sentences"], span["b_sentences"]
+        if i < len(sa) and j < len(sb):
+            # Moved, so neither omitted nor inserted; its words may still have changed.
+            un_a.discard(i)
+            un_b.discard(j)
+            a0, a1, b0, b1 = sa[i].start, sa[i].end, sb[j].start, sb[j].end
+            if not same_words(a_text[a0:a1], b_text[b0:b1]):
+                items += _items(sentence_drift(a_text[a0:a1], b_text[b0:b1], a0, b0, context))
     for i, j in reworded_quotes(sa, sb, alignment.get("spans", []), un_a, un_b):
         a, b = sa[i], sb[j]
         items.append({"type": "quote", "a_text": a.text, "b_text": b.text,
@@ -58,9 +67,36 @@ def pair_drift(
                                 f"{shorten(b.text, 80)!r}"})
         un_a.discard(i)
         un_b.discard(j)
-    items += _whole(sb, sorted(un_b | boiler_b), "inserted", boiler_b)
-    items += _whole(sa, sorted(un_a | boiler_a), "omitted", boiler_a)
+    shared_a, shared_b = _shared_lines(sa, sb, boiler_a, boiler_b)
+    items += _whole(sb, sorted((un_b | boiler_b) - shared_b), "inserted", boiler_b)
+    items += _whole(sa, sorted((un_a | boiler_a) - shared_a), "omitted", boiler_a)
     return items
+
+
+def _shared_lines(
+    sa: Sequence[Sentence], sb: Sequence[Sentence], boiler_a: set[int], boiler_b: set[int]
+) -> tuple[set[int], set[int]]:
+    """Boilerplate sentences that both sides hold word for word, paired one to one: kept
+    out of the alignment because they recur across documents (a site's footer, or a short
+    quotation every copy repeats), but neither inserted nor omitted by either side."""
+    free: dict[tuple[str, ...], list[int]] = {}
+    for j in sorted(boiler_b):
+        if j < len(sb):
+            free.setdefault(tuple(lower_tokens(sb[j].text)), []).append(j)
+    out_a: set[int] = set()
+    out_b: set[int] = set()
+    for i in sorted(boiler_a):
+        if i < len(sa) and (partners := free.get(tuple(lower_tokens(sa[i].text)))):
+            out_a.add(i)
+            out_b.add(partners.pop(0))
+    return out_a, out_b
+
+
+def _items(found: Iterable[Drift]) -> list[dict[str, Any]]:
+    return [{"type": d.type, "a_text": d.a_text, "b_text": d.b_text,
+             "a_span": list(d.a_span) if d.a_span else None,
+             "b_span": list(d.b_span) if d.b_span else None,
+             "detail": d.detail} for d in found]
 
 
 def _without_headings(

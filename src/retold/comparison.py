@@ -55,6 +55,7 @@ class Row:
     b_segments: tuple[Segment, ...]
     boilerplate: bool = False
     similarity: float | None = None
+    moved: bool = False  # aligned out of order (``align.moved_matches``)
 
 
 def alignment_dict(comparison: Comparison) -> dict[str, Any]:
@@ -77,19 +78,23 @@ def comparison_json(comparison: Comparison, max_sentences: int = 400) -> dict[st
         "relation": res.relation,
         "scores": dict(res.scores),
         "alignment": [{"a_span": list(s["a_span"]), "b_span": list(s["b_span"]),
-                       "level": s["level"]} for s in al["spans"]],
+                       "level": s["level"]} for s in al["spans"]]
+        + [{"a_span": list(s["a_span"]), "b_span": list(s["b_span"]), "level": s["level"],
+            "moved": True} for s in al.get("moved", [])],
         "drift": pair_drift(comparison.a.text, comparison.b.text, al, max_sentences),
     }
 
 
 def flip_alignment(alignment: Mapping[str, Any]) -> dict[str, Any]:
     """A stored alignment seen from the other side (the index keeps each pair once)."""
+    def flipped(spans: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [{**s, "a_span": s["b_span"], "b_span": s["a_span"],
+                 "a_sentences": s.get("b_sentences"), "b_sentences": s.get("a_sentences")}
+                for s in spans]
+
     return {
-        "spans": [
-            {**s, "a_span": s["b_span"], "b_span": s["a_span"],
-             "a_sentences": s.get("b_sentences"), "b_sentences": s.get("a_sentences")}
-            for s in alignment.get("spans", [])
-        ],
+        "spans": flipped(alignment.get("spans", [])),
+        "moved": flipped(alignment.get("moved", [])),
         "unmatched_a": list(alignment.get("unmatched_b", [])),
         "unmatched_b": list(alignment.get("unmatched_a", [])),
         "boilerplate_a": list(alignment.get("boilerplate_b", [])),
@@ -139,8 +144,9 @@ def pair_rows(
     sa = split_sentences(a_text, max_sentences=max_sentences)
     sb = split_sentences(b_text, max_sentences=max_sentences)
     spans = sorted(alignment.get("spans", []), key=lambda s: (s["a_span"][0], s["b_span"][0]))
-    covered_a = {i for s in spans for i in _range(s.get("a_sentences"))}
-    covered_b = {j for s in spans for j in _range(s.get("b_sentences"))}
+    moved = alignment.get("moved", [])
+    covered_a = {i for s in [*spans, *moved] for i in _range(s.get("a_sentences"))}
+    covered_b = {j for s in [*spans, *moved] for j in _range(s.get("b_sentences"))}
     boiler_a = set(alignment.get("boilerplate_a", []))
     boiler_b = set(alignment.get("boilerplate_b", []))
     # Boilerplate is kept out of the alignment, so it is one-sided too (as in pair_drift).
@@ -165,6 +171,15 @@ def pair_rows(
                         similarity=s.get("similarity")))
     rows += [_one_sided(sa[i], OMITTED, i in boiler_a) for i in only_a[ia:]]
     rows += [_one_sided(sb[j], INSERTED, j in boiler_b) for j in only_b[ib:]]
+    for s in sorted(alignment.get("moved", []), key=lambda s: s["b_span"][0], reverse=True):
+        # Shown where the rewrite's reader meets it: before the first row that starts
+        # later on the rewrite's side.
+        a0, a1 = s["a_span"]
+        b0, b1 = s["b_span"]
+        at = next((k for k, r in enumerate(rows) if r.b_span and r.b_span[0] > b0), len(rows))
+        left, right = word_segments(a_text[a0:a1], b_text[b0:b1])
+        rows.insert(at, Row(ALIGNED, s["level"], (a0, a1), (b0, b1), left, right,
+                            similarity=s.get("similarity"), moved=True))
     return rows
 
 
@@ -265,6 +280,8 @@ def render_comparison(comparison: Comparison, console: Console, max_sentences: i
         label = Text(row.label, style=LEVEL_STYLE.get(row.label, ""))
         if row.boilerplate:
             label.append("\nboilerplate", style="dim")
+        if row.moved:
+            label.append("\nmoved", style="dim")
         # A whole one-sided sentence is coloured, not struck through, to stay readable.
         aligned = row.kind == ALIGNED
         table.add_row(label, _rich_text(row.a_segments, "red strike" if aligned else "red"),

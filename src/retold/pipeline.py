@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -60,6 +61,7 @@ from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
 from retold.pool import die_with_parent, fork_pool, worker_count
 from retold.relate import (
     REUSE,
+    AlignedSpan,
     PairResult,
     TextFeatures,
     boilerplate_mask,
@@ -617,13 +619,17 @@ def verify(
 
 def pair_row(res: PairResult) -> PairRow:
     """Serialise a verified pair (alignment spans and unmatched sentences) for the store."""
+    def spans(aligned: list[AlignedSpan]) -> list[dict[str, Any]]:
+        if res.relation not in REUSE:
+            return []
+        return [{"a_span": list(s.a_span), "b_span": list(s.b_span), "level": s.level,
+                 "similarity": s.similarity, "a_sentences": list(s.a_sentences),
+                 "b_sentences": list(s.b_sentences), **({"gap": True} if s.gap else {})}
+                for s in aligned]
+
     alignment = {
-        "spans": [
-            {"a_span": list(s.a_span), "b_span": list(s.b_span), "level": s.level,
-             "similarity": s.similarity, "a_sentences": list(s.a_sentences),
-             "b_sentences": list(s.b_sentences)}
-            for s in res.alignment
-        ] if res.relation in REUSE else [],
+        "spans": spans(res.alignment),
+        "moved": spans(res.moved),
         "unmatched_a": res.unmatched_a if res.relation in REUSE else [],
         "unmatched_b": res.unmatched_b if res.relation in REUSE else [],
         "boilerplate_a": res.boilerplate_a,
@@ -706,7 +712,7 @@ def provenance_evidence(
              for d, p in prints.items()}
     for r in rows:
         al = r.alignment
-        for sp in al.get("spans", []):
+        for sp in [*al.get("spans", []), *al.get("moved", [])]:
             matched[r.a].update(range(*sp["a_sentences"]))
             matched[r.b].update(range(*sp["b_sentences"]))
         if r.a in prose and r.b in prose:
@@ -736,7 +742,7 @@ def provenance_evidence(
         lost_a, lost_b = lost_details(
             ([keys[r.a][i] for i in range(*sp["a_sentences"]) if i < len(keys[r.a])],
              [keys[r.b][j] for j in range(*sp["b_sentences"]) if j < len(keys[r.b])])
-            for sp in al.get("spans", [])
+            for sp in al.get("spans", []) if not sp.get("gap")
         )
         signals = evidence_signals(
             # Only sentences no third member shares count as inserted (see families.py).

@@ -24,8 +24,10 @@ from retold.align import (
     SentenceTerms,
     adjacent_similarity,
     align_sentences,
+    gap_matches,
     level_of,
     lexical_matrix,
+    moved_matches,
     similarity_matrix,
     stem,
     word_ratio,
@@ -58,6 +60,9 @@ class AlignedSpan:
     similarity: float
     a_sentences: tuple[int, int]
     b_sentences: tuple[int, int]
+    gap: bool = False
+    """Paired only as the one sentence left between two aligned neighbours on each side
+    (``align.gap_matches``): shown and compared, but too weak to weigh in provenance."""
 
 
 @dataclass(slots=True)
@@ -73,6 +78,8 @@ class PairResult:
     unmatched_b: list[int] = field(default_factory=list)
     boilerplate_a: list[int] = field(default_factory=list)
     boilerplate_b: list[int] = field(default_factory=list)
+    moved: list[AlignedSpan] = field(default_factory=list)
+    """Sentences moved out of order (``align.moved_matches``), shown but not scored."""
 
 
 def boilerplate_mask(
@@ -392,27 +399,45 @@ def relate(
             adjacent_a=adjacent_similarity(pa.vectors, fa.content),
             adjacent_b=adjacent_similarity(pb.vectors, fb.content),
         )
-    spans = [
-        AlignedSpan(
+    moved: list[Match] = []
+    gaps: list[Match] = []
+    if relation in REUSE:
+        gaps = gap_matches(sim, lex, shown, config.match_threshold, skip_a | fa.headings,
+                           skip_b | fb.headings)
+        if gaps:
+            used_a = {m.a0 for m in gaps}
+            used_b = {m.b0 for m in gaps}
+            shown = SentenceAlignment(
+                sorted([*shown.matches, *gaps], key=lambda m: m.a0),
+                [i for i in shown.unmatched_a if i not in used_a],
+                [j for j in shown.unmatched_b if j not in used_b],
+                shown.n_a, shown.n_b, shown.best_unordered)
+        moved = moved_matches(sim, lex, shown, config.strong_match, skip_a, skip_b)
+    moved_a = {m.a0 for m in moved}
+    moved_b = {m.b0 for m in moved}
+
+    def span(m: Match) -> AlignedSpan:
+        return AlignedSpan(
             a_span=(pa.sentences[m.a0].start, pa.sentences[m.a1 - 1].end),
             b_span=(pb.sentences[m.b0].start, pb.sentences[m.b1 - 1].end),
             level=level_of(ratio(m)),
             similarity=round(m.similarity, 4),
             a_sentences=(m.a0, m.a1),
             b_sentences=(m.b0, m.b1),
+            gap=m in gaps,
         )
-        for m in shown.matches
-    ]
+
     return PairResult(
         a=pa.doc_id,
         b=pb.doc_id,
         relation=relation,
         scores=scores,
-        alignment=spans,
-        unmatched_a=[i for i in shown.unmatched_a if not skip_a[i]],
-        unmatched_b=[j for j in shown.unmatched_b if not skip_b[j]],
+        alignment=[span(m) for m in shown.matches],
+        unmatched_a=[i for i in shown.unmatched_a if not skip_a[i] and i not in moved_a],
+        unmatched_b=[j for j in shown.unmatched_b if not skip_b[j] and j not in moved_b],
         boilerplate_a=[int(i) for i in np.nonzero(skip_a)[0]],
         boilerplate_b=[int(j) for j in np.nonzero(skip_b)[0]],
+        moved=[span(m) for m in moved],
     )
 
 

@@ -136,7 +136,8 @@ def _comparison_view(
     view["relation"] = row.relation
     view["rows"] = [
         {"kind": r.kind, "label": r.label if r.label in LEVELS else "other",
-         "boilerplate": r.boilerplate, "a": r.a_segments, "b": r.b_segments}
+         "boilerplate": r.boilerplate, "moved": r.moved, "a": r.a_segments,
+         "b": r.b_segments}
         for r in pair_rows(texts[left], texts[right], alignment, max_sentences)
     ]
     view["drift"] = [
