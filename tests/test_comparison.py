@@ -463,6 +463,34 @@ def test_moved_sentence_is_aligned_not_omitted_and_inserted(static_encoder: Any)
     assert "moved" in console.export_text()
 
 
+def test_a_template_sentence_about_something_else_is_not_a_moved_one(
+    static_encoder: Any
+) -> None:
+    # The rewrite drops the closing quotation and opens with a stock line of the same shape
+    # about other people: two sentences, not one moved.
+    quote = MOVED_SOURCE[MOVED_SOURCE.index('"This'):]
+    body = MOVED_SOURCE[: MOVED_SOURCE.index('"This')].strip()
+    stock = ('"This terminal will carry 3 million passengers by 2035," the port director, '
+             'Marek Olsen, told reporters.')
+    pair = compare(document_from_text(MOVED_SOURCE, "a"),
+                   document_from_text(stock + "\n\n" + body, "b"), encoder=static_encoder)
+    assert pair.result.relation in ("copy", "rewrite")
+    assert not alignment_dict(pair)["moved"]
+    one_sided = {d["type"]: d for d in comparison_json(pair)["drift"]
+                 if d["type"] in ("inserted", "omitted")}
+    assert one_sided["omitted"]["a_text"] == quote
+    assert one_sided["inserted"]["b_text"] == stock
+    # A capitalised first word both share is no shared name.
+    a = (body + "\n\nShares of Harbor Industries rose 6 percent in early trading on Thursday "
+         "after strong results.")
+    b = ("Shares of Willow Airlines rose 4 percent in early trading on Monday after strong "
+         "results.\n\n" + body)
+    pair = compare(document_from_text(a, "a"), document_from_text(b, "b"),
+                   encoder=static_encoder)
+    assert pair.result.relation in ("copy", "rewrite")
+    assert not alignment_dict(pair)["moved"]
+
+
 def test_sentence_reworded_between_aligned_neighbours_is_compared(
     static_encoder: Any
 ) -> None:

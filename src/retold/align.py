@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -316,6 +316,7 @@ def gap_matches(
 def moved_matches(
     sim: np.ndarray, lex: np.ndarray, al: SentenceAlignment, strong: float,
     skip_a: Sequence[bool] | None = None, skip_b: Sequence[bool] | None = None,
+    keep: Callable[[int, int], bool] = lambda _i, _j: True,
 ) -> list[Match]:
     """Sentences the monotone alignment left unmatched on both sides that are one sentence
     moved elsewhere: a strong match (``sim >= strong``), paired greedily from the most
@@ -323,8 +324,8 @@ def moved_matches(
 
     A spinner lifts a quotation to the top or swaps two paragraphs; the chain can keep only
     one order, so without this the moved sentence reads as omitted here and inserted there.
-    Only strong matches count: out of order there is no neighbouring match to vouch for a
-    weaker one. These matches stay out of the alignment's scores.
+    Only strong matches that ``keep(i, j)`` accepts count: out of order there is no
+    neighbouring match to vouch for them. These matches stay out of the alignment's scores.
     """
     ua = [i for i in al.unmatched_a if skip_a is None or not skip_a[i]]
     ub = [j for j in al.unmatched_b if skip_b is None or not skip_b[j]]
@@ -338,7 +339,7 @@ def moved_matches(
         r, c = divmod(flat, len(ub))
         if sub[r, c] < strong:
             break
-        if r in used_a or c in used_b:
+        if r in used_a or c in used_b or not keep(ua[r], ub[c]):
             continue
         used_a.add(r)
         used_b.add(c)

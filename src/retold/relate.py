@@ -401,7 +401,19 @@ def relate(
         )
     moved: list[Match] = []
     gaps: list[Match] = []
-    if relation in REUSE:
+    # Only where most of both sides is aligned: between the copied paragraphs of a partial
+    # copy each side has its own text, and some of it may follow the same template.
+    if relation in REUSE and relation != PARTIAL:
+
+        def moved_here(i: int, j: int) -> bool:
+            # Out of order nothing vouches for the pair but itself: it must name something
+            # the same (a capitalised first word is no name) and keep most of its words in
+            # order, or two stock sentences of one template ("Shares of X rose N percent")
+            # would be paired.
+            shared = fa.specifics[i] & fb.specifics[j]
+            return (bool(shared - {_first_word(sa[i]), _first_word(sb[j])})
+                    and word_ratio(sa[i], sb[j]) >= MOVED_MIN_RATIO)
+
         gaps = gap_matches(sim, lex, shown, config.match_threshold, skip_a | fa.headings,
                            skip_b | fb.headings)
         if gaps:
@@ -412,7 +424,7 @@ def relate(
                 [i for i in shown.unmatched_a if i not in used_a],
                 [j for j in shown.unmatched_b if j not in used_b],
                 shown.n_a, shown.n_b, shown.best_unordered)
-        moved = moved_matches(sim, lex, shown, config.strong_match, skip_a, skip_b)
+        moved = moved_matches(sim, lex, shown, config.strong_match, skip_a, skip_b, moved_here)
     moved_a = {m.a0 for m in moved}
     moved_b = {m.b0 for m in moved}
 
@@ -532,6 +544,15 @@ def alignment_scores(
         if al.best_unordered
         else 0.0,
     }
+
+
+# Word-sequence ratio a sentence paired out of order (``align.moved_matches``) must keep.
+MOVED_MIN_RATIO = 0.5
+
+
+def _first_word(sentence: str) -> str:
+    words = raw_words(sentence)
+    return words[0].lower() if words else ""
 
 
 # A text of one or two content sentences shows no run and no order: a reworded sentence
