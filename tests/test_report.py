@@ -197,6 +197,7 @@ def test_moved_sentence_is_marked_in_the_report(tmp_path: Path, static_encoder: 
     from test_comparison import MOVED_SOURCE
 
     from retold.api import document_from_text
+    from retold.export import index_json, table_rows
 
     quote = MOVED_SOURCE[MOVED_SOURCE.index('"This'):]
     body = MOVED_SOURCE[: MOVED_SOURCE.index('"This')].strip()
@@ -204,4 +205,8 @@ def test_moved_sentence_is_marked_in_the_report(tmp_path: Path, static_encoder: 
         index.add([document_from_text(MOVED_SOURCE, "orig"),
                    document_from_text(quote + "\n\n" + body, "lifted")])
         html = write_report(index.store, tmp_path / "report.html").read_text(encoding="utf-8")
+        exported = [index_json(index.store)["pairs"][0]["alignment"],
+                    table_rows(index.store, "pairs")[0]["spans"]]
     assert "level-moved" in html
+    for spans in exported:  # the --json and export contract: moved spans flagged
+        assert [s for s in spans if s.get("moved")] and spans[0].get("moved") is None

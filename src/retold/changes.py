@@ -92,6 +92,16 @@ def _shared_lines(
     return out_a, out_b
 
 
+def public_spans(alignment: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A stored alignment's spans as ``--json`` and the exports give them (DESIGN.md:
+    ``a_span``, ``b_span``, ``level``): the aligned ones in order, then the sentences moved
+    out of order, flagged ``"moved": true``."""
+    return ([{"a_span": s["a_span"], "b_span": s["b_span"], "level": s["level"]}
+             for s in alignment.get("spans", [])]
+            + [{"a_span": s["a_span"], "b_span": s["b_span"], "level": s["level"],
+                "moved": True} for s in alignment.get("moved", [])])
+
+
 def _items(found: Iterable[Drift]) -> list[dict[str, Any]]:
     return [{"type": d.type, "a_text": d.a_text, "b_text": d.b_text,
              "a_span": list(d.a_span) if d.a_span else None,

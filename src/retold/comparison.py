@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retold.align import word_diff
-from retold.changes import pair_drift
+from retold.changes import pair_drift, public_spans
 from retold.documents import Document, ReadError
 from retold.pipeline import pair_row
 from retold.text import shorten, split_sentences
@@ -77,10 +77,7 @@ def comparison_json(comparison: Comparison, max_sentences: int = 400) -> dict[st
         "b": comparison.b.id,
         "relation": res.relation,
         "scores": dict(res.scores),
-        "alignment": [{"a_span": list(s["a_span"]), "b_span": list(s["b_span"]),
-                       "level": s["level"]} for s in al["spans"]]
-        + [{"a_span": list(s["a_span"]), "b_span": list(s["b_span"]), "level": s["level"],
-            "moved": True} for s in al.get("moved", [])],
+        "alignment": public_spans(al),
         "drift": pair_drift(comparison.a.text, comparison.b.text, al, max_sentences),
     }
 

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from retold.changes import pair_drift
+from retold.changes import pair_drift, public_spans
 from retold.relate import REUSE
 from retold.store import Store
 
@@ -43,9 +43,7 @@ def index_json(store: Store, with_drift: bool = True) -> dict[str, Any]:
             drift = pair_drift(texts[r.a], texts[r.b], r.alignment, store.config.max_sentences)
         pairs.append({"a": r.a, "b": r.b, "relation": r.relation, "source": r.source,
                       "confidence": r.confidence, "scores": r.scores,
-                      "alignment": [{"a_span": s["a_span"], "b_span": s["b_span"],
-                                     "level": s["level"]}
-                                    for s in r.alignment.get("spans", [])],
+                      "alignment": public_spans(r.alignment),
                       "drift": drift})
     families = [
         {"id": f["id"], "source": f["source"], "source_reason": f["source_reason"],
@@ -110,8 +108,7 @@ def table_rows(store: Store, table: str) -> list[dict[str, Any]]:
             {"a": r.a, "b": r.b, "relation": r.relation, "source": r.source,
              "confidence": r.confidence, "direction_reason": r.direction_reason,
              "scores": r.scores,
-             "spans": [{"a_span": s["a_span"], "b_span": s["b_span"], "level": s["level"]}
-                       for s in r.alignment.get("spans", [])]}
+             "spans": public_spans(r.alignment)}
             for r in store.pairs()
         ]
     if table == "families":
