@@ -335,10 +335,9 @@ def moved_matches(
     out: list[Match] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
-    for flat in np.argsort(-sub, axis=None, kind="stable").tolist():
-        r, c = divmod(flat, len(ub))
-        if sub[r, c] < strong:
-            break
+    rows, cols = np.nonzero(sub >= strong)
+    for k in np.argsort(-sub[rows, cols], kind="stable").tolist():
+        r, c = int(rows[k]), int(cols[k])
         if r in used_a or c in used_b or not keep(ua[r], ub[c]):
             continue
         used_a.add(r)
