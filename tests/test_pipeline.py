@@ -514,15 +514,27 @@ def test_families_do_not_depend_on_how_many_are_worked_out_together(demo_index, 
     db = tmp_path / "batches.db"
     shutil.copy(demo_index[0], db)
     got = []
+    counted: list[int] = []
     with Store(db) as store:
+        real = store.sentence_frequency
+
+        def counting(hashes):
+            hashes = list(hashes)
+            counted.extend(hashes)
+            return real(hashes)
+
+        monkeypatch.setattr(store, "sentence_frequency", counting)
         for size in (10**9, 1):
             monkeypatch.setattr(pipeline_mod, "_FAMILY_BATCH_DOCS", size)
             store.db.execute("UPDATE pairs SET source=NULL, confidence=NULL")
+            counted.clear()
             pipeline_mod.rebuild_families(store)
             got.append((store.families(), [(p.a, p.b, p.source, p.confidence)
                                            for p in store.pairs(REUSE)]))
     assert len(got[0][0]) > 2 and any(src for *_, src, _ in got[0][1])
     assert got[0] == got[1]
+    # A template line shared by several families is counted once, not once per batch.
+    assert counted and len(counted) == len(set(counted))
     batches = list(pipeline_mod._family_batches([("a", "b"), ("c", "d"), ("b", "e")], 3))
     assert batches == [["a", "b", "e"], ["c", "d"]]
 

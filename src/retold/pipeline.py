@@ -694,13 +694,16 @@ def reuse_edges(store: Store) -> list[Edge]:
 
 
 def provenance_evidence(
-    store: Store, members: Collection[str] | None = None
+    store: Store, members: Collection[str] | None = None,
+    frequency: dict[int, int] | None = None,
 ) -> tuple[list[Edge], dict[str, Marks]]:
     """Reuse edges with their text evidence, and each member's marks of derivation, of
     every family or of the families made of ``members`` (whole families only).
 
     Needs every reuse pair of a family at once: whether a sentence was inserted by one side
     or dropped by the other depends on whether any third member of the family shares it.
+    ``frequency`` caches the corpus-wide document counts of boilerplate sentences between
+    calls on batches of families (see ``_template_lines``).
     """
     rows = store.pairs(relations=sorted(REUSE), among=members)
     ids = sorted({r.a for r in rows} | {r.b for r in rows})
@@ -725,7 +728,8 @@ def provenance_evidence(
             matched[r.b].update(sub_b)
         boiler[r.a].update(al.get("boilerplate_a", []))
         boiler[r.b].update(al.get("boilerplate_b", []))
-    template = _template_lines(store, rows, texts, prints, boiler)
+    template = _template_lines(store, rows, texts, prints, boiler,
+                               {} if frequency is None else frequency)
     marks: dict[str, Marks] = {}
     inserted: dict[str, set[int]] = {}
     for d in ids:
@@ -769,7 +773,7 @@ def _masked(flags: list[bool], off: Iterable[int]) -> list[bool]:
 
 def _template_lines(
     store: Store, rows: Sequence[PairRow], texts: dict[str, str],
-    prints: dict[str, DocPrint], boiler: dict[str, set[int]],
+    prints: dict[str, DocPrint], boiler: dict[str, set[int]], frequency: dict[int, int],
 ) -> dict[str, set[int]]:
     """Of each document's boilerplate sentences, those that mark it as a copy: a site's
     template (a bio, a newsletter line, a recurring heading).
@@ -779,6 +783,10 @@ def _template_lines(
     spinners keep word for word while rewording the rest: the original then holds it with
     its copies, and it would count against the original. A quotation is no template line,
     and neither is a sentence that no document outside the family holds.
+
+    ``frequency`` (hash -> documents holding it) is read and filled: a site's template
+    line recurs in every batch of families, and counting its holders afresh each time
+    made the families stage grow with the square of the corpus.
     """
     flagged = {d: sorted(ix) for d, ix in boiler.items() if ix and d in prints}
     if not flagged:
@@ -790,7 +798,11 @@ def _template_lines(
         for h in set(pr.sentence_hashes.tolist()):
             held[family[d], h] = held.get((family[d], h), 0) + 1
     hashes = {d: prints[d].sentence_hashes[ix].tolist() for d, ix in flagged.items()}
-    everywhere = store.sentence_frequency(h for hs in hashes.values() for h in hs)
+    missing = {h for hs in hashes.values() for h in hs if h not in frequency}
+    if missing:
+        counted = store.sentence_frequency(missing)
+        frequency.update((h, counted.get(h, 0)) for h in missing)
+    everywhere = frequency
     out = {d: set() for d in boiler}
     for d, ix in flagged.items():
         quoted = quoted_sentences(texts.get(d, ""), prints[d])
@@ -861,10 +873,14 @@ def rebuild_families(store: Store, touched: Collection[str] | None = None) -> No
         links = [(a, b) for a, b in links if a in members]
     rows: list[dict[str, object]] = []
     directions: list[tuple[str, str, str | None, float, str]] = []
+    rank = {d: i for i, d in enumerate(order)}
+    frequency: dict[int, int] = {}
     for batch in _family_batches(links, _FAMILY_BATCH_DOCS):
         published = {d.id: d.published for d in store.documents(batch)}
-        edges, marks = provenance_evidence(store, batch)
-        fams = build_families(order, edges, published, marks)
+        edges, marks = provenance_evidence(store, batch, frequency)
+        # The batch in index order orders its families as the whole index would; ranking
+        # every document of the index again for each batch grew with the square of it.
+        fams = build_families(sorted(batch, key=rank.__getitem__), edges, published, marks)
         rows += [
             {"id": f.id, "source": f.source, "source_reason": f.source_reason, "tree": f.tree(),
              "members": [{"doc_id": m, "role": f.role.get(m, "rewrite"),
@@ -873,7 +889,6 @@ def rebuild_families(store: Store, touched: Collection[str] | None = None) -> No
         ]
         directions += [(a, b, d.source, d.confidence, d.reason)
                        for f in fams for (a, b), d in sorted(f.directions.items())]
-    rank = {d: i for i, d in enumerate(order)}
     rows = kept + rows
     rows.sort(key=lambda f: rank[f["members"][0]["doc_id"]])  # type: ignore[index]
     store.replace_families([{**f, "id": i} for i, f in enumerate(rows, start=1)])
