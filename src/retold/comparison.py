@@ -168,7 +168,7 @@ def pair_rows(
                         similarity=s.get("similarity")))
     rows += [_one_sided(sa[i], OMITTED, i in boiler_a) for i in only_a[ia:]]
     rows += [_one_sided(sb[j], INSERTED, j in boiler_b) for j in only_b[ib:]]
-    for s in sorted(alignment.get("moved", []), key=lambda s: s["b_span"][0], reverse=True):
+    for s in sorted(moved, key=lambda s: s["b_span"][0], reverse=True):
         # Shown where the rewrite's reader meets it: before the first row that starts
         # later on the rewrite's side.
         a0, a1 = s["a_span"]

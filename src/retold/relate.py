@@ -400,7 +400,7 @@ def relate(
             adjacent_b=adjacent_similarity(pb.vectors, fb.content),
         )
     moved: list[Match] = []
-    gaps: list[Match] = []
+    gap_a: set[int] = set()  # sentences of a paired by gap_matches (unmatched before)
     # Only where most of both sides is aligned: between the copied paragraphs of a partial
     # copy each side has its own text, and some of it may follow the same template.
     if relation in REUSE and relation != PARTIAL:
@@ -417,12 +417,12 @@ def relate(
         gaps = gap_matches(sim, lex, shown, config.match_threshold, skip_a | fa.headings,
                            skip_b | fb.headings)
         if gaps:
-            used_a = {m.a0 for m in gaps}
-            used_b = {m.b0 for m in gaps}
+            gap_b = {m.b0 for m in gaps}
+            gap_a = {m.a0 for m in gaps}
             shown = SentenceAlignment(
                 sorted([*shown.matches, *gaps], key=lambda m: m.a0),
-                [i for i in shown.unmatched_a if i not in used_a],
-                [j for j in shown.unmatched_b if j not in used_b],
+                [i for i in shown.unmatched_a if i not in gap_a],
+                [j for j in shown.unmatched_b if j not in gap_b],
                 shown.n_a, shown.n_b, shown.best_unordered)
         moved = moved_matches(sim, lex, shown, config.strong_match, skip_a, skip_b, moved_here)
     moved_a = {m.a0 for m in moved}
@@ -436,7 +436,7 @@ def relate(
             similarity=round(m.similarity, 4),
             a_sentences=(m.a0, m.a1),
             b_sentences=(m.b0, m.b1),
-            gap=m in gaps,
+            gap=m.a0 in gap_a,
         )
 
     return PairResult(
