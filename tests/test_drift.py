@@ -803,3 +803,91 @@ def test_negation_in_a_reworded_quote_is_reported_beside_the_quote() -> None:
     items = sentence_drift('"We will not sell the mill," the owner said.',
                            '"Our staff have been wonderful all year," the owner said.')
     assert [d.type for d in items] == ["quote"], items
+
+
+def test_a_fraction_the_other_side_keeps_is_not_dropped() -> None:
+    # "fewer than half can fly": a share after a comparison, and the same word either way.
+    assert sentence_drift(
+        "The navy runs 31 old patrol boats. Officials said fewer than half of them are "
+        "seaworthy on any given day.",
+        "The navy relies on 31 patrol boats, and officials said fewer than half can "
+        "sail on a typical day.") == []
+    items = sentence_drift("Officials said fewer than half of the boats can sail.",
+                           "Officials said fewer than a third of the boats can sail.")
+    assert [(d.type, d.a_text, d.b_text) for d in items] == [("number", "half", "a third")]
+
+
+def test_a_hedge_word_both_sides_hold_is_kept_whatever_its_context() -> None:
+    # "A vote is expected before July" is no hedge by the "be expected to" rule, but the
+    # rewrite's "are expected to vote" keeps the same word: nothing was added.
+    assert _types(
+        "The bill needs the votes of 112 of 200 members. A vote is expected before the "
+        "recess in July.",
+        "The bill must win 112 of the 200 votes; members are expected to vote before the "
+        "recess in July.") == []
+    assert _types("Analysts expect the bank to cut rates.",
+                  "Analysts say the bank is expected to cut rates.") == []
+    # As often matters: one "may" of two dropped is still a hedge removed.
+    assert _types("Prices may rise and may stay high.",
+                  "Prices may rise and will stay high.") == ["hedge"]
+    # An adverb is a word of its own, and "May" the month is no "may".
+    assert _types("The company reported a profit.",
+                  "The company reportedly made a profit.") == ["hedge"]
+    assert _types("The ferry may resume service in May.",
+                  "The ferry will resume service in May.") == ["hedge"]
+
+
+def test_today_against_currently_is_no_date() -> None:
+    assert _types("The clinic currently treats 40 patients a week.",
+                  "Today the clinic treats 40 patients a week.") == []
+    assert _types("The clinic will open on Friday.", "The clinic will open today.") == ["date"]
+
+
+def test_a_count_back_from_now_is_a_date() -> None:
+    assert _types("She won the race 15 days ago.", "She won the race 15 days back.") == []
+    items = sentence_drift("She won the race 15 days ago.", "She won the race 12 days ago.")
+    assert [(d.type, d.a_text, d.b_text) for d in items] == [
+        ("date", "15 days ago", "12 days ago")]
+    items = sentence_drift("The mill closed three years ago.", "The mill closed years ago.")
+    assert [d.type for d in items] == ["date"] and "less precise" in items[0].detail
+    assert _types("The mill closed a year ago.", "The mill closed one year ago.") == []
+
+
+def test_round_the_clock_is_no_number() -> None:
+    assert _types("Crews can reach the probe around the clock.",
+                  "Crews can reach the probe 24/7.") == []
+    # A score written with a hyphen stays two numbers.
+    assert _types("The Hawks won 24-7 at home.", "The Hawks won 24-17 at home.") == ["number"]
+
+
+def test_neglected_to_is_failed_to() -> None:
+    assert _types("The firm failed to report the leak.",
+                  "The firm neglected to report the leak.") == []
+    assert _types("The firm failed to report the leak.",
+                  "The firm reported the leak.") == ["negation"]
+
+
+def test_a_date_that_keeps_its_time_but_loses_its_day_is_less_precise() -> None:
+    items = sentence_drift("Nurses walked out at 7 a.m. on Tuesday 10 June.",
+                           "Nurses walked out at 7 a.m. this week.")
+    assert [d.type for d in items] == ["date"] and "less precise" in items[0].detail
+    # A weekday kept beside a dropped date, or a dropped year, is no loss.
+    assert _types("The plant closed on Tuesday 12 November.",
+                  "The plant closed on Tuesday.") == []
+    assert _types("The plant closed on 12 November 2019.",
+                  "The plant closed on 12 November.") == []
+
+
+def test_an_undecided_course_is_a_hedge() -> None:
+    items = sentence_drift("The bank said it would pass the full cut on to borrowers.",
+                           "The bank said it was considering passing the cut on to borrowers.")
+    assert [d.type for d in items] == ["hedge"], items
+    assert _types("Police said they were considering all options.",
+                  "Police said they would consider all options.") == []
+
+
+def test_a_title_in_apposition_before_an_honorific_and_name() -> None:
+    items = sentence_drift("The hospital's chief executive, Dr Helena Brix, said so.",
+                           "The hospital's deputy chief executive, Dr Helena Brix, said so.")
+    assert [(d.type, d.a_text, d.b_text) for d in items] == [
+        ("title", "chief executive", "deputy chief executive")]

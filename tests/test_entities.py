@@ -78,7 +78,8 @@ def test_years_are_dates_not_numbers() -> None:
         ("It finishes by June 2026.", "by June 2026", {"m": "6", "y": "2026"}),
         ("They met in previous years.", "in previous years",
          {"rel": "last year", "vague": "1"}),
-        ("It erupted a century ago.", "a century ago", {"rel": "century ago", "vague": "1"}),
+        ("It erupted a century ago.", "a century ago", {"rel": "century ago", "ago": "1"}),
+        ("It erupted centuries ago.", "centuries ago", {"rel": "century ago", "vague": "1"}),
     ],
 )
 def test_dates(text: str, date: str, fields: dict[str, str]) -> None:

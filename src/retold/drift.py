@@ -37,6 +37,7 @@ from retold.entities import (
     quote_key,
     quote_spans,
 )
+from retold.pairsim import stem
 from retold.text import STOPWORDS, split_sentences, word_spans
 
 DriftType = Literal[
@@ -579,6 +580,11 @@ def _number_drift(
               if not _over(al.a_to_b(m.start, m.end), b_dates)]
     b_left = [m for m in _unmatched(b_nums, [*a_nums, *a_anaphoric])
               if not _over(al.b_to_a(m.start, m.end), a_dates)]
+    # A number in words the other sentence spells the same way was kept, whatever the
+    # extractor made of it there ("fewer than half of them" -> "fewer than half can fly").
+    # Digits are read the same everywhere, and "18" recurs in "18 percent".
+    a_left = [m for m in a_left if not _said_in_words(m.text, b_text)]
+    b_left = [m for m in b_left if not _said_in_words(m.text, a_text)]
     a_left, b_left, spans = _same_spans_of_time(a_left, b_left, al, a_text, b_text)
     units = spans + _changed_units(a_nums, b_nums, a_text, b_text)
 
@@ -599,6 +605,13 @@ def _number_drift(
     )
     return (units + counts + ordinals + _crossed_bounds(a_nums, b_nums, a_text, b_text)
             + _swapped_ends(a_nums, b_nums, a_text, b_text))
+
+
+def _said_in_words(phrase: str, text: str) -> bool:
+    """Whether ``phrase`` has no digit and ``text`` holds it as whole words."""
+    if any(c.isdigit() for c in phrase):
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.I) is not None
 
 
 # A number's bound, from the words right before it: "at least 30" is 30 or more, "up to 30"
@@ -796,12 +809,25 @@ def _span_in_words(
 
 
 def _unmatched(ms: list[Mention], other: Sequence[Mention]) -> list[Mention]:
-    """The mentions of ``ms`` with no value among ``other``'s (each used once)."""
+    """The mentions of ``ms`` with no value among ``other``'s (each used once). A mention
+    written the same way on the other side is its partner before any other of that value
+    ("2 nominees ... all but two" -> "3 hopefuls ... all but two": the 2 is what changed)."""
     left: Counter[str] = Counter()
     for n in other:
         left.update(number_values(n))
+    surface = Counter(n.text.lower() for n in other)
+    rest: set[int] = set()
+    for m in ms:
+        hit = next((k for k in number_values(m) if left[k] > 0), None)
+        if hit is not None and surface[m.text.lower()] > 0:
+            surface[m.text.lower()] -= 1
+            left[hit] -= 1
+        else:
+            rest.add(id(m))
     out: list[Mention] = []
     for m in ms:
+        if id(m) not in rest:
+            continue
         hit = next((k for k in number_values(m) if left[k] > 0), None)
         if hit is None:
             out.append(m)
@@ -894,40 +920,51 @@ def _as_often(m: Mention, there: Sequence[tuple[tuple[str, str], ...]],
             >= max(1, sum(_consistent(m.fields, f) for f in here)))
 
 
+# Words for the present that no date extractor reads as a date.
+_PRESENT = re.compile(r"\b(?:currently|now|nowadays|presently|at\s+present|at\s+the\s+moment"
+                      r"|these\s+days)\b", re.I)
+
+
 def _said_of_the_period(m: Mention, other: str) -> bool:
     """"this year" where the other side says "the year's" or "of the year": the same
-    period, though those are no date on their own ("the second half of the year")."""
+    period, though those are no date on their own ("the second half of the year"); and
+    "today" where it says "currently" or "now"."""
     rel = dict(m.fields).get("rel", "")
+    if rel == "today":
+        return _PRESENT.search(other) is not None
     if not rel.startswith("this "):
         return False
     unit = re.escape(rel.split()[1])
     return re.search(rf"\bthe\s+{unit}['’]s\b|\bof\s+the\s+{unit}\b", other, re.I) is not None
 
 
-# How fine a date is: a time of day, a day, a month, a year, a decade. Relative dates
-# ("last week", "yesterday") have no grain of their own.
-_GRAIN = MappingProxyType({"t": 0, "d": 1, "wd": 1, "m": 2, "y": 3, "decade": 4})
+_DAY = frozenset({"d", "wd"})
 
 
-def _grain(fields: tuple[tuple[str, str], ...]) -> int:
-    return min((_GRAIN[k] for k, _ in fields if k in _GRAIN), default=len(_GRAIN))
+def _loses(x: tuple[tuple[str, str], ...], ys: Sequence[tuple[tuple[str, str], ...]]) -> bool:
+    """Whether the dates ``ys`` together lack a part of ``x`` finer than its year: the time
+    of day, the day (a date or a weekday: either names it), the month where no day is
+    left, or the count of a "three years ago"."""
+    kx = {k for k, _ in x}
+    ky = {k for y in ys for k, _ in y}
+    return (("t" in kx and "t" not in ky) or (bool(kx & _DAY) and not ky & _DAY)
+            or ("m" in kx and "m" not in ky and not ky & _DAY)
+            or ("ago" in kx and "ago" not in ky))
 
 
 def _coarsened(a_dates: list[Mention], b_dates: list[Mention], ctx: DriftContext) -> list[_Local]:
-    """A date the rewrite keeps only in part ("on 12 November" -> "in November"): the two
-    agree, so no change is reported above, but the day is gone unless B gives it elsewhere.
-    A dropped year or weekday beside a kept day is no loss of grain and is not reported."""
+    """A date the rewrite keeps only in part ("on 12 November" -> "in November", "at 7 a.m.
+    on Tuesday 10 June" -> "at 7 a.m. this week"): the two agree, so no change is reported
+    above, but a part is gone unless B gives it elsewhere. A dropped year or weekday beside
+    a kept day is no loss and is not reported."""
     out: list[_Local] = []
     for m in a_dates:
-        grain = _grain(m.fields)
         partners = [n for n in b_dates if _consistent(m.fields, n.fields)]
-        if not partners or grain >= len(_GRAIN) or any(
-            _grain(n.fields) <= grain for n in partners
-        ):
+        if not partners or not _loses(m.fields, [n.fields for n in partners]):
             continue
-        if any(_consistent(m.fields, f) and _grain(f) <= grain for f in ctx.b_dates):
+        if not _loses(m.fields, [f for f in ctx.b_dates if _consistent(m.fields, f)]):
             continue
-        n = min(partners, key=lambda n: _grain(n.fields))
+        n = max(partners, key=lambda n: len(n.fields))
         out.append(_Local("date", (m.start, m.end), (n.start, n.end),
                           f"date less precise: {_q(m.text)} -> {_q(n.text)}"))
     return out
@@ -1232,14 +1269,20 @@ _NOT_A_VERB_AFTER = frozenset("tank tanks piece pieces twice".split())
 _BE_HEDGES = frozenset("""expected anticipated believed thought said rumoured reported
                         predicted forecast projected estimated""".split())
 _BE = frozenset("is are was were be been being".split())
+# An undecided course after a form of "be": "was considering passing the cut on" where the
+# other side "would pass" it.
+_BE_UNDECIDED = frozenset("considering weighing mulling contemplating".split())
 # Verbs that carry a negation: "denied that" is "said ... not", "refused bail" is "did not
-# grant bail"; "declined to comment" and "failed to" are "did not", but only before "to"
-# ("sales declined 5%", "the bank failed").
+# grant bail"; "declined to comment", "failed to" and "neglected to" are "did not", but
+# only before "to" ("sales declined 5%", "the bank failed").
 _DENY = frozenset(
     "deny denies denied denying refuse refuses refused refusing acquit acquits acquitted "
     "acquitting".split()
 )  # "acquitted of murder" is "found not guilty of murder"
-_NOT_TO = frozenset("decline declines declined declining fail fails failed failing".split())
+_NOT_TO = frozenset(
+    "decline declines declined declining fail fails failed failing neglect neglects neglected "
+    "neglecting".split()
+)
 _FALL = frozenset("fall falls fell falling fallen".split())
 
 
@@ -1389,13 +1432,24 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         while k < len(toks) and toks[k][2].lower() in _APPEAR_SKIP:
             k += 1  # "appeared Wednesday in court", "will appear again before the court"
         return k < len(toks) and toks[k][2].lower() not in _APPEAR_PLACE
-    if w in _BE_HEDGES:
+    if w in _BE_HEDGES or w in _BE_UNDECIDED:
         prev = toks[i - 1][2].lower() if i > 0 else ""
         nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
-        return prev in _BE and nxt == "to"
+        return prev in _BE and (nxt == "to" or w in _BE_UNDECIDED)
     if w in _HEDGE_VERBS:
         return not (i + 1 < len(toks) and toks[i + 1][2].lower() in _NOT_A_VERB_AFTER)
     return w in _HEDGE_WORDS
+
+
+def _inflected(word: str) -> str:
+    """A word up to its inflection ("expect", "expected"). An adverb stays itself, since
+    "reportedly" hedges where "reported" does not, and so does a word whose stem would be
+    a short word of its own ("noted" is no "not")."""
+    w = word.lower()
+    if w.endswith("ly"):
+        return w
+    s = stem(w)
+    return s if len(s) >= 5 else w
 
 
 _AUXILIARIES = frozenset("""is are was were be been being am do does did have has had will
@@ -1452,7 +1506,19 @@ def _marker_drift(
         lo, hi = to_other(src_toks[i][0], src_toks[i][1])
         return src_toks[i][2].lower() in other_text[lo:hi].lower().split()
 
-    missing = [i for i in idx if not kept(i)]
+    # A marker word the other sentence holds as often, wherever, was kept, and only its
+    # context read differently ("A vote is expected before July" -> "lawmakers are expected
+    # to vote"; "expect" -> "expected"). As often as this side holds it in any use: "were
+    # estimated ... initial estimates" -> "were assessed ... the estimate" lost one. A
+    # capitalised word inside a sentence is another word ("May" the month).
+    def words(toks: Sequence[tuple[int, int, str]]) -> Counter[str]:
+        return Counter(_inflected(t[2]) for k, t in enumerate(toks)
+                       if k == 0 or not t[2][:1].isupper())
+
+    mine = words(src_toks)
+    theirs = words(al.a_toks if added else al.b_toks)
+    missing = [i for i in idx if not kept(i)
+               and theirs[_inflected(src_toks[i][2])] < mine[_inflected(src_toks[i][2])]]
     if not missing:
         return []  # each marker has its word across: one said twice ("no X and no Y")
     in_changed = [i for i in missing if changed(src_toks[i][0], src_toks[i][1])]

@@ -517,7 +517,7 @@ _DATE_RE = re.compile(
         |later\s+this)\s+
         (?P<runit>{_REL_UNIT}s?)|(?P<rday>yesterday|today|tomorrow|tonight)
         |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
-        (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+ago)\b)
+        (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+(?P<agow>ago|back))\b)
     |(?P<year>(?<![\d,.])\b{_YEAR}\b(?![,.]\d|\s*%|\s*per\s*cent|-))
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -594,8 +594,19 @@ def _dates(text: str) -> list[Mention]:
                     fields["vague"] = "1"
                 fields["rel"] = f"{_REL_NORMAL.get(rel, rel)} {unit.rstrip('s')}"
             else:
-                fields["vague"] = "1"
-                fields["rel"] = f"{g['agou'].lower()} ago"
+                if g["agow"].lower() == "back" and not g["agoq"]:
+                    continue  # "15 days back" is "15 days ago"; "years back" may be a place
+                # "15 days ago" is a day; "a few days ago" and "years ago" say no when.
+                qty = (g["agoq"] or "").strip().lower()
+                count = (qty if qty.isdigit() else "1" if qty in ("a", "an")
+                         else str(_NUMBER_WORDS[qty]) if qty in _NUMBER_WORDS else "")
+                if count:
+                    fields["ago"] = count
+                else:
+                    fields["vague"] = "1"
+                unit = g["agou"].lower()
+                unit = "century" if unit.startswith("centur") else unit.rstrip("s")
+                fields["rel"] = f"{unit} ago"
         elif g["year"]:
             before = text[: m.start()].split()
             after = text[m.end() :].lstrip()
@@ -692,6 +703,12 @@ _FRACTION_BEFORE = re.compile(rf"(?:\b{_NUMERATOR}[\s-]+)?\b{_FRACTION_WORD}\s+(
 # point": 0.5). "The first half of", "the third quarter": periods, not amounts.
 _FRACTION_ALONE = re.compile(rf"\b(?:{_NUMERATOR}[\s-]+)?{_FRACTION_WORD}\b(?!-)", re.I)
 _PROPORTION_OF = frozenset("of the its their his her our all a an".split())
+# A fraction after a comparison or an approximation is a share whatever follows it ("fewer
+# than half can fly", "nearly a third were late"): none of these words precedes the period
+# or the time of a match that "half" and "quarter" also name.
+_PROPORTION_AFTER = frozenset(
+    "by than nearly almost about around roughly approximately some barely only".split()
+)
 # "half a point", "a quarter of a percentage point": a fraction of one unit is an amount.
 _OF_ONE_UNIT = re.compile(
     r"\s+(?:of\s+)?an?\b(?:(?P<pct>\s+(?:percentage\s+point|per\s*cent|percent)\b)"
@@ -721,7 +738,7 @@ def _fractions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
             continue
         after = text[m.end("f") :].split(maxsplit=1)
         nxt = after[0].lower() if after else ""
-        if nxt not in _PROPORTION_OF and prev != "by":
+        if nxt not in _PROPORTION_OF and prev not in _PROPORTION_AFTER:
             continue  # "a quarter" as in three months, "half" as in "at half"
         value = _FRACTIONS[f] * (_NUMBER_WORDS.get(n, 1) or 1)
         unit = _OF_ONE_UNIT.match(text, m.end())
@@ -1224,6 +1241,10 @@ def _learn_lowercase_acronyms(all_toks: list[list[_Tok]], out: dict[str, str]) -
                     break
 
 
+# "24/7" says "around the clock", no count of hours or days ("24-7" may be a score).
+_ALWAYS = re.compile(r"(?<![\w/.-])24\s*(?:/|x)\s*7(?![\w/]|[.-]\d)", re.I)
+
+
 def extract(text: str, knowledge: Knowledge | None = None,
             quotes_at: Sequence[tuple[int, int]] | None = None) -> Mentions:
     """All fact mentions of one sentence (or a few joined sentences). ``quotes_at``: the
@@ -1233,7 +1254,8 @@ def extract(text: str, knowledge: Knowledge | None = None,
     quotes = _quotes(text, quotes_at)
     dates = _dates(text)
     date_spans = [(d.start, d.end) for d in dates]
-    numbers, anaphoric = _numbers(text, date_spans)
+    idioms = [(m.start(), m.end()) for m in _ALWAYS.finditer(text)]
+    numbers, anaphoric = _numbers(text, date_spans + idioms)
     toks = _tokens(text)
 
     titles: list[tuple[_TitleParse, Mention]] = []
@@ -1338,8 +1360,11 @@ def _with_holder(
         while k < len(toks) and hops < 4 and text[toks[k - 1].end : toks[k].start].strip() == "":
             k += 1
             hops += 1
-        if (k < len(toks) and text[toks[k - 1].end : toks[k].start].strip() == ","
-                and k in chunk_of_token and (hops == 0 or toks[parse.last].low == "of")):
+        comma = k < len(toks) and text[toks[k - 1].end : toks[k].start].strip() == ","
+        if (comma and k + 1 < len(toks) and toks[k].low in _HONORIFICS and _is_cap(toks[k])
+                and text[toks[k].end : toks[k + 1].start].strip() in ("", ".")):
+            k += 1  # "the chief executive, Dr Helena Brix"
+        if comma and k in chunk_of_token and (hops == 0 or toks[parse.last].low == "of"):
             holder = chunk_of_token[k]
         elif parse.first > 0:
             # "X, the chief executive", "X, the regional police chief"
