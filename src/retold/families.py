@@ -138,19 +138,23 @@ def detail_keys(sentence: str, knowledge: Knowledge | None = None) -> frozenset[
 
 def lost_details(
     spans: Iterable[tuple[Iterable[frozenset[str]], Iterable[frozenset[str]]]],
+    whole_a: frozenset[str] = frozenset(),
+    whole_b: frozenset[str] = frozenset(),
 ) -> tuple[int, int]:
     """``(lost_a, lost_b)`` over aligned spans, each given as the detail keys of its ``a``
     sentences and of its ``b`` sentences: how many details the other side's aligned text has
-    and this side's lacks. Measured per span so a detail moved elsewhere is not a loss of the
-    sentence it left, and on aligned text only so a dropped sentence does not count twice."""
+    and this side's lacks. Measured on aligned text only, so a dropped sentence does not
+    count twice. A detail this side gives in another sentence (``whole_a``, ``whole_b``: the
+    keys of each whole document) is not lacking: a rewrite that merges two sentences brings
+    a detail into a span whose counterpart does not hold it."""
     lost_a = lost_b = 0
     for a_keys, b_keys in spans:
         ka = frozenset().union(*a_keys)
         kb = frozenset().union(*b_keys)
         if not ka and not kb:
             continue
-        lost_a += sum(1 for k in kb - ka if not _implied(k, ka))
-        lost_b += sum(1 for k in ka - kb if not _implied(k, kb))
+        lost_a += sum(1 for k in kb - ka - whole_a if not _implied(k, ka | whole_a))
+        lost_b += sum(1 for k in ka - kb - whole_b if not _implied(k, kb | whole_b))
     return lost_a, lost_b
 
 

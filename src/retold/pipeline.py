@@ -740,13 +740,15 @@ def provenance_evidence(
         marks[d] = Marks(len(inserted[d]), len(template[d]))
     undated = {d.id for d in store.documents(ids) if d.published is None}
     keys = _sentence_details(rows, texts, prints, undated)
+    whole = {d: frozenset().union(*k) for d, k in keys.items()}
     edges = []
     for r in rows:
         al = r.alignment
         lost_a, lost_b = lost_details(
-            ([keys[r.a][i] for i in range(*sp["a_sentences"]) if i < len(keys[r.a])],
-             [keys[r.b][j] for j in range(*sp["b_sentences"]) if j < len(keys[r.b])])
-            for sp in al.get("spans", []) if not sp.get("gap")
+            [([keys[r.a][i] for i in range(*sp["a_sentences"]) if i < len(keys[r.a])],
+              [keys[r.b][j] for j in range(*sp["b_sentences"]) if j < len(keys[r.b])])
+             for sp in al.get("spans", []) if not sp.get("gap")],
+            whole[r.a], whole[r.b],
         )
         signals = evidence_signals(
             # Only sentences no third member shares count as inserted (see families.py).
