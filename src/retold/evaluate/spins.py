@@ -36,6 +36,12 @@ SPIN_SETS = {
     "spins_holdout3": "held-out spun news 3 (written at the same time as the development sets,"
                       " kept unread, and first scored at 07:21 after the changes they led"
                       " to):",
+    "spins_holdout4": "spun news 4 (written on 2026-12-03 by a helper that never read retold's"
+                      " code, two of its independent reports built on the same press"
+                      " statement as the original; scored once at F1 0.900, outsiders 2/12,"
+                      " sources 5/6, broken facts 52/56; then one provenance and three drift"
+                      " rules were written against its misses, so it is development data"
+                      " for those):",
 }
 
 
