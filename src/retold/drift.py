@@ -332,6 +332,10 @@ def _entity_drift(
         region = al.a_to_b(m.start, m.end)
         partner = next((n for n in b_un if id(n) not in paired
                         and _overlaps(region, (n.start, n.end))), None)
+        if (partner is None and len(a_un) == len(b_un) == 1
+                and not _named_elsewhere(m, ctx.b_entities)
+                and not _named_elsewhere(b_un[0], ctx.a_entities)):
+            partner = b_un[0]  # one name for another, moved in a reordered sentence
         if partner is not None:
             paired.add(id(partner))
             out.append(_Local("entity", (m.start, m.end), (partner.start, partner.end),
@@ -621,16 +625,24 @@ _LOWER_BOUND = re.compile(
     r"|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of)\s+[$£€¥]?$", re.I)
 _UPPER_BOUND = re.compile(
     r"\b(?:up\s+to|at\s+most|(?<!no\s)less\s+than|(?<!no\s)fewer\s+than|under|below|nearly"
-    r"|almost|just\s+under|no\s+more\s+than|a\s+maximum\s+of)\s+[$£€¥]?$", re.I)
+    r"|almost|just\s+under|no\s+more\s+than|a\s+maximum\s+of"
+    r"|as\s+(?:many|much|long|high|far)\s+as)\s+[$£€¥]?$", re.I)
+# ... and after it: "30 or more", "30-plus", "30 or fewer".
+_BOUND_AFTER = re.compile(r"^(?:\s+or\s+(?P<lo>more|over|above)|-?(?P<plus>plus)\b|\+"
+                          r"|\s+or\s+(?P<hi>fewer|less|under|below))\b", re.I)
 
 
 def _bound(m: Mention, text: str) -> tuple[int, int]:
-    """+1 for a lower bound, -1 for an upper one, 0 for none; and where the bound starts."""
+    """+1 for a lower bound, -1 for an upper one, 0 for none; and where the bound starts
+    (the number's own start for a bound after it)."""
     before = text[max(0, m.start - 40) : m.start]
     for sign, pattern in ((1, _LOWER_BOUND), (-1, _UPPER_BOUND)):
         hit = pattern.search(before)
         if hit:
             return sign, m.start - len(before) + hit.start()
+    after = _BOUND_AFTER.match(text[m.end : m.end + 12])
+    if after:
+        return (-1 if after.group("hi") else 1), m.start
     return 0, m.start
 
 
@@ -638,7 +650,8 @@ def _crossed_bounds(
     a_nums: list[Mention], b_nums: list[Mention], a_text: str, b_text: str,
 ) -> list[_Local]:
     """The same number bounded the other way ("at least 30" -> "up to 30", "nearly 1,000"
-    -> "more than 1,000"): equal by value, so the count pairing never sees it."""
+    -> "more than 1,000"), or bounded on one side only ("more than 1.5 million" -> "1.5
+    million"): equal by value, so the count pairing never sees it."""
     out: list[_Local] = []
     used: set[int] = set()
     for m in a_nums:
@@ -648,7 +661,10 @@ def _crossed_bounds(
             continue
         used.add(id(n))
         (ba, a0), (bb, b0) = _bound(m, a_text), _bound(n, b_text)
-        if ba and bb == -ba:
+        # A bound on one side only counts where nothing else was reworded around it ("had
+        # raised more than 1.5 million" -> "had raised 1.5 million"): a paraphrase says
+        # one in words no list holds ("above 41C" -> "past 41 degrees").
+        if ba == -bb != 0 or (ba != bb and _word_before(a_text, a0) == _word_before(b_text, b0)):
             out.append(_Local("number", (a0, m.end), (b0, n.end),
                               f"number changed: {_q(a_text[a0:m.end])} -> "
                               f"{_q(b_text[b0:n.end])}"))
@@ -656,6 +672,12 @@ def _crossed_bounds(
 
 
 _WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\s+(?:an?\s+)?$")
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The word right before ``pos``, lower-cased; "" at the start of the sentence."""
+    w = re.search(r"([A-Za-z']+)\W*$", text[:pos])
+    return w.group(1).lower() if w else ""
 
 
 def _from_to(nums: list[Mention], text: str) -> tuple[Mention, Mention] | None:
@@ -699,7 +721,14 @@ _SPAN_OF = MappingProxyType({
     "minute": ("h", 1 / 60), "hour": ("h", 1.0), "day": ("h", 24.0), "week": ("h", 168.0),
     "month": ("m", 1.0), "year": ("m", 12.0),
 })
-_ONE_UNIT = re.compile(r"\b(?:a|an|one|the)\s+(minute|hour|day|week|month|year)\b", re.I)
+_ONE_UNIT = re.compile(
+    r"\b(?:a|an|one|the)\s+(minute|hour|day|week|month|year)(\s+and\s+a\s+half)?\b", re.I)
+
+
+def _said_span(u: re.Match[str]) -> tuple[str, float]:
+    """The span of time of a ``_ONE_UNIT`` match ("a year and a half" = 18 months)."""
+    dim, per = _SPAN_OF[u.group(1).lower()]
+    return dim, round(per * (1.5 if u.group(2) else 1.0), 6)
 
 
 def _time_unit(m: Mention, text: str) -> tuple[str, int] | None:
@@ -774,7 +803,11 @@ def _same_spans_of_time(
                 continue
             s, e = to_other(m.start, m.end)
             near = other[max(0, s - 12) : e + 12]
-            if any(_SPAN_OF[u.group(1).lower()] == t for u in _ONE_UNIT.finditer(near)):
+            # Said in words the same, next to it or anywhere in the other sentence ("up to a
+            # week without water" -> "seven days without water").
+            if any(_said_span(u) == t for u in _ONE_UNIT.finditer(near)) or any(
+                    _said_span(u) == t for u in _ONE_UNIT.finditer(other)
+                    if not u.group(0).lower().startswith("the")):
                 ms.remove(m)
                 continue
             if any(_span(n, other) for n in others):
@@ -797,7 +830,7 @@ def _span_in_words(
     week"), as (kind, span of ``m`` with its unit, span in ``other``), or None."""
     # "the year" is no span of time, "a year" is.
     words = [u for u in _ONE_UNIT.finditer(other)
-             if _SPAN_OF[u.group(1).lower()][0] == t[0]
+             if _said_span(u)[0] == t[0]
              and not u.group(0).lower().startswith("the")]
     unit = _time_unit(m, text)
     if len(words) != 1 or unit is None:
@@ -995,8 +1028,9 @@ def _quote_drift(
             out += _quoted_negation(q, partner, a_text, b_text)
             out.append(_Local("quote", (q.start, q.end), (partner.start, partner.end),
                               f"quote altered: {_q(q.text)} -> {_q(partner.text)}"))
-        elif f" {q.key} " not in f" {b_norm} ":
-            # Quotation marks dropped but the words kept verbatim is not an altered quote.
+        elif f" {q.key} " not in f" {b_norm} " and not _reported(q.key, b_norm):
+            # Quotation marks dropped but the words kept verbatim is not an altered quote,
+            # nor are they in reported speech ("I have no plans" -> "he had no plans").
             region = _trim(b_text, region)
             out.append(_Local("quote", (q.start, q.end), region,
                               f"quote removed: {_q(q.text)} -> {_q(b_text[region[0]:region[1]])}"))
@@ -1007,6 +1041,34 @@ def _quote_drift(
         out.append(_Local("quote", region, (r.start, r.end),
                           f"quote added: {_q(a_text[region[0]:region[1]])} -> {_q(r.text)}"))
     return out
+
+
+# How a quotation's words shift in reported speech: the speaker's pronouns become the
+# reporter's ("I" -> "he", "we" -> "the company"), the verb agrees with them, and the tense
+# moves one step back.
+_SPEAKER = frozenset("i we you".split())
+_BACKSHIFT = MappingProxyType({
+    "my": ("his", "her", "their", "its"), "our": ("their", "its", "his", "her"),
+    "me": ("him", "her", "them"), "us": ("them", "it"), "am": ("was", "is"), "is": ("was",),
+    "are": ("were", "was", "is"), "have": ("had", "has"), "has": ("had",),
+    "will": ("would",), "can": ("could",), "shall": ("should",), "may": ("might",),
+    "do": ("did", "does"), "does": ("did",), "was": ("had been",),
+    "were": ("had been", "was"),
+})
+
+
+def _reported(key: str, text: str) -> bool:
+    """Whether ``text`` (normalised like ``quote_key``) tells the quotation ``key`` in
+    reported speech: the same words in order, but for the speaker's pronouns (any short
+    subject: "the company") and a tense one step back. Four words or more must be the
+    quotation's own."""
+    words = key.split()
+    if sum(w not in _SPEAKER and w not in _BACKSHIFT for w in words) < 4:
+        return False
+    parts = [r"(?:\S+ ){0,2}\S+" if w in _SPEAKER
+             else "(?:" + "|".join(re.escape(x) for x in (w, *_BACKSHIFT.get(w, ()))) + ")"
+             for w in words]
+    return re.search(r"(?:^| )" + " ".join(parts) + r"(?: |$)", text) is not None
 
 
 def _quoted_negation(q: Mention, partner: Mention, a_text: str, b_text: str) -> list[_Local]:
@@ -1148,6 +1210,7 @@ _OPPOSITES: tuple[tuple[DriftType, frozenset[str], frozenset[str]], ...] = tuple
         ("negation", "survive survives survived surviving alive",
          "die dies died dying dead killed"),
         ("negation", "include includes included", "exclude excludes excluded"),
+        ("negation", "resume resumes resumed resuming", "suspend suspends suspended suspending"),
         ("negation", "true", "false"),
         ("negation", "positive", "negative"),
         ("negation", "majority", "minority"),

@@ -576,6 +576,8 @@ def _dates(text: str) -> list[Mention]:
             else:
                 hour = int(g["th"] or g["th2"])
                 minute = int(g["tm"] or g["tm2"] or 0)
+                if hour > 24 or minute > 59:
+                    continue  # "in 31:04": a race time, minutes and seconds
                 if g["ampm"] and g["ampm"].lower() == "p" and hour < 12:
                     hour += 12
                 fields["t"] = f"{hour:02d}:{minute:02d}"
@@ -586,6 +588,9 @@ def _dates(text: str) -> list[Mention]:
             if g["rday"]:
                 fields["rel"] = g["rday"].lower()
             elif g["runit"]:
+                if (g["rrel"].lower() == "following" and g["runit"].lower().endswith("s")
+                        and re.match(r"\s+of\b", text[m.end():])):
+                    continue  # "following months of delays" is "after months of delays"
                 rel = re.sub(r"\s+", " ", g["rrel"].lower()).replace("earlier ", "")
                 rel = rel.replace("later ", "")
                 unit = g["runit"].lower()
@@ -867,6 +872,12 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
         while j < len(toks) and toks[j][2].lower() in _SCALES and tok[0].isdigit():
             value *= _SCALES[toks[j][2].lower()]
             j += 1
+        # ... and in a compound: "a 40-million-dollar grant" is 40 million dollars.
+        if (j == i + 1 and j + 1 < len(toks) and tok[0].isdigit() and toks[j][2] == "-"
+                and toks[j][1] == toks[j + 1][0] == toks[i][1] + 1
+                and toks[j + 1][2].split("-")[0].lower() in _SCALES):
+            value *= _SCALES[toks[j + 1][2].split("-")[0].lower()]
+            j += 2
         suffix = glued if j == i + 1 else ""  # none after a scale word ("4 billion")
         if suffix in _MONEY_SCALES and start > 0 and text[start - 1] in "$£€¥":
             # "$100m", "£250k": after a currency sign a glued letter is a scale, not metres.
@@ -919,7 +930,13 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
             j += 1
         i = j
     out += _fractions(text, [*exclude, *((m.start, m.end) for m in out)])
+    # "Profits halved" is "profits fell by 50%".
+    out += [Mention("number", h.group(), h.start(), h.end(), "50%")
+            for h in _HALVED.finditer(text) if not any(s <= h.start() < e for s, e in exclude)]
     return sorted(out, key=lambda m: m.start), anaphoric
+
+
+_HALVED = re.compile(r"\bhalv(?:e|es|ed|ing)\b", re.I)
 
 
 _GLUED_SCALE = re.compile(r"\d([mk])$", re.I)
