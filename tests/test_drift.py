@@ -957,3 +957,20 @@ def test_one_name_for_another_in_a_reordered_sentence_is_one_change() -> None:
         "Police in Dunmore on Friday arrested two men suspected of stealing cable.",
         "Two men suspected of stealing cable were arrested on Friday by police in Ashby.")
     assert [(d.type, d.a_text, d.b_text) for d in items] == [("entity", "Dunmore", "Ashby")]
+
+
+def test_a_marker_in_a_moved_clause_is_shown_without_a_guessed_counterpart() -> None:
+    # The clauses swapped places: "might" has no counterpart word in the original, and
+    # the share-for-share guess would show "Harrow" as the word it replaced.
+    items = sentence_drift(
+        '"Nobody should go back until we say it is safe," Ostrand said at a briefing in '
+        "the capital, Port Harrow.",
+        "Speaking in Port Harrow, the capital, he urged residents not to go back before "
+        "being told it was safe, however quiet the volcano might appear.")
+    hedges = [d for d in items if d.type == "hedge"]
+    assert [(d.a_text, d.b_text) for d in hedges] == [("", "might")], items
+
+
+def test_claims_and_allegations_are_both_hedged() -> None:
+    assert _types("The firm denied the claims made by former staff.",
+                  "The firm denied the allegations made by former staff.") == []

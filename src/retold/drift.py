@@ -119,6 +119,11 @@ def _document_mentions(text: str, knowledge: Knowledge) -> Mentions:
 # --------------------------------------------------------------------------- alignment
 
 
+# A reworded stretch longer than this on either side is a free rewording or a moved
+# clause, in which one word's counterpart cannot be told.
+_GUESS_WORDS = 6
+
+
 class _Aligner:
     """Word alignment of the two sentences: maps a span of one to its counterpart in the
     other, so "Tomahawk missiles" finds "cruise weapons" and "in 2019" finds "in previous
@@ -172,6 +177,31 @@ class _Aligner:
             return dst[min(out)][0], dst[max(out)][1]
         pos = dst[anchor][0] if anchor is not None and anchor < len(dst) else len(dst_text)
         return pos, pos
+
+    def guessed(self, start: int, end: int, *, from_a: bool) -> bool:
+        """Whether the span lies in a long reworded stretch, where its counterpart "share
+        for share" (``_map``) is a guess: a clause moved or freely rewritten. Shared
+        function words ("the", "in") inside such a stretch anchor nothing."""
+        toks = self.a_toks if from_a else self.b_toks
+        idx = {i for i, (s, e, _) in enumerate(toks) if s < end and start < e}
+
+        def weak(op: tuple[str, int, int, int, int]) -> bool:
+            return op[0] != "equal" or all(
+                t[2].lower() in STOPWORDS for t in self.a_toks[op[1] : op[2]])
+
+        for k, (tag, i1, i2, j1, j2) in enumerate(self.ops):
+            s1, s2 = (i1, i2) if from_a else (j1, j2)
+            if tag == "equal" or not idx & set(range(s1, s2)):
+                continue
+            lo = hi = k
+            while lo > 0 and weak(self.ops[lo - 1]):
+                lo -= 1
+            while hi + 1 < len(self.ops) and weak(self.ops[hi + 1]):
+                hi += 1
+            span_a = self.ops[hi][2] - self.ops[lo][1]
+            span_b = self.ops[hi][4] - self.ops[lo][3]
+            return max(span_a, span_b) > _GUESS_WORDS
+        return False
 
     def b_changed(self, start: int, end: int) -> bool:
         """Whether a B span lies (partly) outside the words both sentences share."""
@@ -1312,8 +1342,9 @@ _NEGATORS = frozenset(
 _HEDGE_WORDS = frozenset(
     """could may might possibly perhaps probably likely unlikely reportedly allegedly
     apparently purportedly supposedly seemingly potentially presumably claimed claims claim
-    claiming alleged alleges alleging suggested suggests suggesting seems seem seemed
-    rumoured rumored suspected unconfirmed probable""".split()
+    claiming alleged alleges alleging allegation allegations assertion assertions suggested
+    suggests suggesting seems seem seemed rumoured rumored suspected unconfirmed
+    probable""".split()
 )
 # "appeared to be", "appears ready": a hedge; "appeared at the festival", "appeared in
 # court", "the rash appears": a verb of coming.
@@ -1481,11 +1512,12 @@ _CLAIMED_OBJECTS = frozenset("life lives victory title responsibility credit sea
 def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     raw = toks[i][2]
     w = raw.lower()
-    if w.startswith("claim") and (
-        any(t[2].lower() in _CLAIMED_OBJECTS for t in toks[i + 1 : i + 4])
-        or (w in ("claim", "claims") and i > 0 and toks[i - 1][2].lower() in _DETERMINERS)
+    if w.startswith("claim") and any(
+        t[2].lower() in _CLAIMED_OBJECTS for t in toks[i + 1 : i + 4]
     ):
-        return False  # "claimed the title"; "the claims of the union" (a noun)
+        return False  # "claimed the title"
+    if w in _CLAIM_NOUNS and i > 0 and toks[i - 1][2].lower() in _DETERMINERS:
+        return False  # "the claims of the union", "the allegations": a noun, named
     if w == "may" and raw == "May" and i > 0:
         return False  # the month
     if w == "could" and i + 1 < len(toks) and toks[i + 1][2].lower() == "not":
@@ -1515,6 +1547,7 @@ def _inflected(word: str) -> str:
     return s if len(s) >= 5 else w
 
 
+_CLAIM_NOUNS = frozenset("claim claims allegation allegations assertion assertions".split())
 _AUXILIARIES = frozenset("""is are was were be been being am do does did have has had will
     would shall should can could may might must""".split())
 # Most words between two markers of one change ("said the government would" ->
@@ -1610,6 +1643,8 @@ def _marker_drift(
             else:
                 e = src_toks[pick + 1][1]
             other = al.b_to_a(s, e) if added else al.a_to_b(s, e)
+        if al.guessed(s, e, from_a=not added):
+            other = (other[0], other[0])  # shown without a counterpart, not a wrong one
         a_span, b_span = (other, (s, e)) if added else ((s, e), other)
         detail = (f"{kind} {verb}: {_q(a_text[a_span[0]:a_span[1]])} -> "
                   f"{_q(b_text[b_span[0]:b_span[1]])}")
