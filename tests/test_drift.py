@@ -974,3 +974,14 @@ def test_a_marker_in_a_moved_clause_is_shown_without_a_guessed_counterpart() -> 
 def test_claims_and_allegations_are_both_hedged() -> None:
     assert _types("The firm denied the claims made by former staff.",
                   "The firm denied the allegations made by former staff.") == []
+
+
+def test_tomorrow_as_a_noun_and_seven_days_as_a_week() -> None:
+    assert _types("Residents said they were worried about the future.",
+                  "Residents said they were worried about the tomorrow.") == []
+    assert _types("The vote was held on Monday.", "The vote is scheduled for tomorrow.") == [
+        "date"]
+    assert _types("Cases rose over the past week.",
+                  "Cases rose over the last seven days.") == []
+    assert _types("Cases rose over the past week.", "Cases rose over the past month.") == [
+        "date"]

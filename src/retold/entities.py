@@ -498,7 +498,8 @@ _MONTH_ALT = (
 )
 _WEEKDAY_ALT = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
-_REL_UNIT = r"(?:week|weekend|month|year|spring|summer|autumn|fall|winter|quarter|decade|century)"
+_REL_UNIT = (r"(?:seven\s+days|week|weekend|month|year|spring|summer|autumn|fall|winter|quarter"
+             r"|decade|century)")
 _NUM_WORD_ALT = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _DATE_RE = re.compile(
     rf"""
@@ -537,6 +538,10 @@ _DECADE_WORDS = MappingProxyType({
 # year" also names as often as not.
 _REL_NORMAL = MappingProxyType({"previous": "last", "past": "last", "coming": "next",
                                 "upcoming": "next", "following": "next"})
+
+
+# Before "today" or "tomorrow", these make it a noun (an age, a future), no date.
+_DAY_AS_NOUN = frozenset("the a an our their its his her your".split())
 
 
 def _dates(text: str) -> list[Mention]:
@@ -586,6 +591,11 @@ def _dates(text: str) -> list[Mention]:
             fields["decade"] = g["dec"] or _DECADE_WORDS[g["decw"].lower()]
         elif g["rel"]:
             if g["rday"]:
+                before = text[: m.start()].split()[-2:]
+                prev = before[-1].lower() if before else ""
+                if prev in _DAY_AS_NOUN or (
+                        prev == "of" and (len(before) < 2 or before[0].lower() != "as")):
+                    continue  # "the world of tomorrow", "worried about the tomorrow"
                 fields["rel"] = g["rday"].lower()
             elif g["runit"]:
                 if (g["rrel"].lower() == "following" and g["runit"].lower().endswith("s")
@@ -594,6 +604,8 @@ def _dates(text: str) -> list[Mention]:
                 rel = re.sub(r"\s+", " ", g["rrel"].lower()).replace("earlier ", "")
                 rel = rel.replace("later ", "")
                 unit = g["runit"].lower()
+                if unit.startswith("seven"):
+                    unit = "week"  # "the past seven days" is the past week
                 # Plural units ("previous years") say no when: vague.
                 if unit.endswith("s"):
                     fields["vague"] = "1"
