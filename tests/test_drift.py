@@ -985,3 +985,25 @@ def test_tomorrow_as_a_noun_and_seven_days_as_a_week() -> None:
                   "Cases rose over the last seven days.") == []
     assert _types("Cases rose over the past week.", "Cases rose over the past month.") == [
         "date"]
+
+
+def test_claims_as_a_noun_advice_and_expected_dates() -> None:
+    # "claims" the noun is no hedge: "for later claims", "claims for damages".
+    assert _types("Owners should keep receipts for later claims, insurers said.",
+                  "Owners should keep receipts for future disputes, insurers said.") == []
+    assert _types("The firm rejected claims for damages.",
+                  "The firm rejected demands for damages.") == []
+    # Advice said with another verb keeps the sense of "suggested".
+    assert _types("Experts suggested residents keep photos of any damage.",
+                  "Experts advised residents to keep photos of any damage.") == []
+    # Evidence that "suggests" is hedged either way; "show" -> "suggest" is a hedge.
+    assert _types("The figures suggest the town has 3,000 fewer people.",
+                  "The figures imply the town has 3,000 fewer people.") == []
+    assert _types("The figures show the town has 3,000 fewer people.",
+                  "The figures suggest the town has 3,000 fewer people.") == ["hedge"]
+    # "Results were expected on Wednesday" is expected, as "were likely on Wednesday".
+    assert _types("Test results were expected on Wednesday.",
+                  "Test results were likely on Wednesday.") == []
+    # "nothing to suggest" is the negation's matter, no hedge of its own.
+    assert _types("Police said there was nothing to suggest the fire was deliberate.",
+                  "Police said nothing pointed to the fire being deliberate.") == []

@@ -1342,9 +1342,9 @@ _NEGATORS = frozenset(
 _HEDGE_WORDS = frozenset(
     """could may might possibly perhaps probably likely unlikely reportedly allegedly
     apparently purportedly supposedly seemingly potentially presumably claimed claims claim
-    claiming alleged alleges alleging allegation allegations assertion assertions suggested
-    suggests suggesting seems seem seemed rumoured rumored suspected unconfirmed
-    probable""".split()
+    claiming alleged alleges alleging allegation allegations assertion assertions suggest
+    suggested suggests suggesting seems seem seemed rumoured rumored suspected unconfirmed
+    probable hinted hinting imply implies implied implying""".split()
 )
 # "appeared to be", "appears ready": a hedge; "appeared at the festival", "appeared in
 # court", "the rash appears": a verb of coming.
@@ -1363,6 +1363,10 @@ _NOT_A_VERB_AFTER = frozenset("tank tanks piece pieces twice".split())
 _BE_HEDGES = frozenset("""expected anticipated believed thought said rumoured reported
                         predicted forecast projected estimated""".split())
 _BE = frozenset("is are was were be been being".split())
+# "Results are expected on Wednesday", "a vote is expected before July": expected, so far.
+_BE_EXPECTED = frozenset("expected anticipated forecast predicted".split())
+_WHEN_WORDS = frozenset("""on by in within before after next later soon shortly this
+    tomorrow today tonight around""".split())
 # An undecided course after a form of "be": "was considering passing the cut on" where the
 # other side "would pass" it.
 _BE_UNDECIDED = frozenset("considering weighing mulling contemplating".split())
@@ -1506,6 +1510,12 @@ def _superlative_or_bound(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
 
 # "the fire claimed three lives", "claimed victory": an outcome, not a hedged statement.
 _DETERMINERS = frozenset("the a an his her their its our these those such any".split())
+# "claims" is a noun before these words ("for later claims, while ...", "claims of abuse")
+# and after these ("insurance claims", "for claims"); a hedge where someone claims a thing.
+_CLAIM_NOUN_AFTER = frozenset("""for of against from over on by in under filed lodged made
+    were are was is have had and or while meanwhile but""".split())
+_CLAIM_NOUN_BEFORE = frozenset("""for of later future insurance compensation damage damages
+    injury legal pay benefit benefits false new further many several all""".split())
 _CLAIMED_OBJECTS = frozenset("life lives victory title responsibility credit seat seats".split())
 
 
@@ -1518,8 +1528,15 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return False  # "claimed the title"
     if w in _CLAIM_NOUNS and i > 0 and toks[i - 1][2].lower() in _DETERMINERS:
         return False  # "the claims of the union", "the allegations": a noun, named
+    if w in ("claim", "claims") and (
+        (i > 0 and toks[i - 1][2].lower() in _CLAIM_NOUN_BEFORE)
+        or (i + 1 < len(toks) and toks[i + 1][2].lower() in _CLAIM_NOUN_AFTER)
+    ):
+        return False  # "records for later claims", "claims for damages"
     if w == "may" and raw == "May" and i > 0:
         return False  # the month
+    if w in ("suggest", "imply") and i > 0 and toks[i - 1][2].lower() == "to":
+        return False  # "nothing to suggest that": evidence denied, the negation's matter
     if w == "could" and i + 1 < len(toks) and toks[i + 1][2].lower() == "not":
         return False  # "could not win support", "could not be reached": it did not happen
     if w in _APPEAR:
@@ -1530,7 +1547,8 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     if w in _BE_HEDGES or w in _BE_UNDECIDED:
         prev = toks[i - 1][2].lower() if i > 0 else ""
         nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
-        return prev in _BE and (nxt == "to" or w in _BE_UNDECIDED)
+        return prev in _BE and (nxt == "to" or w in _BE_UNDECIDED
+                                or (w in _BE_EXPECTED and nxt in _WHEN_WORDS))
     if w in _HEDGE_VERBS:
         return not (i + 1 < len(toks) and toks[i + 1][2].lower() in _NOT_A_VERB_AFTER)
     return w in _HEDGE_WORDS
@@ -1543,10 +1561,17 @@ def _inflected(word: str) -> str:
     w = word.lower()
     if w.endswith("ly"):
         return w
+    if w in _ADVICE:
+        return "suggest"
     s = stem(w)
     return s if len(s) >= 5 else w
 
 
+# "Experts suggested residents keep records" is advice: a spinner's "advised" or
+# "recommended" there keeps the word's sense ("suggested that sales rose" has no such
+# synonym).
+_ADVICE = frozenset("""advise advises advised advising recommend recommends recommended
+    recommending propose proposes proposed proposing urge urges urged urging""".split())
 _CLAIM_NOUNS = frozenset("claim claims allegation allegations assertion assertions".split())
 _AUXILIARIES = frozenset("""is are was were be been being am do does did have has had will
     would shall should can could may might must""".split())
