@@ -64,6 +64,7 @@ def _drift() -> list[str] | None:
         HOLDOUT4_PATH,
         HOLDOUT7_PATH,
         HOLDOUT8_PATH,
+        HOLDOUT10_PATH,
         HOLDOUT_PATH,
         evaluate_drift,
         format_report,
@@ -88,6 +89,8 @@ def _drift() -> list[str] | None:
          " once; never used to tune the rules):", HOLDOUT8_PATH),
         ("sixth development pairs (written on 2026-12-03 without reading the rules, scored"
          " once at F1 0.836, then the rules were extended against their misses):", DEV6_PATH),
+        ("fifth held-out pairs (written on 2026-12-03 without reading the rules, after that"
+         " day's rules, and scored once; never used to tune the rules):", HOLDOUT10_PATH),
     ]
     out: list[str] = []
     for heading, path in sets:
