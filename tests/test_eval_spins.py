@@ -88,6 +88,7 @@ def test_evaluate_spins_reads_a_set_it_is_given(tmp_path: Path) -> None:
         ("spins_dev1", 0.93, 6),  # 0.947
         ("spins_dev2", 0.88, 6),  # 0.900
         ("spins_holdout4", 0.88, 6),  # 0.900 (sources 5 when first scored, 2026-12-03)
+        ("spins_holdout5", 0.88, 5),  # 0.900, sources 5, scored once on 2026-12-03
     ],
 )
 def test_score_floors(name: str, f1: float, sources: int) -> None:

@@ -42,6 +42,8 @@ SPIN_SETS = {
                       " sources 5/6, broken facts 52/56; then one provenance and three drift"
                       " rules were written against its misses, so it is development data"
                       " for those):",
+    "spins_holdout5": "held-out spun news 5 (written on 2026-12-03 the same way, after all of"
+                      " that day's changes, and scored once; never used to tune retold):",
 }
 
 
