@@ -100,12 +100,13 @@ def _drift() -> list[str] | None:
 
 
 def _spins() -> list[str] | None:
-    from retold.evaluate.spins import SPIN_SETS, evaluate_spins, spin_sets
+    from retold.evaluate.spins import SPIN_SETS, evaluate_orphans, evaluate_spins, spin_sets
 
     out: list[str] = []
     for name, folder in spin_sets().items():
         out += ["", SPIN_SETS.get(name, name)] if out else [SPIN_SETS.get(name, name)]
         out += evaluate_spins(folder, name).lines()
+        out += evaluate_orphans(folder, name).lines()
     return out
 
 

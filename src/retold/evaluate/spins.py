@@ -179,3 +179,54 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
         drift_missed=missed,
         drift_other=other,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OrphanResult:
+    """A set scanned without its originals (the seeds' case: spins of a source nobody
+    collected): do the rewrites of each original still form one family of their own?"""
+
+    name: str
+    groups: int  # gold families (each an original's rewrites)
+    whole: int  # of them, all rewrites in one family
+    pairs: int  # pairs of rewrites of one original
+    pairs_together: int
+    outsiders: int
+    outsiders_joined: int  # independent or other-event reports in a rewrites' family
+
+    def lines(self) -> list[str]:
+        return [f"  without its originals: rewrites of one original in one family "
+                f"{self.whole}/{self.groups} (pairs {self.pairs_together}/{self.pairs}); "
+                f"independent or other-event reports put in their family "
+                f"{self.outsiders_joined}/{self.outsiders}"]
+
+
+def evaluate_orphans(folder: Path, name: str | None = None) -> OrphanResult:
+    """Scan ``folder/corpus.jsonl`` without the documents gold calls originals."""
+    from retold.api import Index
+
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    docs: dict[str, dict[str, Any]] = gold["documents"]
+    lines = [line for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip() and docs[json.loads(line)["id"]]["role"] != "original"]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with Index(Path(tmp) / "orphans.db") as index:
+            index.scan([str(corpus)])
+            family = {d["id"]: d["family"] for d in index.to_json()["documents"]}
+    groups: dict[str, list[str]] = {}
+    for i, g in docs.items():
+        if g["role"] in REWRITE_ROLES:
+            groups.setdefault(g["family"], []).append(i)
+    whole = sum(len({family[i] for i in ms}) == 1 and family[ms[0]] is not None
+                for ms in groups.values())
+    together = [family[a] is not None and family[a] == family[b]
+                for ms in groups.values() for k, a in enumerate(ms) for b in ms[k + 1:]]
+    theirs = {family[i] for ms in groups.values() for i in ms if family[i] is not None}
+    outsiders = [i for i, g in docs.items() if g["family"] is None]
+    return OrphanResult(
+        name=name or folder.name, groups=len(groups), whole=whole, pairs=len(together),
+        pairs_together=sum(together), outsiders=len(outsiders),
+        outsiders_joined=sum(family[i] is not None and family[i] in theirs for i in outsiders),
+    )
