@@ -29,7 +29,6 @@ from collections.abc import Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +42,7 @@ from bench.run_bench import (  # noqa: E402
     run_scan,
     write_section,
 )
+from retold.evaluate.metrics import groups_kept  # noqa: E402
 
 
 def lineage(lines: Iterable[Mapping[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
@@ -99,25 +99,19 @@ def score_orphans(family: Mapping[str, int | None], groups: Mapping[str, list[st
                   kind: Mapping[str, str], origin: Mapping[str, str]) -> OrphanScore:
     """``family``: document -> retold's family (None outside any); ``origin``: every
     derived document -> its original, for telling mixed families."""
-    whole = pairs = grouped = 0
+    whole, pairs = groups_kept(family, groups.values())
     tally: Counter[str] = Counter()
     hits: Counter[str] = Counter()
-    for docs in groups.values():
-        fams = {family.get(d) for d in docs}
-        whole += len(fams) == 1 and None not in fams
-        for x, y in combinations(docs, 2):
-            same = family.get(x) is not None and family.get(x) == family.get(y)
-            key = "+".join(sorted((kind[x], kind[y])))
-            pairs += 1
-            grouped += same
-            tally[key] += 1
-            hits[key] += same
+    for x, y, same in pairs:
+        key = "+".join(sorted((kind[x], kind[y])))
+        tally[key] += 1
+        hits[key] += same
     members: dict[int, set[str]] = defaultdict(set)
     for d, f in family.items():
         if f is not None:
             members[f].add(origin.get(d, d))
     mixed = sum(1 for origins in members.values() if len(origins) > 1)
-    return OrphanScore(len(groups), whole, pairs, grouped,
+    return OrphanScore(len(groups), whole, len(pairs), sum(same for *_, same in pairs),
                        {k: (hits[k], tally[k]) for k in sorted(tally)}, mixed)
 
 

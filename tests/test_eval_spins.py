@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from retold.evaluate.metrics import cluster_pairs
+from retold.evaluate.metrics import cluster_pairs, groups_kept
 from retold.evaluate.spins import SPIN_SETS, _matches, evaluate_orphans, evaluate_spins, spin_sets
 
 ROLES = Counter({"original": 1, "spin": 2, "paraphrase": 1, "independent": 1})
@@ -107,3 +107,11 @@ def test_rewrites_group_without_their_original() -> None:
     assert res.whole >= 5 and res.pairs_together >= 16, res.lines()
     assert res.outsiders_joined <= 1, res.lines()
     assert "without its originals" in res.lines()[0]
+
+
+def test_groups_kept_counts_whole_groups_and_pairs() -> None:
+    cluster = {"a": 1, "b": 1, "c": None, "d": 2, "e": 2}
+    whole, pairs = groups_kept(cluster, [["a", "b", "c"], ["d", "e"], ["x", "y"]])
+    assert whole == 1  # only d+e; x and y are in no cluster, so not together
+    assert pairs == [("a", "b", True), ("a", "c", False), ("b", "c", False),
+                     ("d", "e", True), ("x", "y", False)]

@@ -879,18 +879,16 @@ def _unmatched(ms: list[Mention], other: Sequence[Mention]) -> list[Mention]:
     for n in other:
         left.update(number_values(n))
     surface = Counter(n.text.lower() for n in other)
-    rest: set[int] = set()
+    rest: list[Mention] = []
     for m in ms:
         hit = next((k for k in number_values(m) if left[k] > 0), None)
         if hit is not None and surface[m.text.lower()] > 0:
             surface[m.text.lower()] -= 1
             left[hit] -= 1
         else:
-            rest.add(id(m))
+            rest.append(m)
     out: list[Mention] = []
-    for m in ms:
-        if id(m) not in rest:
-            continue
+    for m in rest:
         hit = next((k for k in number_values(m) if left[k] > 0), None)
         if hit is None:
             out.append(m)
@@ -1510,6 +1508,7 @@ def _superlative_or_bound(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
 
 # "the fire claimed three lives", "claimed victory": an outcome, not a hedged statement.
 _DETERMINERS = frozenset("the a an his her their its our these those such any".split())
+_CLAIM_NOUNS = frozenset("claim claims allegation allegations assertion assertions".split())
 # "claims" is a noun before these words ("for later claims, while ...", "claims of abuse")
 # and after these ("insurance claims", "for claims"); a hedge where someone claims a thing.
 _CLAIM_NOUN_AFTER = frozenset("""for of against from over on by in under filed lodged made
@@ -1572,7 +1571,6 @@ def _inflected(word: str) -> str:
 # synonym).
 _ADVICE = frozenset("""advise advises advised advising recommend recommends recommended
     recommending propose proposes proposed proposing urge urges urged urging""".split())
-_CLAIM_NOUNS = frozenset("claim claims allegation allegations assertion assertions".split())
 _AUXILIARIES = frozenset("""is are was were be been being am do does did have has had will
     would shall should can could may might must""".split())
 # Most words between two markers of one change ("said the government would" ->

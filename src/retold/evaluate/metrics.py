@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -117,3 +117,20 @@ def cluster_pairs(
     p, r = _safe_div(tp, tp + fp), _safe_div(tp, tp + fn)
     return BinaryScores(p, r, _f1(p, r), _safe_div(tp + tn, tp + fp + fn + tn),
                         tp + fp + fn + tn, tp, fp, fn, tn)
+
+
+def groups_kept(
+    cluster: Mapping[str, Hashable | None], groups: Iterable[Sequence[str]]
+) -> tuple[int, list[tuple[str, str, bool]]]:
+    """How well predicted clusters keep gold groups together: the number of groups whose
+    members all sit in one cluster, and every pair of members of one group with whether
+    the two share a cluster. ``cluster`` maps an item to its cluster, None for none (an
+    item outside every cluster is with nothing)."""
+    whole = 0
+    pairs: list[tuple[str, str, bool]] = []
+    for members in groups:
+        found = {cluster.get(m) for m in members}
+        whole += len(found) == 1 and None not in found
+        pairs += [(x, y, cluster.get(x) is not None and cluster.get(x) == cluster.get(y))
+                  for k, x in enumerate(members) for y in members[k + 1 :]]
+    return whole, pairs

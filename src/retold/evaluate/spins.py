@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from retold.evaluate.metrics import BinaryScores, cluster_pairs
+from retold.evaluate.metrics import BinaryScores, cluster_pairs, groups_kept
 from retold.text import normalize, squash
 
 REWRITE_ROLES = frozenset({"spin", "paraphrase"})
@@ -219,10 +219,8 @@ def evaluate_orphans(folder: Path, name: str | None = None) -> OrphanResult:
     for i, g in docs.items():
         if g["role"] in REWRITE_ROLES:
             groups.setdefault(g["family"], []).append(i)
-    whole = sum(len({family[i] for i in ms}) == 1 and family[ms[0]] is not None
-                for ms in groups.values())
-    together = [family[a] is not None and family[a] == family[b]
-                for ms in groups.values() for k, a in enumerate(ms) for b in ms[k + 1:]]
+    whole, pairs = groups_kept(family, groups.values())
+    together = [same for *_, same in pairs]
     theirs = {family[i] for ms in groups.values() for i in ms if family[i] is not None}
     outsiders = [i for i, g in docs.items() if g["family"] is None]
     return OrphanResult(
