@@ -55,12 +55,19 @@ def test_set_files_hold_together(name: str) -> None:
     families = {g["family"] for g in gold["documents"].values() if g["family"]}
     assert len(families) >= 6
     for key in families:
-        assert roles[key] == ROLES, (key, roles[key])
+        # The first sets hold an original, two spins, a paraphrase and an independent report
+        # per story; the sixth also stories whose original was never collected (two spins).
+        assert roles[key] == ROLES or (
+            roles[key]["original"] <= 1 and roles[key]["independent"] <= 1
+            and roles[key]["spin"] + roles[key]["paraphrase"] >= 2 - roles[key]["original"]
+        ), (key, roles[key])
     original = {g["family"]: i for i, g in gold["documents"].items() if g["role"] == "original"}
     assert len(gold["drift"]) >= 30
     for change in gold["drift"]:
         doc = gold["documents"][change["doc"]]
-        assert change["original"] in docs[original[doc["family"]]]["text"], change
+        source = change.get("source") or original[doc["family"]]
+        assert gold["documents"][source]["family"] == doc["family"], change
+        assert change["original"] in docs[source]["text"], change
         assert change["rewritten"] in docs[change["doc"]]["text"], change
 
 
@@ -89,6 +96,7 @@ def test_evaluate_spins_reads_a_set_it_is_given(tmp_path: Path) -> None:
         ("spins_dev2", 0.88, 6),  # 0.900
         ("spins_holdout4", 0.88, 6),  # 0.900 (sources 5 when first scored, 2026-12-03)
         ("spins_holdout5", 0.88, 5),  # 0.900, sources 5, scored once on 2026-12-03
+        ("spins_holdout6", 0.97, 5),  # 1.000, sources 5/5, scored once on 2026-12-03
     ],
 )
 def test_score_floors(name: str, f1: float, sources: int) -> None:
@@ -97,6 +105,16 @@ def test_score_floors(name: str, f1: float, sources: int) -> None:
     assert res.rewrites_found == res.rewrites, res.lines()
     assert res.sources_right >= sources, res.lines()
     assert sum(res.drift_found.values()) >= 0.7 * sum(res.drift_gold.values()), res.lines()
+
+
+def test_a_family_without_its_original_is_scored_on_its_rewrites() -> None:
+    """The sixth set holds three stories of two spins each whose original nobody collected:
+    the second spin must join the first, and its broken facts are told against that one."""
+    res = evaluate_spins(spin_sets()["spins_holdout6"], "spins_holdout6")
+    assert res.families_found == 5  # originals present in five of the eight families
+    assert res.rewrites == 17  # 16 spins and 4 paraphrases, less the three anchoring spins
+    assert res.rewrites_found == res.rewrites, res.lines()
+    assert res.drift_found["number"] >= 12, res.lines()
 
 
 def test_rewrites_group_without_their_original() -> None:

@@ -44,6 +44,13 @@ SPIN_SETS = {
                       " for those):",
     "spins_holdout5": "held-out spun news 5 (written on 2026-12-03 the same way, after all of"
                       " that day's changes, and scored once; never used to tune retold):",
+    "spins_holdout6": "spun news 6 (written on 2026-12-03 from 12:30 by a helper that never"
+                      " read retold's code: 8 stories, three of them only as two spins of an"
+                      " original nobody collected, spins with inserted headings, 'Read also'"
+                      " lines and author bios, other-event reports about the same people;"
+                      " scored once at F1 1.000, outsiders 0/14, sources 5/5, broken facts"
+                      " 60/63, stories F1 0.902; then two entity rules were written against"
+                      " its misses, so it is development data for drift):",
 }
 
 
@@ -64,7 +71,7 @@ class SpinResult:
     outsiders_in_family: list[str]  # independent reports and other events put in a family
     outsiders: int
     sources_right: int  # families whose source is the gold original
-    families_found: int  # gold families whose original sits in a predicted family
+    families_found: int  # gold families with an original that sits in a predicted family
     drift_found: Counter[str] = field(default_factory=Counter)  # by type
     drift_gold: Counter[str] = field(default_factory=Counter)
     drift_missed: list[str] = field(default_factory=list)
@@ -77,7 +84,8 @@ class SpinResult:
             f"{self.name}: {self.n_docs} documents",
             f"  families (document pairs): P {f.precision:.3f}  R {f.recall:.3f}  "
             f"F1 {f.f1:.3f}  ({f.tp} right, {f.fp} wrong, {f.fn} missed)",
-            f"  rewrites grouped with their original: {self.rewrites_found}/{self.rewrites}; "
+            f"  rewrites grouped with their original (or first rewrite where it is absent): "
+            f"{self.rewrites_found}/{self.rewrites}; "
             f"independent or other-event reports put in a family: "
             f"{len(self.outsiders_in_family)}/{self.outsiders}"
             + (f" ({', '.join(self.outsiders_in_family)})" if self.outsiders_in_family else ""),
@@ -124,12 +132,19 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
     if set(family) != set(docs):
         raise ValueError(f"{folder}: the scan read {len(family)} documents, gold has {len(docs)}")
     original = {g["family"]: i for i, g in docs.items() if g["role"] == "original"}
+    # A family whose original was never collected (the seeds' case) is anchored on its
+    # first rewrite: the others must join that one.
+    anchor = dict(original)
+    for i, g in sorted(docs.items()):
+        if g["family"] is not None:
+            anchor.setdefault(g["family"], i)
 
-    rewrites = [i for i, g in docs.items() if g["role"] in REWRITE_ROLES]
+    rewrites = [i for i, g in docs.items()
+                if g["role"] in REWRITE_ROLES and anchor[g["family"]] != i]
     found = [i for i in rewrites
-             if family[i] is not None and family[i] == family[original[docs[i]["family"]]]]
-    gold_family_of = {family[i]: g["family"] for i, g in docs.items()
-                      if g["role"] == "original" and family[i] is not None}
+             if family[i] is not None and family[i] == family[anchor[docs[i]["family"]]]]
+    gold_family_of = {family[i]: docs[i]["family"] for i in anchor.values()
+                      if family[i] is not None}
     outsiders = [i for i, g in docs.items() if g["family"] is None]
     # An outsider is wrong in a family that holds a gold family's original, or in any family
     # with another outsider (two independent reports are no reuse family either).
@@ -139,7 +154,7 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
 
     source_of = {f["id"]: f["source"] for f in data["families"]}
     sources_right = sum(source_of.get(fam) == original[key]
-                        for fam, key in gold_family_of.items())
+                        for fam, key in gold_family_of.items() if key in original)
 
     pair_drift = {frozenset((p["a"], p["b"])): p.get("drift") or [] for p in data["pairs"]}
     drift_found: Counter[str] = Counter()
@@ -150,7 +165,9 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
         doc = change["doc"]
         key = docs[doc]["family"]
         drift_gold[change["type"]] += 1
-        items = pair_drift.get(frozenset((doc, original[key])), []) if key else []
+        # Without the original, a change is told between two of its rewrites.
+        source = change.get("source") or (anchor[key] if key else None)
+        items = pair_drift.get(frozenset((doc, source)), []) if source else []
         hits = [k for k, item in enumerate(items) if _matches(change, item)]
         if hits:
             drift_found[change["type"]] += 1
@@ -161,7 +178,7 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
     other = sum(
         (i, k) not in matched
         for i in rewrites
-        for k in range(len(pair_drift.get(frozenset((i, original[docs[i]["family"]])), [])))
+        for k in range(len(pair_drift.get(frozenset((i, anchor[docs[i]["family"]])), [])))
     )
     return SpinResult(
         name=name or folder.name,
@@ -173,7 +190,7 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
         outsiders_in_family=wrong,
         outsiders=len(outsiders),
         sources_right=sources_right,
-        families_found=len(gold_family_of),
+        families_found=sum(key in original for key in gold_family_of.values()),
         drift_found=drift_found,
         drift_gold=drift_gold,
         drift_missed=missed,
