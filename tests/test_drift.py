@@ -15,10 +15,11 @@ from retold.evaluate.drift import (
     DEV4_PATH,
     DEV5_PATH,
     DEV6_PATH,
+    DEV7_PATH,
+    DEV8_PATH,
     HOLDOUT4_PATH,
     HOLDOUT7_PATH,
     HOLDOUT8_PATH,
-    HOLDOUT10_PATH,
     HOLDOUT_PATH,
     evaluate_drift,
     format_report,
@@ -519,9 +520,9 @@ _GOLD = ("entity", "title", "number", "date", "quote", "negation", "hedge")
 
 @pytest.mark.parametrize("path", [DEV2_PATH, DEV3_PATH, HOLDOUT_PATH, HOLDOUT4_PATH,
                                   DEV4_PATH, DEV5_PATH, HOLDOUT7_PATH, HOLDOUT8_PATH,
-                                  DEV6_PATH, HOLDOUT10_PATH],
+                                  DEV6_PATH, DEV7_PATH, DEV8_PATH],
                          ids=["dev2", "dev3", "holdout", "holdout4", "dev4", "dev5",
-                              "holdout7", "holdout8", "dev6", "holdout10"])
+                              "holdout7", "holdout8", "dev6", "dev7", "dev8"])
 def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
     pairs = load_pairs(path)
     assert len(pairs) >= 60
@@ -545,15 +546,16 @@ def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
         (HOLDOUT4_PATH, 0.9),  # held out: F1 0.936 when written later on 2026-12-01
         (HOLDOUT7_PATH, 0.75),  # held out: F1 0.777 when scored on 2026-12-02 (0.793)
         (HOLDOUT8_PATH, 0.74),  # held out: F1 0.763 when scored on 2026-12-02 (0.779)
-        (HOLDOUT10_PATH, 0.84),  # held out: F1 0.871 when scored on 2026-12-03
+        (DEV7_PATH, 0.9),  # F1 0.871 when scored on 2026-12-03, its misses fixed since
+        (DEV8_PATH, 0.93),  # F1 0.844 when written on 2026-12-03, its misses fixed since
         (DEV6_PATH, 0.93),  # F1 0.836 when written on 2026-12-03, its misses fixed since
         (DEV5_PATH, 0.88),  # F1 0.796 when written on 2026-12-02, its misses fixed since
         (DEV4_PATH, 0.88),  # F1 0.865 when written on 2026-12-02, its misses fixed since
         (DEV3_PATH, 0.95),  # F1 0.955 when written on 2026-11-30, its misses fixed since
         (DEV2_PATH, 0.9),  # F1 0.932 when written, development data since 2026-11-30
     ],
-    ids=["holdout", "holdout4", "holdout7", "holdout8", "holdout10", "dev6", "dev5", "dev4",
-         "dev3", "dev2"],
+    ids=["holdout", "holdout4", "holdout7", "holdout8", "dev7", "dev8", "dev6", "dev5",
+         "dev4", "dev3", "dev2"],
 )
 def test_score_floors(path: Path, floor: float) -> None:
     report = evaluate_drift(path)
@@ -768,6 +770,13 @@ def test_seed_dropped_date() -> None:
 def test_seed_tomahawk_to_cruise_weapons() -> None:
     items = _pair("001", "Tomahawk missiles", "002", "cruise weapons")
     assert any(d.type == "entity" and "Tomahawk" in d.a_text for d in items)
+
+
+@pytest.mark.shared
+def test_seed_meeting_place_moved() -> None:
+    items = _pair("001", "at the official residence", "002", "at the state guest house")
+    assert [(d.type, d.a_text, d.b_text) for d in items if "place" in d.detail] == [
+        ("entity", "official residence", "state guest house")]
 
 
 @pytest.mark.shared
@@ -1009,3 +1018,96 @@ def test_claims_as_a_noun_advice_and_expected_dates() -> None:
     # "nothing to suggest" is the negation's matter, no hedge of its own.
     assert _types("Police said there was nothing to suggest the fire was deliberate.",
                   "Police said nothing pointed to the fire being deliberate.") == []
+
+
+def _items(a: str, b: str) -> list[tuple[str, str, str]]:
+    return [(d.type, d.a_text, d.b_text) for d in sentence_drift(a, b)]
+
+
+def test_ranks_and_forms_of_address_before_a_name() -> None:
+    # A police rank is an office, also inside "Police Sergeant Maya Drent".
+    assert _items("Police Sergeant Maya Drent said the road would reopen.",
+                  "Police Inspector Maya Drent said the road would reopen.") == [
+        ("title", "Sergeant", "Inspector")]
+    assert _items("Dr Ilse Marwick led the study.", "Professor Ilse Marwick led the study.") == [
+        ("title", "Dr", "Professor")]
+    assert _types("Dr Ilse Marwick led the study.", "Doctor Ilse Marwick headed the study.") == []
+    # "chief executive" is the CEO, not a chief; "head economist" is the chief economist.
+    assert _types("Ferrovia Nord chief executive Paola Denti spoke on Monday.",
+                  "Ferrovia Nord CEO Paola Denti spoke on Monday.") == []
+    assert _types("Pia Sundstrom, chief economist at Harbor Securities, said so.",
+                  "Pia Sundstrom, head economist at Harbor Securities, said so.") == []
+    # An office in apposition without an article, and a member is no chair.
+    assert _items("Greta Solheim, chair of the board at Nordvik Energy, resigned.",
+                  "Greta Solheim, a member of the board at Nordvik Energy, resigned.") == [
+        ("title", "chair", "member")]
+    # The holder of "General Secretary Yusuf Demir of the union" is Demir.
+    assert _items("General Secretary Yusuf Demir of the Dock Union said the strike was on.",
+                  "The strike was on, according to Yusuf Demir, president of the Dock Union.") == [
+        ("title", "General Secretary", "president")]
+
+
+def test_more_opposites_and_a_direction_in_a_reordered_sentence() -> None:
+    assert _items("The government lifted the curfew in the capital.",
+                  "The government extended the curfew in the capital.") == [
+        ("negation", "lifted", "extended")]
+    assert _types("Inflation stayed above the bank's target.",
+                  "Inflation remained below the bank's target.") == ["negation"]
+    assert _types("Senator Karl Drummond voted for the amendment.",
+                  "Senator Karl Drummond voted against the amendment.") == ["negation"]
+    assert _types("Customs officers seized 200 kilograms of medicine.",
+                  "Customs officers released 200 kilograms of medicine.") == ["negation"]
+    assert _items(
+        "Shares in Orlenko Foods fell 6.2 percent in early trading after the company cut its"
+        " forecast.",
+        "In early trading, Orlenko Foods stock rose 6.2 percent after the firm trimmed its"
+        " outlook.") == [("number", "fell", "rose")]
+
+
+def test_names_of_bodies_and_a_body_made_anonymous() -> None:
+    # "the Ministry of Defence" is "the defence ministry"; a body named "for" its cause is
+    # one name; "General" does not cut "Varenz General Hospital" in two.
+    assert _types("The Ministry of Defence said two soldiers were hurt.",
+                  "Two soldiers were hurt, the defence ministry said.") == []
+    assert _items("The Danforth Institute for Public Policy found that rents rose.",
+                  "A think tank found that rents rose.") == [
+        ("entity", "Danforth Institute for Public Policy", "A think tank")]
+    assert _items("Varenz General Hospital said it had treated 186 people.",
+                  "A local hospital said it had treated 186 people.") == [
+        ("entity", "Varenz General Hospital", "A local hospital")]
+    # Named again later, but made "a local construction firm" here: anonymous here.
+    a = ("The panel found that he steered contracts to Aldane Marine Works, a company run by"
+         " his associate. Aldane Marine Works has been barred from bidding.")
+    b = ("The panel found that he steered contracts to a local construction firm run by his"
+         " associate. Aldane Marine Works has been barred from bidding.")
+    items = _pair_drift_of(a, b)
+    assert ("entity", "Aldane Marine Works") in {(t, x) for t, x, _ in items}
+    # A number word joined to what it counts is still the number.
+    assert _types("The three-judge panel met.", "The panel of three judges met.") == []
+
+
+def _pair_drift_of(a: str, b: str) -> list[tuple[str, str, str]]:
+    """Drift between the aligned sentences of two documents, each in its document's context."""
+    context = DriftContext.from_documents(a, b)
+    out: list[tuple[str, str, str]] = []
+    for sa, sb in zip(split_sentences(a), split_sentences(b), strict=True):
+        out += [(d.type, d.a_text, d.b_text)
+                for d in sentence_drift(sa.text, sb.text, 0, 0, context)]
+    return out
+
+
+def test_a_venue_of_another_kind_is_a_changed_place() -> None:
+    assert _items("The leaders met at the official residence on Tuesday.",
+                  "The leaders met at the state guest house on Tuesday.") == [
+        ("entity", "official residence", "state guest house")]
+    assert _items("Talks were held at the presidential palace.",
+                  "Talks were held at the foreign ministry.") == [
+        ("entity", "presidential palace", "foreign ministry")]
+    # A spinner's synonym keeps the kind of venue; a shared word keeps the place; where
+    # something went ("dropped to the court") is no venue.
+    assert _types("Ships waited in the port of Kessel.",
+                  "Ships waited in the harbour of Kessel.") == []
+    assert _types("He was treated in a hospital.", "He was treated in a medical centre.") == []
+    assert _types("The vote was held in the city hall.",
+                  "The vote was held in the city chamber.") == []
+    assert _types("She dropped to the court in tears.", "She fell to the ground in tears.") == []

@@ -26,6 +26,7 @@ from cydifflib import SequenceMatcher
 
 from retold.entities import (
     ORDINAL,
+    TWO_WORD_HEADS,
     WEEKDAYS,
     Knowledge,
     Mention,
@@ -274,6 +275,11 @@ def sentence_drift(
     items += _title_drift(a, b, al, a_text, b_text)
     items += [r for r in _rank_drift(al, a_text, b_text)
               if not any(d.type == "title" and _overlaps(d.a_span, r.a_span) for d in items)]
+    items += [r for r in _honorific_drift(al)
+              if not any(d.type == "title" and _overlaps(d.b_span, r.b_span) for d in items)]
+    items += [p for p in _place_drift(al, a_text, b_text, a_quotes, b_quotes)
+              if not any(_overlaps(d.a_span, p.a_span) or _overlaps(d.b_span, p.b_span)
+                         for d in items)]
     items += _dropped_titles(a, b, context.b_titled, a_text, b_text, "dropped")
     items += [_Local(d.type, d.b_span, d.a_span, d.detail) for d in
               _dropped_titles(b, a, context.a_titled, b_text, a_text, "added")]
@@ -371,7 +377,9 @@ def _entity_drift(
             out.append(_Local("entity", (m.start, m.end), (partner.start, partner.end),
                               f"entity changed: {_q(m.text)} -> {_q(partner.text)}"))
             continue
-        if _named_elsewhere(m, ctx.b_entities) or _spelled_out(m, b_text):
+        if _spelled_out(m, b_text) or (
+                _named_elsewhere(m, ctx.b_entities)
+                and not _indefinite(b_text, region, _word_before(a_text, m.start))):
             continue  # mentioned elsewhere in B (moved) or written in lower case there
         region = _trim(b_text, region)
         detail = (f"entity dropped: {_q(m.text)} -> {_q(b_text[region[0]:region[1]])}"
@@ -385,6 +393,22 @@ def _entity_drift(
                   if region[1] > region[0] else f"entity added: {_q(n.text)}")
         out.append(_Local("entity", region, (n.start, n.end), detail))
     return out
+
+
+def _indefinite(text: str, span: tuple[int, int], word_before: str) -> bool:
+    """Whether ``span`` is a fresh, nameless noun phrase ("a local construction firm"): a
+    rewrite that puts one where its source named a body has made it anonymous there, even
+    if the name comes back elsewhere ("the company" or "it" only refers back).
+    ``word_before``: the word before the name in its own sentence."""
+    if span[1] > span[0]:
+        words = [w.lower() for _, _, w in word_spans(text[span[0] : span[1]])]
+        return len(words) >= 2 and words[0] in ("a", "an") and not set(words[1:]) & STOPWORDS
+    # The name was cut and the phrase put in its place: "to Aldane Marine Works, a company
+    # controlled by" -> "to a local construction firm controlled by". The word before
+    # must be the same, or the phrase may open another clause.
+    words = [w.lower() for _, _, w in word_spans(text[span[0] : span[0] + 60])]
+    return (len(words) >= 2 and words[0] in ("a", "an") and words[1] not in STOPWORDS
+            and word_before != "" and _word_before(text, span[0]) == word_before)
 
 
 def _named_elsewhere(m: Mention, others: Sequence[frozenset[str]]) -> bool:
@@ -404,7 +428,11 @@ def _spelled_out(m: Mention, other_text: str) -> bool:
     if m.key.startswith("#"):
         return False
     other = " " + " ".join(w.lower() for _, _, w in word_spans(other_text)) + " "
-    return f" {m.key} " in other or f" {_COMMON_ACRONYMS.get(m.key, '#')} " in other
+    head, of, rest = m.key.partition(" of ")
+    # "the Ministry of Defence" -> "the defence ministry": the same body, its words turned.
+    turned = f" {rest} {head} " if of and rest and " " not in head else "#"
+    return (f" {m.key} " in other or f" {_COMMON_ACRONYMS.get(m.key, '#')} " in other
+            or turned in other)
 
 
 # Acronyms of common nouns whose letters are not the initials of words ("TV").
@@ -499,8 +527,7 @@ def _rank_drift(al: _Aligner, a_text: str, b_text: str) -> list[_Local]:
         if not da or not db:
             continue
         # The word next to the name is what the person is ("Finance chief"), never a rank.
-        ra = {_RANKS[w.lower()] for _, _, w in da[:-1] if w.lower() in _RANKS}
-        rb = {_RANKS[w.lower()] for _, _, w in db[:-1] if w.lower() in _RANKS}
+        ra, rb = _rank_words(da), _rank_words(db)
         rest_a = {w.lower() for _, _, w in da[:-1] if w.lower() not in _RANKS} | {
             da[-1][2].lower()}
         rest_b = {w.lower() for _, _, w in db[:-1] if w.lower() not in _RANKS} | {
@@ -511,6 +538,115 @@ def _rank_drift(al: _Aligner, a_text: str, b_text: str) -> list[_Local]:
         detail = (f"title changed: {_q(a_text[a_span[0]:a_span[1]])} -> "
                   f"{_q(b_text[b_span[0]:b_span[1]])} (rank)")
         out.append(_Local("title", a_span, b_span, detail))
+    return out
+
+
+# Academic forms of address, which say what degree or chair a person holds: "Dr Ilse
+# Marwick" -> "Professor Ilse Marwick" promotes her. "Dr" and "Doctor" are one.
+_ADDRESS = MappingProxyType({"dr": "doctor", "doctor": "doctor", "professor": "professor",
+                             "prof": "professor"})
+
+
+def _honorific_drift(al: _Aligner) -> list[_Local]:
+    """The same two-word name addressed as a doctor on one side and as a professor on the
+    other. Only a change between two forms of address counts: a spinner that drops "Dr"
+    leaves the reader the name, and one form alone is no claim about the other."""
+    def addressed(toks: Sequence[tuple[int, int, str]]) -> dict[tuple[str, str], int]:
+        return {(toks[i][2], toks[i + 1][2]): i - 1 for i in range(1, len(toks) - 1)
+                if toks[i - 1][2].lower() in _ADDRESS and toks[i][2][:1].isupper()
+                and toks[i + 1][2][:1].isupper() and _name_ends(toks, i + 1)}
+
+    out: list[_Local] = []
+    b_names = addressed(al.b_toks)
+    for name, i in addressed(al.a_toks).items():
+        j = b_names.get(name)
+        if j is None:
+            continue
+        (s, e, w), (bs, be, bw) = al.a_toks[i], al.b_toks[j]
+        if _ADDRESS[w.lower()] != _ADDRESS[bw.lower()]:
+            out.append(_Local("title", (s, e), (bs, be), f"title changed: {_q(w)} -> {_q(bw)}"))
+    return out
+
+
+def _rank_words(description: Sequence[tuple[int, int, str]]) -> set[str]:
+    """The ranks in a description, less the last word (what the person is) and less a
+    word that opens a two-word office: "chief executive" is the CEO, not a chief."""
+    words = [w.lower() for _, _, w in description]
+    return {_RANKS[w] for k, w in enumerate(words[:-1])
+            if w in _RANKS and (w, words[k + 1]) not in TWO_WORD_HEADS}
+
+
+# Kinds of venue a spinner's synonym stays within ("port" -> "harbour", "hospital" ->
+# "medical centre"); a rewrite that moves the event to another kind ("the official
+# residence" -> "the state guest house", "the presidential palace" -> "the foreign
+# ministry") has changed where it happened. Places named in capitals are entities.
+_VENUES: Mapping[str, str] = MappingProxyType({
+    word: kind for kind, words in (
+        # Not "house" (also a chamber of parliament) nor "home" ("at home").
+        ("residence", "residence residences mansion villa dwelling"),
+        ("palace", "palace"),
+        ("lodging", "guest-house guesthouse hotel inn lodge resort"),
+        ("office", """ministry department office offices headquarters head-office hq
+                   secretariat chancellery"""),
+        ("hall", "hall town-hall city-hall"),
+        ("court", "court courthouse courtroom tribunal"),
+        ("hospital", """hospital clinic infirmary medical-centre medical-center
+                     health-centre health-center medical-facility"""),
+        ("port", "port harbour harbor dock docks wharf pier marina"),
+        ("airport", "airport airfield airstrip aerodrome"),
+        ("station", "station terminal depot"),
+        ("stadium", "stadium arena ground grounds venue pitch"),
+        ("school", "school academy college university campus"),
+        ("prison", "prison jail gaol penitentiary detention-centre"),
+        # Not "chamber": a hall as often as a house of parliament.
+        ("parliament", "parliament assembly legislature congress senate"),
+        ("church", "church cathedral chapel basilica mosque temple synagogue"),
+        ("embassy", "embassy consulate"),
+        ("square", "square plaza"),
+    ) for word in words.split()
+})
+_PLACE = re.compile(
+    # Where something is, not where it goes: "dropped to the court" -> "fell to the ground".
+    r"\b(?:at|in|inside|outside|near)\s+(?:the|a|an|its|his|her|their)\s+"
+    r"((?:[a-z][a-z'-]*\s+){0,3}?("
+    + "|".join(sorted((w.replace("-", r"[\s-]") for w in _VENUES), key=len, reverse=True))
+    + r"))\b"
+)
+
+
+def _places(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int, str, set[str]]]:
+    """Venues named in lower case after a preposition: span, kind, and content words."""
+    out = []
+    for m in _PLACE.finditer(text):
+        if _in_quotes(m.start(), quotes):
+            continue
+        head = re.sub(r"\s+", "-", m.group(2))
+        words = set(m.group(1).lower().split()) - STOPWORDS
+        out.append((m.start(1), m.end(1), _VENUES[head], words))
+    return out
+
+
+def _place_drift(
+    al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
+    b_quotes: list[tuple[int, int]],
+) -> list[_Local]:
+    """A venue of one kind where the counterpart names one of another kind, with no word
+    in common: "met at the official residence" -> "met at the state guest house". Either
+    kind named anywhere in the other sentence keeps it (a venue moved in the sentence)."""
+    out: list[_Local] = []
+    b_places = _places(b_text, b_quotes)
+    a_kinds = {k for *_, k, _ in _places(a_text, a_quotes)}
+    b_kinds = {k for *_, k, _ in b_places}
+    for s, e, kind, words in _places(a_text, a_quotes):
+        region = al.a_to_b(s, e)
+        for bs, be, b_kind, b_words in b_places:
+            if not _overlaps(region, (bs, be)) or kind in b_kinds or b_kind in a_kinds:
+                continue
+            if words & b_words:
+                continue
+            out.append(_Local("entity", (s, e), (bs, be),
+                              f"place changed: {_q(a_text[s:e])} -> {_q(b_text[bs:be])}"))
+            break
     return out
 
 
@@ -1203,7 +1339,32 @@ def _direction_drift(
         if there and all(x == -d for x in there if x) and any(x == -d for x in there):
             detail = f"number changed: {_q(w)} -> {_q(b_text[lo:hi])} (the other direction)"
             out.append(_Local("number", (s, e), (lo, hi), detail))
+            continue
+        j = _moved_direction(al, i, d, b_quotes)
+        if j is not None:
+            bs, be, bw = al.b_toks[j]
+            detail = f"number changed: {_q(w)} -> {_q(bw)} (the other direction)"
+            out.append(_Local("number", (s, e), (bs, be), detail))
     return out
+
+
+def _moved_direction(
+    al: _Aligner, i: int, d: int, b_quotes: list[tuple[int, int]],
+) -> int | None:
+    """In a reordered sentence the word alignment loses "fell 6.2 percent" -> "stock rose
+    6.2 percent"; the amount itself anchors it. The direction word right before a figure
+    in A, and the one right before the same figure in B, if that says the opposite."""
+    figure = next((t[2] for t in al.a_toks[i + 1 : i + 3] if any(c.isdigit() for c in t[2])),
+                  None)
+    if figure is None:
+        return None
+    for k, (bs, _, bw) in enumerate(al.b_toks):
+        if bw != figure or _in_quotes(bs, b_quotes):
+            continue
+        before = [j for j in range(max(0, k - 2), k) if _direction(al.b_toks, j)]
+        if before and all(_direction(al.b_toks, j) == -d for j in before):
+            return before[-1]
+    return None
 
 
 # ---------------------------------------------------------------- opposites
@@ -1240,6 +1401,15 @@ _OPPOSITES: tuple[tuple[DriftType, frozenset[str], frozenset[str]], ...] = tuple
         ("negation", "include includes included", "exclude excludes excluded"),
         ("negation", "resume resumes resumed resuming", "suspend suspends suspended suspending"),
         ("negation", "true", "false"),
+        # A ban, curfew or sanction "lifted" ends; "imposed" or "extended" it holds.
+        ("negation", "lift lifts lifted lifting",
+         "impose imposes imposed imposing extend extends extended extending"),
+        ("negation", "above", "below"),
+        ("negation", "favour favor favoured favored favouring favoring", "against"),
+        # Goods or people taken into custody, or let go.
+        ("negation", "seize seizes seized seizing confiscate confiscates confiscated "
+         "confiscating arrest arrests arrested arresting detain detains detained detaining",
+         "release releases released releasing"),
         ("negation", "positive", "negative"),
         ("negation", "majority", "minority"),
         ("negation", "highest", "lowest"),
@@ -1277,6 +1447,9 @@ _OPPOSITE_OF: Mapping[str, tuple[int, bool]] = MappingProxyType(
 )
 
 
+_VOTES = frozenset("vote votes voted voting".split())
+
+
 def _axis_words(
     toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]]
 ) -> dict[int, tuple[list[int], list[int]] | None]:
@@ -1284,7 +1457,10 @@ def _axis_words(
     axis with a negated word (see ``_opposite_drift``)."""
     out: dict[int, tuple[list[int], list[int]] | None] = {}
     for i, (s, _, w) in enumerate(toks):
-        hit = _OPPOSITE_OF.get(w.lower())
+        low = w.lower()
+        if low == "for" and i and toks[i - 1][2].lower() in _VOTES:
+            low = "favour"  # "voted for" the bill, as against "voted against" it
+        hit = _OPPOSITE_OF.get(low)
         if hit is None or _in_quotes(s, quotes):
             continue
         axis, plus = hit

@@ -193,7 +193,7 @@ _QUALIFIERS = frozenset(
     deputy vice state chief economy energy environment transport culture labour labor
     agriculture first senior assistant associate executive managing general lieutenant
     financial operating technology information marketing majority minority opposition
-    petty warrant
+    petty warrant head
     """.split()
 )
 _HEADS = frozenset(
@@ -202,7 +202,8 @@ _HEADS = frozenset(
     secretary director ambassador envoy judge king queen prince princess emperor empress pope
     bishop archbishop spokesman spokeswoman spokesperson pm mp premier speaker prosecutor
     commissioner sheriff professor treasurer president-elect vice-president
-    secretary-general director-general leader officer coo cto""".split()
+    secretary-general director-general leader officer coo cto sergeant inspector constable
+    detective superintendent captain corporal member""".split()
 )
 # What a person is by trade ("actress Mireille Dufort", "Festival founder Jonas Ekberg"): an
 # office when a name follows, and one the rewrite can swap for another ("the actress" -> "the
@@ -222,7 +223,7 @@ _OCCUPATIONS = MappingProxyType(
     }
 )
 _HEADS |= _OCCUPATIONS.keys()
-_TWO_WORD_HEADS = MappingProxyType(
+TWO_WORD_HEADS = MappingProxyType(
     {
         ("chief", "executive"): "chief executive",
         ("general", "secretary"): "general secretary",
@@ -247,13 +248,15 @@ _ROLE_NORMAL = MappingProxyType(
     }
     | {word: role for word, role in _OCCUPATIONS.items() if word != role}
 )
-# American and British spellings of what an office is of ("Defense Minister").
-_SPELLING = MappingProxyType({"defense": "defence", "labor": "labour"})
+# American and British spellings of what an office is of ("Defense Minister"), and a
+# spinner's word for a rank ("head economist" is the chief economist).
+_SPELLING = MappingProxyType({"defense": "defence", "labor": "labour", "head": "chief"})
 # Lower-case heads that are common words ("the general public", "a judge said"): only a title
 # when capitalised or attached to a name.
 _WEAK_HEADS = frozenset(
     "general admiral colonel commander coach manager chair secretary director judge speaker "
-    "professor envoy bishop prince princess leader officer".split()
+    "professor envoy bishop prince princess leader officer inspector detective captain member"
+    .split()
 ) | _OCCUPATIONS.keys()
 # Qualifiers that are an office on their own when a name follows ("Justice Mara Ellison";
 # "Justice Minister" is still the minister).
@@ -263,6 +266,12 @@ _RANKS = frozenset("deputy vice assistant associate senior".split())
 # Capitalised words after such a qualifier that make it an institution, not a person's title.
 _ORGAN_WORDS = frozenset(
     "department ministry ministers league party system committee secretary court".split()
+)
+# Capitalised words after a common head ("General", "Director") that make the two a name of
+# a place, an event or a firm, not an office and its holder.
+_NOT_A_HOLDER = frozenset(
+    """hospital infirmary clinic assembly election elections motors electric dynamics store
+    stores staff directorate""".split()
 )
 _PERIOD_CODE = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2}(?:\d{2})?)")
 # Temperature scales, named after people but units: "35 degrees Celsius" is "35C".
@@ -316,7 +325,8 @@ _HYPHEN_UNITS = frozenset(
     "year years old day days week weeks month months hour hours minute minutes metre metres "
     "meter meters mile miles kilometre kilometres km point per percent storey story "
     # counts made adjectives: "a three-strong team", "a five-member panel", "a two-time winner"
-    "strong member man woman person seat nation party page game match bedroom lane time".split()
+    "strong member man woman person seat nation party page game match bedroom lane time judge"
+    " player team car vehicle floor round stage set goal shot".split()
 )
 
 
@@ -1050,10 +1060,10 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
                 return None
         elif canonical(low) != low and not qualifiers and k > i:
             pass  # nationality inside a title ("former US President"): not part of the office
-        elif k + 1 < len(toks) and (low, toks[k + 1].low) in _TWO_WORD_HEADS and _gap_is_space(
+        elif k + 1 < len(toks) and (low, toks[k + 1].low) in TWO_WORD_HEADS and _gap_is_space(
             text, toks[k], toks[k + 1]
         ):
-            role = _TWO_WORD_HEADS[(low, toks[k + 1].low)]
+            role = TWO_WORD_HEADS[(low, toks[k + 1].low)]
             consumed.update((k, k + 1))
             end = k + 2
             if end < len(toks) and toks[end].low == "officer" and _gap_is_space(
@@ -1070,6 +1080,9 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             # financial officer" ("Labour leader" is the party's).
             qualified = bool(qualifiers) and not any(
                 _is_cap(toks[j]) for j in consumed if toks[j].low in _QUALIFIERS)
+            if (low in _WEAK_HEADS and k + 1 < len(toks) and _is_cap(toks[k + 1])
+                    and toks[k + 1].low in _NOT_A_HOLDER):
+                return None  # "Varenz General Hospital", "the General Assembly"
             if low in _WEAK_HEADS and not _is_cap(toks[k]) and not (marked or qualified) and not (
                 k + 1 < len(toks) and _is_cap(toks[k + 1])
                 and _gap_is_space(text, toks[k], toks[k + 1])
@@ -1115,7 +1128,10 @@ def _in_apposition(toks: list[_Tok], i: int, k: int, text: str) -> bool:
     what the person is."""
     j = _past_modifiers(toks, i, text) - 1
     after_name = (j >= 1 and toks[j].low in ("a", "an", "the") and _is_cap(toks[j - 1])
-                  and text[toks[j - 1].end : toks[j].start].strip() == ",")
+                  and text[toks[j - 1].end : toks[j].start].strip() == ",") or (
+        # "Greta Solheim, chair of the board": no article, but what she is chair of follows
+        j >= 0 and _is_cap(toks[j]) and text[toks[j].end : toks[j + 1].start].strip() == ","
+        and k + 1 < len(toks) and toks[k + 1].low in ("of", "at"))
     before_name = (k + 1 < len(toks) and _is_cap(toks[k + 1])
                    and text[toks[k].end : toks[k + 1].start].strip() == ","
                    and any(t.low in ("a", "an") for t in toks[max(0, k - 3) : k]))
@@ -1129,6 +1145,14 @@ def _in_apposition(toks: list[_Tok], i: int, k: int, text: str) -> bool:
 class _Chunk:
     first: int
     last: int  # exclusive token index
+
+
+# Bodies named for what they serve: "the Danforth Institute for Public Policy" is one name.
+_BODIES_FOR = frozenset(
+    """institute centre center commission council foundation agency office committee society
+    alliance fund organisation organization association coalition campaign network trust
+    department""".split()
+)
 
 
 def _chunks(
@@ -1148,11 +1172,13 @@ def _chunks(
                 k += 1
                 continue
             # Connectors only between two capitalised words: "Republic of Korea".
-            # Only "of", "of the" or one particle ("van") joins: "Korea for the Apec" is two.
+            # Only "of", "of the" or one particle ("van") joins: "Korea for the Apec" is two
+            # ("for" only after a body: "Institute for the Study of War" is one).
             c = k
-            if toks[k].low in _CONNECTORS:
+            if toks[k].low in _CONNECTORS or (
+                    toks[k].low == "for" and toks[k - 1].low in _BODIES_FOR):
                 c = k + 1
-                if toks[k].low == "of" and c < len(toks) and toks[c].low == "the":
+                if toks[k].low in ("of", "for") and c < len(toks) and toks[c].low == "the":
                     c += 1
             if (c > k and c < len(toks) and _is_cap(toks[c]) and c not in blocked
                     and toks[k].low != "the"
@@ -1315,8 +1341,11 @@ def extract(text: str, knowledge: Knowledge | None = None,
             blocked.add(idx)  # "Q3", "H1", "FY2024": a period of a year, not a name
         if t.low in _UNIT_NAMES or _TEMPERATURE.fullmatch(t.text):
             blocked.add(idx)
-        # Offices are never names, also in the plural: "MPs", "Senators".
-        if t.low in _HEADS or (t.low.endswith("s") and t.low[:-1] in _HEADS):
+        # Offices are never names, also in the plural: "MPs", "Senators"; but "General"
+        # is part of "Varenz General Hospital".
+        if (t.low in _HEADS or (t.low.endswith("s") and t.low[:-1] in _HEADS)) and not (
+                idx + 1 < len(toks) and toks[idx + 1].low in _NOT_A_HOLDER
+                and _is_cap(toks[idx + 1])):
             blocked.add(idx)
     if _headline(toks):
         blocked |= {idx for idx, t in enumerate(toks) if not _known_name(t, knowledge)}
@@ -1406,6 +1435,8 @@ def _with_holder(
                 holder = chunk_of_token[b]
     if holder is None or holder.key.startswith("#"):
         return mention
-    surname = holder.key.split()[-1]
+    # "General Secretary Yusuf Demir of the Transport Workers' Union" chunks the name with
+    # the body it serves; the person is the part before "of".
+    surname = holder.key.split(" of ")[0].split()[-1]
     return Mention("title", mention.text, mention.start, mention.end, mention.key,
                    holder=surname)
