@@ -9,6 +9,7 @@ reported as inserted with that detail, unless both sides hold them.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -155,16 +156,57 @@ def _quoted_prose(text: str) -> bool:
     return bool(_QUOTE_MARKS.intersection(text)) and not looks_like_heading(text)
 
 
+# What content farms add around a copied article: a link to their other pages, an
+# advertisement, and an author bio at the end (often a stock persona's).
+_LINK = re.compile(r"^\W*(?:read (?:also|more|next)|also read|related(?: articles?| stories)?"
+                   r"|see also|recommended|you may also like|more from|click here|watch)\b",
+                   re.I)
+_AD = re.compile(r"^\W*(?:advertisement|sponsored|subscribe|sign up for|follow us|stay tuned)\b",
+                 re.I)
+_BIO = re.compile(r"^\W*about the author\b|\b(?:is|was) an? (?:[\w-]+ ){0,4}?(?:writer|blogger"
+                  r"|journalist|author|editor|contributor|reporter|columnist|freelancer)\b",
+                  re.I)
+
+
+def material_kinds(sents: Sequence[Sentence], idx: Sequence[int]) -> dict[int, str]:
+    """What each of the sentences ``idx`` (inserted or omitted, in order) is, where it is
+    more than prose: "heading", "link", "advertisement" or "author bio". A bio runs from
+    its first sentence to the end of the run of such sentences it opens at the end of the
+    document ("Jenna is a lifestyle writer who loves travel. She has written for ...")."""
+    out: dict[int, str] = {}
+    bio_from: int | None = None
+    for i in sorted(idx):
+        if i >= len(sents):
+            continue
+        text = sents[i].text
+        in_bio, bio_from = bio_from is not None and i == bio_from + 1, None
+        if _LINK.search(text) or _AD.search(text):
+            out[i] = "link" if _LINK.search(text) else "advertisement"
+            bio_from = i if in_bio else None  # "Subscribe ..." inside a trailer
+        elif looks_like_heading(text):
+            out[i] = "heading"
+        elif in_bio or (_BIO.search(text) and _runs_to_end(i, idx, len(sents))):
+            out[i] = "author bio"
+            bio_from = i
+    return out
+
+
+def _runs_to_end(i: int, idx: Sequence[int], n: int) -> bool:
+    """Whether sentences ``i`` to the document's last are all in ``idx`` (a trailer)."""
+    return set(range(i, n)) <= set(idx)
+
+
 def _whole(
     sents: Sequence[Sentence], idx: Sequence[int], kind: str, boiler: set[int]
 ) -> list[dict[str, Any]]:
     out = []
+    kinds = material_kinds(sents, idx)
     for i in idx:
         if i >= len(sents):
             continue
         s = sents[i]
         side_text, span = s.text, [s.start, s.end]
-        detail = f"sentence {kind}"
+        detail = f"{kinds.get(i, 'sentence')} {kind}"
         if i in boiler:
             detail += " (boilerplate repeated across documents)"
         if kind == "inserted":
