@@ -20,6 +20,7 @@ from retold.evaluate.drift import (
     HOLDOUT4_PATH,
     HOLDOUT7_PATH,
     HOLDOUT8_PATH,
+    HOLDOUT12_PATH,
     HOLDOUT_PATH,
     evaluate_drift,
     format_report,
@@ -520,9 +521,9 @@ _GOLD = ("entity", "title", "number", "date", "quote", "negation", "hedge")
 
 @pytest.mark.parametrize("path", [DEV2_PATH, DEV3_PATH, HOLDOUT_PATH, HOLDOUT4_PATH,
                                   DEV4_PATH, DEV5_PATH, HOLDOUT7_PATH, HOLDOUT8_PATH,
-                                  DEV6_PATH, DEV7_PATH, DEV8_PATH],
+                                  DEV6_PATH, DEV7_PATH, DEV8_PATH, HOLDOUT12_PATH],
                          ids=["dev2", "dev3", "holdout", "holdout4", "dev4", "dev5",
-                              "holdout7", "holdout8", "dev6", "dev7", "dev8"])
+                              "holdout7", "holdout8", "dev6", "dev7", "dev8", "holdout12"])
 def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
     pairs = load_pairs(path)
     assert len(pairs) >= 60
@@ -546,6 +547,7 @@ def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
         (HOLDOUT4_PATH, 0.9),  # held out: F1 0.936 when written later on 2026-12-01
         (HOLDOUT7_PATH, 0.75),  # held out: F1 0.777 when scored on 2026-12-02 (0.793)
         (HOLDOUT8_PATH, 0.74),  # held out: F1 0.763 when scored on 2026-12-02 (0.779)
+        (HOLDOUT12_PATH, 0.84),  # held out: F1 0.867 when scored on 2026-12-03 at 13:10
         (DEV7_PATH, 0.9),  # F1 0.871 when scored on 2026-12-03, its misses fixed since
         (DEV8_PATH, 0.93),  # F1 0.844 when written on 2026-12-03, its misses fixed since
         (DEV6_PATH, 0.93),  # F1 0.836 when written on 2026-12-03, its misses fixed since
@@ -554,8 +556,8 @@ def test_holdout_pairs_parse_and_cover_every_type(path: Path) -> None:
         (DEV3_PATH, 0.95),  # F1 0.955 when written on 2026-11-30, its misses fixed since
         (DEV2_PATH, 0.9),  # F1 0.932 when written, development data since 2026-11-30
     ],
-    ids=["holdout", "holdout4", "holdout7", "holdout8", "dev7", "dev8", "dev6", "dev5",
-         "dev4", "dev3", "dev2"],
+    ids=["holdout", "holdout4", "holdout7", "holdout8", "holdout12", "dev7", "dev8", "dev6",
+         "dev5", "dev4", "dev3", "dev2"],
 )
 def test_score_floors(path: Path, floor: float) -> None:
     report = evaluate_drift(path)

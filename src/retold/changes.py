@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from retold.align import lower_tokens, same_words
-from retold.text import Sentence, looks_like_heading, shorten, split_sentences
+from retold.text import Sentence, dateline_end, looks_like_heading, shorten, split_sentences
 
 if TYPE_CHECKING:
     from retold.drift import Drift
@@ -41,9 +41,16 @@ def pair_drift(
     boiler_a = set(alignment.get("boilerplate_a", []))
     un_a = set(alignment.get("unmatched_a", [])) - boiler_a
     un_b = set(alignment.get("unmatched_b", [])) - boiler_b
+    # A dateline one side drops ("DRASNY, March 14 (CWS) - ") is the agency copy's
+    # metadata, not a fact of the story lost: its date and agency are left out.
+    da, db = dateline_end(a_text), dateline_end(b_text)
+    if da and db:
+        da = db = 0
     for span in alignment.get("spans", []):
         a0, a1 = span["a_span"]
         b0, b1 = span["b_span"]
+        a0 = da if a0 < da < a1 else a0
+        b0 = db if b0 < db < b1 else b0
         if span.get("level") == "identical" and same_words(a_text[a0:a1], b_text[b0:b1]):
             continue
         # A heading merged into a span at its edge ("Side Effects You Should Know About"

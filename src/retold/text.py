@@ -213,3 +213,18 @@ def looks_like_heading(sentence: str) -> bool:
             if lower > give_up:
                 return False
     return (len(alpha) - lower) / len(alpha) >= 0.85
+
+
+# An agency dateline opening an article: "DRASNY, March 14 (CWS) - ", "PORT ALDANE - ",
+# "LONDON (Reuters) - ", "ORLO, Dalmora - ".
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}(?:, [A-Z][A-Za-z]+)?"
+    r"(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}\.?)(?:,? \d{4})?)?"
+    r"(?: ?\([A-Za-z0-9 .&/-]{1,30}\))? ?[-\u2013\u2014]+ (?=[A-Z\"\u201c])")
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline that opens ``text`` ends (0 if none): a place in capitals, maybe a
+    date and an agency, then a dash. Metadata of the agency's copy, which rewrites drop."""
+    m = _DATELINE.match(text)
+    return m.end() if m and sum(c.isupper() for c in m.group(0)) >= 2 else 0

@@ -66,6 +66,7 @@ def _drift() -> list[str] | None:
         HOLDOUT4_PATH,
         HOLDOUT7_PATH,
         HOLDOUT8_PATH,
+        HOLDOUT12_PATH,
         HOLDOUT_PATH,
         evaluate_drift,
         format_report,
@@ -94,6 +95,9 @@ def _drift() -> list[str] | None:
          " once at F1 0.871, then the rules were extended against their misses):", DEV7_PATH),
         ("eighth development pairs (written on 2026-12-03 without reading the rules, scored"
          " once at F1 0.844, then the rules were extended against their misses):", DEV8_PATH),
+        ("sixth held-out pairs (written on 2026-12-03 at 13:05 without reading the rules,"
+         " scored once after that session's rules; never used to tune them):",
+         HOLDOUT12_PATH),
     ]
     out: list[str] = []
     for heading, path in sets:
