@@ -145,3 +145,16 @@ def test_synthetic_rows_are_numbers_only():
     assert len(data["x"]) == len(data["y"]) > 1000
     assert set(data["y"]) == {0, 1}
     assert all(isinstance(v, (int, float)) for v in data["x"][0])
+
+
+def test_reworded_throughout_and_half_covered_is_no_reuse() -> None:
+    """Two reports of one event share half their facts in their own words; a paraphrase
+    rewrites (most of) a whole article. Kept wording or most of one side covered is reuse."""
+    cfg = Config()
+    yes = _constant(0.9)
+    half = {**COPIED, "wording": 0.45, "coverage_a": 0.55, "coverage_b": 0.6, "identity": 0.0}
+    assert decide(half, cfg, yes) == SAME_STORY
+    assert decide({**half, "coverage_a": 0.8, "coverage_b": 0.75}, cfg, yes) == REWRITE
+    assert decide({**half, "wording": 0.7}, cfg, yes) == REWRITE
+    # A partial copy of a few paragraphs keeps its words.
+    assert decide({**half, "wording": 0.7, "coverage_a": 0.3}, cfg, yes) == PARTIAL

@@ -66,6 +66,13 @@ class Config:
     reuse_probability: float = 0.5
     """Probability of reuse (``docmodel``, trained on Clough & Stevenson folds and synthetic
     rewrites vs same-event independent reports) at and above which a pair is reuse."""
+    paraphrase_max_wording: float = 0.5
+    """Wording score (``relate``: the aligned sentences' kept words) below which a reuse pair
+    is reworded throughout, as an independent report of the same facts is too ..."""
+    paraphrase_min_coverage: float = 0.65
+    """... and so must cover at least this share of one of the two documents to be reuse:
+    a paraphrase rewrites a whole article, where a second report of one event shares half
+    of its facts, in its own words."""
     copy_min_identity: float = 0.8
     """Share of aligned pairs that are identical or minor edits for ``copy``."""
     story_min_cosine: float = 0.6
@@ -92,7 +99,8 @@ class Config:
 
     def __post_init__(self) -> None:
         for name in ("lexical_threshold", "skeleton_threshold", "match_threshold",
-                     "strong_match", "rewrite_coverage", "reuse_probability"):
+                     "strong_match", "rewrite_coverage", "reuse_probability",
+                     "paraphrase_max_wording", "paraphrase_min_coverage"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {value}")

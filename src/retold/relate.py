@@ -585,7 +585,9 @@ def decide(
     n_min = min(scores["n_a"], scores["n_b"])
     ordered = scores["order"] >= 0.5
     model = model or shipped_model()
-    if (strong >= 1 and _short_text_copied(scores, n_min)
+    reworded_in_part = (scores["wording"] < config.paraphrase_max_wording
+                        and max(cov_a, cov_b) < config.paraphrase_min_coverage)
+    if (strong >= 1 and _short_text_copied(scores, n_min) and not reworded_in_part
             and model.probability(scores) >= config.reuse_probability):
         # Very short texts (one or two sentences) cannot show a run; whole coverage stands in.
         enough = strong >= min(2.0, n_min)
