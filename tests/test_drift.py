@@ -1113,3 +1113,27 @@ def test_a_venue_of_another_kind_is_a_changed_place() -> None:
     assert _types("The vote was held in the city hall.",
                   "The vote was held in the city chamber.") == []
     assert _types("She dropped to the court in tears.", "She fell to the ground in tears.") == []
+
+
+def test_a_day_is_kept_only_by_the_same_day_and_bodies_of_a_place() -> None:
+    # "In 2025" elsewhere does not keep "on 14 September 2025", made "recently" here.
+    a = ("The commission certified the election held on 14 September 2025 after a recount."
+         " Turnout was the highest since 1998.")
+    b = ("The commission certified the vote held recently after a recount."
+         " In 2025 turnout was the highest since 1998.")
+    assert ("date", "on 14 September 2025", "recently") in _pair_drift_of(a, b)
+    # The University of Halvergate is not the city; made "a local university", it is gone.
+    a = ("Halvergate voted on Sunday. Petra Juhl is a political scientist at the University of"
+         " Halvergate.")
+    b = "Halvergate voted on Sunday. Petra Juhl is a political scientist at a local university."
+    assert ("entity", "University of Halvergate", "university") in _pair_drift_of(a, b)
+
+
+def test_lieutenant_and_a_rank_joined_to_its_office() -> None:
+    assert _items("Commander Ines Valdoro is leading the operation.",
+                  "Lieutenant Ines Valdoro is leading the operation.") == [
+        ("title", "Commander", "Lieutenant")]
+    assert _items("The crowd saw captain Dario Meuse score.",
+                  "The crowd saw vice-captain Dario Meuse score.") == [
+        ("title", "captain", "vice-captain")]
+    assert _types("Lieutenant General Ada Kell spoke.", "Lieutenant General Ada Kell said.") == []

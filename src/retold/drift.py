@@ -347,12 +347,43 @@ def _clipped(short: frozenset[str], long: frozenset[str]) -> bool:
     )
 
 
+# Bodies named after the place they serve: "the University of Halvergate" is not the city.
+_BODIES_OF = frozenset(
+    """university bank ministry department institute college school hospital museum
+    church cathedral court council academy library port airport""".split()
+)
+
+
+# Last words of the names of firms and institutions (besides _BODIES_OF).
+_FIRM_WORDS = frozenset(
+    """capital group company corporation corp inc ltd holdings partners securities agency
+    authority commission institute foundation association union party club works industries
+    motors airlines airways energy foods media hospital clinic centre center""".split()
+)
+
+
+def _is_body(key: str) -> bool:
+    """Whether a name is a firm's or an institution's ("Aldmere Capital", "University of
+    Halvergate"), which a rewrite can make anonymous ("a major investment bank"); a person
+    or a street it only leaves out."""
+    head = key.partition(" of ")[0].split()
+    return bool(head) and (head[-1] in _FIRM_WORDS or head[-1] in _BODIES_OF)
+
+
+def _body_of_place(long: str, short: str) -> bool:
+    """Whether ``long`` is a body "of" the place ``short`` names ("university of halvergate",
+    "halvergate")."""
+    head, of, place = long.partition(" of ")
+    return bool(of) and head.split()[-1:] != [] and head.split()[-1] in _BODIES_OF and (
+        set(short.split()) <= set(place.split()))
+
+
 def _same_mention(m: Mention, n: Mention) -> bool:
     """The same entity, or two names of three words or more that differ only in their first
     ("Striker Jonas Abara" / "Forward Jonas Abara"): a sentence's capitalised first word
     joins the name after it, and spinners swap exactly that word."""
     if _same_entity(_entity_tokens(m), _entity_tokens(n)):
-        return True
+        return not (_body_of_place(m.key, n.key) or _body_of_place(n.key, m.key))
     wm, wn = m.key.split(), n.key.split()
     return len(wm) >= 3 and len(wn) >= 3 and wm[1:] == wn[1:]
 
@@ -379,7 +410,8 @@ def _entity_drift(
             continue
         if _spelled_out(m, b_text) or (
                 _named_elsewhere(m, ctx.b_entities)
-                and not _indefinite(b_text, region, _word_before(a_text, m.start))):
+                and not (_is_body(m.key)
+                         and _indefinite(b_text, region, _word_before(a_text, m.start)))):
             continue  # mentioned elsewhere in B (moved) or written in lower case there
         region = _trim(b_text, region)
         detail = (f"entity dropped: {_q(m.text)} -> {_q(b_text[region[0]:region[1]])}"
@@ -401,7 +433,10 @@ def _indefinite(text: str, span: tuple[int, int], word_before: str) -> bool:
     if the name comes back elsewhere ("the company" or "it" only refers back).
     ``word_before``: the word before the name in its own sentence."""
     if span[1] > span[0]:
-        words = [w.lower() for _, _, w in word_spans(text[span[0] : span[1]])]
+        # The region may hold only the noun the name became: "at a local university".
+        lead = re.search(r"\b(?:an?)\s+(?:[a-z-]+\s+){0,2}$", text[: span[0]])
+        start = lead.start() if lead else span[0]
+        words = [w.lower() for _, _, w in word_spans(text[start : span[1]])]
         return len(words) >= 2 and words[0] in ("a", "an") and not set(words[1:]) & STOPWORDS
     # The name was cut and the phrase put in its place: "to Aldane Marine Works, a company
     # controlled by" -> "to a local construction firm controlled by". The word before
@@ -1113,8 +1148,18 @@ def _as_often(m: Mention, there: Sequence[tuple[tuple[str, str], ...]],
     when the original says it twice ("since Wednesday" -> "over recent weeks" where "until
     Wednesday" stays in another sentence). A date the rewrite adds is new only when the
     original never gives it: saying one twice adds nothing."""
-    return (sum(_consistent(m.fields, f) for f in there)
-            >= max(1, sum(_consistent(m.fields, f) for f in here)))
+    return (sum(_pinned(m.fields, f) for f in there)
+            >= max(1, sum(_pinned(m.fields, f) for f in here)))
+
+
+def _pinned(x: tuple[tuple[str, str], ...], y: tuple[tuple[str, str], ...]) -> bool:
+    """Whether date ``y`` names the day ``x`` names, at least as precisely, and agrees with it:
+    "in 2025" elsewhere does not keep "on 14 September 2025" that became "recently" (a year
+    may be left out: "on 14 September" keeps it)."""
+    dx = {k: v for k, v in x if k != "vague"}
+    dy = {k: v for k, v in y if k != "vague"}
+    keys = {k for k in dx if k in ("d", "m", "wd")} or dx.keys()
+    return _consistent(x, y) and all(dy.get(k) == dx[k] for k in keys)
 
 
 # Words for the present that no date extractor reads as a date.

@@ -260,7 +260,7 @@ _WEAK_HEADS = frozenset(
 ) | _OCCUPATIONS.keys()
 # Qualifiers that are an office on their own when a name follows ("Justice Mara Ellison";
 # "Justice Minister" is still the minister).
-_QUALIFIER_HEADS = frozenset({"justice", "chief"})
+_QUALIFIER_HEADS = frozenset({"justice", "chief", "lieutenant"})
 # Qualifiers that rank an office named after what it is of ("Deputy Fire Chief").
 _RANKS = frozenset("deputy vice assistant associate senior".split())
 # Capitalised words after such a qualifier that make it an institution, not a person's title.
@@ -1036,6 +1036,13 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             # "then-President Ronald Reagan": the office he held at the time, no status.
             consumed.add(k)
             return _TitleParse(i, k + 1, status, _ROLE_NORMAL.get(low[5:], low[5:]),
+                               frozenset(consumed))
+        rank, dash, head = low.partition("-")
+        if dash and rank in _RANKS and head in _HEADS and low not in _HEADS and len(qualifiers) < 2:
+            # "vice-captain", "deputy-governor": a rank and its office in one token.
+            consumed.add(k)
+            role = " ".join([*qualifiers, rank, _ROLE_NORMAL.get(head, head)])
+            return _TitleParse(i, k + 1, status, _ROLE_NORMAL.get(role, role),
                                frozenset(consumed))
         if low.startswith("ex-") and len(low) > 3:
             # "ex-President": status and head in one token.
