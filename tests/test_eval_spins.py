@@ -101,6 +101,7 @@ def test_evaluate_spins_reads_a_set_it_is_given(tmp_path: Path) -> None:
         ("spins_holdout6", 0.97, 5),  # 1.000, sources 5/5, scored once on 2026-12-03
         ("spins_holdout7", 0.97, 5),  # 0.909 when scored once, 1.000 since the rule for
         # partly reworded pairs
+        ("spins_holdout8", 0.97, 6),  # 1.000, sources 6/6, scored once on 2026-12-03
     ],
 )
 def test_score_floors(name: str, f1: float, sources: int) -> None:

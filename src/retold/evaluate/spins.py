@@ -59,6 +59,12 @@ SPIN_SETS = {
                       " 52/61, stories F1 0.887; its joined reports were then among those"
                       " the rule for partly reworded pairs was read from, so it is"
                       " development data):",
+    "spins_holdout8": "held-out spun news 8 (written on 2026-12-03 at 14:00 by a helper that"
+                      " never read retold's code, after the rule for partly reworded pairs:"
+                      " 6 stories, three independent reports built on their original's"
+                      " statement, three condensed LLM rewrites of half the original's"
+                      " length; scored once at F1 1.000, outsiders 0/12, sources 6/6, broken"
+                      " facts 47/48, stories F1 0.923; never used to tune retold):",
 }
 
 
