@@ -181,26 +181,24 @@ def material_kinds(sents: Sequence[Sentence], idx: Sequence[int]) -> dict[int, s
     its first sentence to the end of the run of such sentences it opens at the end of the
     document ("Jenna is a lifestyle writer who loves travel. She has written for ...")."""
     out: dict[int, str] = {}
+    listed = set(idx)
     bio_from: int | None = None
-    for i in sorted(idx):
+    for i in sorted(listed):
         if i >= len(sents):
             continue
         text = sents[i].text
         in_bio, bio_from = bio_from is not None and i == bio_from + 1, None
-        if _LINK.search(text) or _AD.search(text):
-            out[i] = "link" if _LINK.search(text) else "advertisement"
+        link = _LINK.search(text) is not None
+        if link or _AD.search(text):
+            out[i] = "link" if link else "advertisement"
             bio_from = i if in_bio else None  # "Subscribe ..." inside a trailer
         elif looks_like_heading(text):
             out[i] = "heading"
-        elif in_bio or (_BIO.search(text) and _runs_to_end(i, idx, len(sents))):
+        elif in_bio or (_BIO.search(text) and listed.issuperset(range(i, len(sents)))):
+            # A bio is a trailer: every sentence from it to the document's end is listed.
             out[i] = "author bio"
             bio_from = i
     return out
-
-
-def _runs_to_end(i: int, idx: Sequence[int], n: int) -> bool:
-    """Whether sentences ``i`` to the document's last are all in ``idx`` (a trailer)."""
-    return set(range(i, n)) <= set(idx)
 
 
 def _whole(

@@ -362,20 +362,26 @@ _FIRM_WORDS = frozenset(
 )
 
 
+def _head_word(key: str) -> str:
+    """The last word of a name before any "of": "university" of "university of halvergate"."""
+    words = key.partition(" of ")[0].split()
+    return words[-1] if words else ""
+
+
 def _is_body(key: str) -> bool:
     """Whether a name is a firm's or an institution's ("Aldmere Capital", "University of
     Halvergate"), which a rewrite can make anonymous ("a major investment bank"); a person
     or a street it only leaves out."""
-    head = key.partition(" of ")[0].split()
-    return bool(head) and (head[-1] in _FIRM_WORDS or head[-1] in _BODIES_OF)
+    head = _head_word(key)
+    return head in _FIRM_WORDS or head in _BODIES_OF
 
 
 def _body_of_place(long: str, short: str) -> bool:
     """Whether ``long`` is a body "of" the place ``short`` names ("university of halvergate",
     "halvergate")."""
-    head, of, place = long.partition(" of ")
-    return bool(of) and head.split()[-1:] != [] and head.split()[-1] in _BODIES_OF and (
-        set(short.split()) <= set(place.split()))
+    _, of, place = long.partition(" of ")
+    return bool(of) and _head_word(long) in _BODIES_OF and set(short.split()) <= set(
+        place.split())
 
 
 def _same_mention(m: Mention, n: Mention) -> bool:
@@ -669,10 +675,10 @@ def _place_drift(
     in common: "met at the official residence" -> "met at the state guest house". Either
     kind named anywhere in the other sentence keeps it (a venue moved in the sentence)."""
     out: list[_Local] = []
-    b_places = _places(b_text, b_quotes)
-    a_kinds = {k for *_, k, _ in _places(a_text, a_quotes)}
+    a_places, b_places = _places(a_text, a_quotes), _places(b_text, b_quotes)
+    a_kinds = {k for *_, k, _ in a_places}
     b_kinds = {k for *_, k, _ in b_places}
-    for s, e, kind, words in _places(a_text, a_quotes):
+    for s, e, kind, words in a_places:
         region = al.a_to_b(s, e)
         for bs, be, b_kind, b_words in b_places:
             if not _overlaps(region, (bs, be)) or kind in b_kinds or b_kind in a_kinds:

@@ -273,6 +273,14 @@ _NOT_A_HOLDER = frozenset(
     """hospital infirmary clinic assembly election elections motors electric dynamics store
     stores staff directorate""".split()
 )
+
+
+def _opens_a_place_name(toks: list[_Tok], k: int) -> bool:
+    """Whether the head at token ``k`` is followed by a capitalised ``_NOT_A_HOLDER`` word,
+    with which it names a place, an event or a firm ("General Hospital")."""
+    return k + 1 < len(toks) and _is_cap(toks[k + 1]) and toks[k + 1].low in _NOT_A_HOLDER
+
+
 _PERIOD_CODE = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2}(?:\d{2})?)")
 # Temperature scales, named after people but units: "35 degrees Celsius" is "35C".
 _UNIT_NAMES = frozenset("celsius centigrade fahrenheit kelvin".split())
@@ -1087,8 +1095,7 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
             # financial officer" ("Labour leader" is the party's).
             qualified = bool(qualifiers) and not any(
                 _is_cap(toks[j]) for j in consumed if toks[j].low in _QUALIFIERS)
-            if (low in _WEAK_HEADS and k + 1 < len(toks) and _is_cap(toks[k + 1])
-                    and toks[k + 1].low in _NOT_A_HOLDER):
+            if low in _WEAK_HEADS and _opens_a_place_name(toks, k):
                 return None  # "Varenz General Hospital", "the General Assembly"
             if low in _WEAK_HEADS and not _is_cap(toks[k]) and not (marked or qualified) and not (
                 k + 1 < len(toks) and _is_cap(toks[k + 1])
@@ -1351,8 +1358,7 @@ def extract(text: str, knowledge: Knowledge | None = None,
         # Offices are never names, also in the plural: "MPs", "Senators"; but "General"
         # is part of "Varenz General Hospital".
         if (t.low in _HEADS or (t.low.endswith("s") and t.low[:-1] in _HEADS)) and not (
-                idx + 1 < len(toks) and toks[idx + 1].low in _NOT_A_HOLDER
-                and _is_cap(toks[idx + 1])):
+                _opens_a_place_name(toks, idx)):
             blocked.add(idx)
     if _headline(toks):
         blocked |= {idx for idx, t in enumerate(toks) if not _known_name(t, knowledge)}
