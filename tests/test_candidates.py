@@ -356,7 +356,7 @@ def test_large_sentence_index_uses_small_cells_and_keeps_its_settings(monkeypatc
     for copy in (index, faiss.read_index(str(path)), faiss.clone_index(index)):
         copy_ivf = faiss.extract_index_ivf(copy)
         assert copy_ivf.nprobe == 8
-        assert faiss.downcast_index(copy_ivf.quantizer).hnsw.efSearch == 32
+        assert faiss.downcast_index(copy_ivf.quantizer).hnsw.efSearch == cand._HNSW_EF_SEARCH
         sims, idx = copy.search(noisy, 1)
         assert float(np.mean(idx[:, 0] == picks)) >= 0.95
         assert np.all(sims[idx[:, 0] == picks, 0] > 0.9)

@@ -289,8 +289,9 @@ class Store:
             key = np.concatenate([np.zeros(0, np.int64), *band_keys])
             seq_of = np.concatenate([np.zeros(0, np.int64), *band_seqs])
             order = np.lexsort((seq_of, key))
+            # Two flat lists zipped: rows of a 2-column array's tolist() cost a list each.
             self.db.executemany("INSERT INTO bands(key, doc_seq) VALUES (?, ?)",
-                                np.column_stack((key[order], seq_of[order])).tolist())
+                                zip(key[order].tolist(), seq_of[order].tolist(), strict=True))
 
     def defer_indexes(self) -> None:
         """Drop the band-key and sentence-hash indexes until ``restore_indexes``: a write
