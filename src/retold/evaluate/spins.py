@@ -65,6 +65,14 @@ SPIN_SETS = {
                       " statement, three condensed LLM rewrites of half the original's"
                       " length; scored once at F1 1.000, outsiders 0/12, sources 6/6, broken"
                       " facts 47/48, stories F1 0.923; never used to tune retold):",
+    "spins_holdout9": "spun news 9 (written on 2026-12-03 at 14:40 by a helper that never"
+                      " read retold's code: round-trip-translation spins, SEO-padded spins,"
+                      " truncated copies, spins of spins, two stories without their"
+                      " original; scored once with that session's starting code at F1"
+                      " 0.957, outsiders 1/14, sources 5/5, broken facts 46/64 (55/64 once"
+                      " this evaluator read a change told between two rewrites the right"
+                      " way round), stories F1 1.000; its misses were then read, so it is"
+                      " development data):",
 }
 
 
@@ -115,15 +123,17 @@ class SpinResult:
         return out
 
 
-def _matches(change: dict[str, str], item: dict[str, Any]) -> bool:
+def _matches(change: dict[str, str], item: dict[str, Any], flipped: bool = False) -> bool:
     """A reported item is the gold change when the types agree and its words overlap the
     change's words on either side (the gold names whole phrases, retold the changed span;
     quotation marks at a gold phrase's ends are left out, as retold reports a quotation's
-    inside)."""
+    inside). ``flipped``: the rewrite is the pair's side ``a`` (a change told between two
+    rewrites, the pair stored the other way round)."""
     if item["type"] != change["type"]:
         return False
-    pairs = ((change.get("original", ""), item.get("a_text") or ""),
-             (change.get("rewritten", ""), item.get("b_text") or ""))
+    source_side, rewrite_side = ("b_text", "a_text") if flipped else ("a_text", "b_text")
+    pairs = ((change.get("original", ""), item.get(source_side) or ""),
+             (change.get("rewritten", ""), item.get(rewrite_side) or ""))
     for gold_text, found in pairs:
         g = squash(normalize(gold_text)).strip('"\'')
         f = squash(normalize(found))
@@ -171,6 +181,7 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
                         for fam, key in gold_family_of.items() if key in original)
 
     pair_drift = {frozenset((p["a"], p["b"])): p.get("drift") or [] for p in data["pairs"]}
+    side_a = {frozenset((p["a"], p["b"])): p["a"] for p in data["pairs"]}
     drift_found: Counter[str] = Counter()
     drift_gold: Counter[str] = Counter()
     missed: list[str] = []
@@ -182,7 +193,8 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
         # Without the original, a change is told between two of its rewrites.
         source = change.get("source") or (anchor[key] if key else None)
         items = pair_drift.get(frozenset((doc, source)), []) if source else []
-        hits = [k for k, item in enumerate(items) if _matches(change, item)]
+        flipped = side_a.get(frozenset((doc, source))) == doc
+        hits = [k for k, item in enumerate(items) if _matches(change, item, flipped)]
         if hits:
             drift_found[change["type"]] += 1
             matched.update((doc, k) for k in hits)
