@@ -97,9 +97,23 @@ def test_time_window(method: str, gap_days: int, together: bool) -> None:
     assert bool(labels[0] == labels[1]) == together
 
 
-def test_unknown_times_do_not_constrain() -> None:
+@pytest.mark.parametrize("method", ["agglomerative", "incremental"])
+@pytest.mark.parametrize(("override", "together"), [(0.8, False), (0.5, True)])
+def test_an_undated_report_joins_a_dated_one_only_when_very_similar(
+    method: str, override: float, together: bool
+) -> None:
+    # Alike (cosine ~0.6), but the undated one may be next year's edition of the event.
+    params = StoryParams(window_days=7.0, window_override=override)
     docs = [Document("a", ANNUAL, published=T0), Document("b", ANNUAL_LATER), *_docs(FILLER, "f")]
-    labels = cluster_stories(featurize(docs))
+    labels = cluster_stories(featurize(docs, params), params, method=method)  # type: ignore[arg-type]
+    assert bool(labels[0] == labels[1]) == together
+
+
+@pytest.mark.parametrize("method", ["agglomerative", "incremental"])
+def test_two_undated_reports_are_not_constrained(method: str) -> None:
+    params = StoryParams(window_days=7.0, window_override=0.8)
+    docs = [Document("a", ANNUAL), Document("b", ANNUAL_LATER), *_docs(FILLER, "f")]
+    labels = cluster_stories(featurize(docs, params), params, method=method)  # type: ignore[arg-type]
     assert labels[0] == labels[1]
 
 
