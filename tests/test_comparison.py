@@ -525,3 +525,21 @@ def test_boilerplate_both_sides_hold_is_neither_inserted_nor_omitted() -> None:
     one_sided = [(d["type"], d["a_text"] or d["b_text"]) for d in pair_drift(a, b, alignment)
                  if d["type"] in ("inserted", "omitted")]
     assert one_sided == [("inserted", "Subscribe now!")]
+
+
+def test_a_widely_repeated_quotation_reworded_by_one_side_is_its_altered_quote() -> None:
+    # Other reports repeat the judge's words, so the alignment left them out as
+    # boilerplate on the side that keeps them; the other side reworded them.
+    a = 'The port was shut. "A sentence is inevitable." Arrests followed.'
+    b = 'The harbour was closed. "A sentence is a possibility." Arrests came next.'
+    alignment = {
+        "spans": [{"a_span": [0, 18], "b_span": [0, 23], "level": "paraphrase",
+                   "a_sentences": [0, 1], "b_sentences": [0, 1]},
+                  {"a_span": [47, 64], "b_span": [55, 72], "level": "paraphrase",
+                   "a_sentences": [2, 3], "b_sentences": [2, 3]}],
+        "unmatched_a": [], "unmatched_b": [1],
+        "boilerplate_a": [1], "boilerplate_b": [],
+    }
+    items = [(d["type"], d["a_text"], d["b_text"]) for d in pair_drift(a, b, alignment)
+             if d["type"] in ("quote", "inserted", "omitted")]
+    assert items == [("quote", '"A sentence is inevitable."', '"A sentence is a possibility."')]

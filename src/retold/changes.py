@@ -67,7 +67,12 @@ def pair_drift(
             a0, a1, b0, b1 = sa[i].start, sa[i].end, sb[j].start, sb[j].end
             if not same_words(a_text[a0:a1], b_text[b0:b1]):
                 items += _items(sentence_drift(a_text[a0:a1], b_text[b0:b1], a0, b0, context))
-    for i, j in reworded_quotes(sa, sb, alignment.get("spans", []), un_a, un_b):
+    shared_a, shared_b = _shared_lines(sa, sb, boiler_a, boiler_b)
+    # A quotation that many reports repeat is boilerplate to the alignment, but reworded by
+    # one side it is still that side's altered quote ("A custodial sentence is inevitable."
+    # -> "... is a possibility.").
+    for i, j in reworded_quotes(sa, sb, alignment.get("spans", []),
+                                un_a | (boiler_a - shared_a), un_b | (boiler_b - shared_b)):
         a, b = sa[i], sb[j]
         items.append({"type": "quote", "a_text": a.text, "b_text": b.text,
                       "a_span": [a.start, a.end], "b_span": [b.start, b.end],
@@ -75,7 +80,8 @@ def pair_drift(
                                 f"{shorten(b.text, 80)!r}"})
         un_a.discard(i)
         un_b.discard(j)
-    shared_a, shared_b = _shared_lines(sa, sb, boiler_a, boiler_b)
+        boiler_a.discard(i)
+        boiler_b.discard(j)
     items += _whole(sb, sorted((un_b | boiler_b) - shared_b), "inserted", boiler_b)
     items += _whole(sa, sorted((un_a | boiler_a) - shared_a), "omitted", boiler_a)
     return items
