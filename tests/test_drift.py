@@ -1059,6 +1059,13 @@ def test_more_opposites_and_a_direction_in_a_reordered_sentence() -> None:
                   "Senator Karl Drummond voted against the amendment.") == ["negation"]
     assert _types("Customs officers seized 200 kilograms of medicine.",
                   "Customs officers released 200 kilograms of medicine.") == ["negation"]
+    assert _items("The jury cleared him of a single count of fraud.",
+                  "The jury convicted him of a solitary count of fraud.") == [
+        ("negation", "cleared", "convicted")]
+    assert _types("The jury acquitted him of theft.", "The jury cleared him of theft.") == []
+    assert _types("Keane was cleared of all charges.", "Keane was convicted on all charges."
+                  ) == ["negation"]
+    assert _types("Crews cleared the area of debris.", "Crews emptied the area of debris.") == []
     assert _items(
         "Shares in Orlenko Foods fell 6.2 percent in early trading after the company cut its"
         " forecast.",

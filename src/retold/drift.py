@@ -1607,6 +1607,8 @@ _NOT_TO = frozenset(
     "neglecting".split()
 )
 _FALL = frozenset("fall falls fell falling fallen".split())
+_CLEARED = frozenset("cleared clears".split())
+_PERSONS = frozenset("him her them".split())
 
 
 # "no more than 30" bounds a number; "no fire has claimed more lives since 2011" is "the
@@ -1680,6 +1682,14 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return nxt == "to"
     if w in _FALL:
         return nxt == "short"  # "fell short of a majority": did not reach one
+    if w in _CLEARED:
+        # "was cleared of fraud", "cleared him of it", "cleared Talham of it" are acquittals
+        # ("cleared the road", "cleared the area of debris" are not).
+        after = [t[2] for t in toks[i + 1 : i + 4]]
+        if after[:1] == ["of"]:
+            return prev in _BE or prev == "got"
+        return len(after) > 1 and (after[0].lower() in _PERSONS or after[0][:1].isupper()) \
+            and "of" in after[1:]
     if w == "yet":
         return nxt == "to"  # "have yet to name the victim": have not named them
     return w in _NEGATORS or w in _DENY
