@@ -1073,6 +1073,15 @@ def test_more_opposites_and_a_direction_in_a_reordered_sentence() -> None:
         " outlook.") == [("number", "fell", "rose")]
 
 
+def test_a_firm_renamed_inside_a_sentence_is_an_entity_change() -> None:
+    # Only a sentence's first word joins the name after it ("Rival Indigo Motors").
+    assert _items("Talham approved invoices from Northgate Facilities Ltd last year.",
+                  "Talham approved invoices from Northfield Facilities Ltd last year.") == [
+        ("entity", "Northgate Facilities Ltd", "Northfield Facilities Ltd")]
+    assert _types("Rival Indigo Motors cut its prices.",
+                  "Competitor Indigo Motors cut its prices.") == []
+
+
 def test_names_of_bodies_and_a_body_made_anonymous() -> None:
     # "the Ministry of Defence" is "the defence ministry"; a body named "for" its cause is
     # one name; "General" does not cut "Varenz General Hospital" in two.

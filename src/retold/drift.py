@@ -384,21 +384,31 @@ def _body_of_place(long: str, short: str) -> bool:
         place.split())
 
 
-def _same_mention(m: Mention, n: Mention) -> bool:
-    """The same entity, or two names of three words or more that differ only in their first
-    ("Striker Jonas Abara" / "Forward Jonas Abara"): a sentence's capitalised first word
-    joins the name after it, and spinners swap exactly that word."""
+def _same_mention(m: Mention, n: Mention, m_text: str, n_text: str) -> bool:
+    """The same entity, or two names of three words or more that open their sentences and
+    differ only in their first ("Striker Jonas Abara" / "Forward Jonas Abara"): a
+    sentence's capitalised first word joins the name after it, and spinners swap exactly
+    that word. Inside a sentence the first word is the name's own ("from Northgate
+    Facilities Ltd" / "from Northfield Facilities Ltd")."""
     if _same_entity(_entity_tokens(m), _entity_tokens(n)):
         return not (_body_of_place(m.key, n.key) or _body_of_place(n.key, m.key))
     wm, wn = m.key.split(), n.key.split()
-    return len(wm) >= 3 and len(wn) >= 3 and wm[1:] == wn[1:]
+    return (len(wm) >= 3 and len(wn) >= 3 and wm[1:] == wn[1:]
+            and _opens_sentence(m_text, m.start) and _opens_sentence(n_text, n.start))
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t\"'“‘")
+    return not before or before[-1] in ".!?:\n"
 
 
 def _entity_drift(
     a: Mentions, b: Mentions, al: _Aligner, ctx: DriftContext, a_text: str, b_text: str
 ) -> list[_Local]:
-    a_un = [m for m in a.entities if not any(_same_mention(m, n) for n in b.entities)]
-    b_un = [n for n in b.entities if not any(_same_mention(n, m) for m in a.entities)]
+    a_un = [m for m in a.entities
+            if not any(_same_mention(m, n, a_text, b_text) for n in b.entities)]
+    b_un = [n for n in b.entities
+            if not any(_same_mention(n, m, b_text, a_text) for m in a.entities)]
     out: list[_Local] = []
     paired: set[int] = set()
     for m in a_un:
