@@ -1073,6 +1073,15 @@ def test_more_opposites_and_a_direction_in_a_reordered_sentence() -> None:
         " outlook.") == [("number", "fell", "rose")]
 
 
+def test_a_councillor_is_an_office() -> None:
+    assert _items("Councillor Joanna Pell said the line had been neglected.",
+                  "Mayor Joanna Pell said the line had been neglected.") == [
+        ("title", "Councillor", "Mayor")]
+    assert ("title", "MP", "councillor") in _items(
+        "Joanna Pell, MP for Tarrant Valley, said the line had been neglected.",
+        "But local councillor Joanna Pell said the line had been neglected.")
+
+
 def test_a_firm_renamed_inside_a_sentence_is_an_entity_change() -> None:
     # Only a sentence's first word joins the name after it ("Rival Indigo Motors").
     assert _items("Talham approved invoices from Northgate Facilities Ltd last year.",

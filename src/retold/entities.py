@@ -203,7 +203,8 @@ _HEADS = frozenset(
     bishop archbishop spokesman spokeswoman spokesperson pm mp premier speaker prosecutor
     commissioner sheriff professor treasurer president-elect vice-president
     secretary-general director-general leader officer coo cto sergeant inspector constable
-    detective superintendent captain corporal member""".split()
+    detective superintendent captain corporal member councillor councilor councilman
+    councilwoman alderman assemblyman assemblywoman""".split()
 )
 # What a person is by trade ("actress Mireille Dufort", "Festival founder Jonas Ekberg"): an
 # office when a name follows, and one the rewrite can swap for another ("the actress" -> "the
