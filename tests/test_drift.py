@@ -400,6 +400,20 @@ def test_offsets_point_into_the_documents() -> None:
     assert (entity.a_text, entity.b_text) == ("Dunmore", "Kelso")
 
 
+def test_a_person_moved_to_the_other_firm_of_the_story_is_an_entity_change() -> None:
+    # Both firms are named elsewhere in both reports: a name "moved" would be no change,
+    # but in the same slot ("managing director of") one stands for the other.
+    a_doc = ("Railnet owns the track. Colin Aske, managing director of Western Vale Railways,"
+             " said he was sorry.")
+    b_doc = ("Western Vale Railways runs the trains on Railnet's track. \"I am sorry,\" said"
+             " Colin Aske, managing director of Railnet.")
+    ctx = DriftContext.from_documents(a_doc, b_doc)
+    (_, a1), (_, b1) = split_sentences(a_doc), split_sentences(b_doc)
+    items = sentence_drift(a1.text, b1.text, a1.start, b1.start, ctx)
+    assert [(d.type, d.a_text, d.b_text) for d in items if d.type == "entity"] == [
+        ("entity", "Western Vale Railways", "Railnet")]
+
+
 def test_coarser_date_given_in_full_elsewhere_is_not_drift() -> None:
     a = "The ferry sank on 3 March."
     b = "The ferry sank in March. Divers reached it on 3 March."

@@ -415,10 +415,14 @@ def _entity_drift(
         region = al.a_to_b(m.start, m.end)
         partner = next((n for n in b_un if id(n) not in paired
                         and _overlaps(region, (n.start, n.end))), None)
-        if (partner is None and len(a_un) == len(b_un) == 1
-                and not _named_elsewhere(m, ctx.b_entities)
-                and not _named_elsewhere(b_un[0], ctx.a_entities)):
-            partner = b_un[0]  # one name for another, moved in a reordered sentence
+        if partner is None and len(a_un) == len(b_un) == 1 and (
+                _same_slot(a_text, m.start, b_text, b_un[0].start)
+                or (not _named_elsewhere(m, ctx.b_entities)
+                    and not _named_elsewhere(b_un[0], ctx.a_entities))):
+            # One name for another, moved in a reordered sentence. Where both are named
+            # elsewhere only in the same slot: "managing director of Western Vale Railways"
+            # -> "managing director of Railnet", the other firm of the story.
+            partner = b_un[0]
         if partner is not None:
             paired.add(id(partner))
             out.append(_Local("entity", (m.start, m.end), (partner.start, partner.end),
@@ -889,6 +893,13 @@ def _crossed_bounds(
 
 
 _WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\s+(?:an?\s+)?$")
+
+
+def _same_slot(a_text: str, a_pos: int, b_text: str, b_pos: int) -> bool:
+    """Whether the two words before each position are the same two words."""
+    a = re.findall(r"[A-Za-z']+", a_text[max(0, a_pos - 40) : a_pos])[-2:]
+    b = re.findall(r"[A-Za-z']+", b_text[max(0, b_pos - 40) : b_pos])[-2:]
+    return len(a) == 2 and [w.lower() for w in a] == [w.lower() for w in b]
 
 
 def _word_before(text: str, pos: int) -> str:
