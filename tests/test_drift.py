@@ -404,9 +404,11 @@ def test_a_person_moved_to_the_other_firm_of_the_story_is_an_entity_change() -> 
     # Both firms are named elsewhere in both reports: a name "moved" would be no change,
     # but in the same slot ("managing director of") one stands for the other.
     a_doc = ("Railnet owns the track. Colin Aske, managing director of Western Vale Railways,"
-             " said he was sorry.")
-    b_doc = ("Western Vale Railways runs the trains on Railnet's track. \"I am sorry,\" said"
-             " Colin Aske, managing director of Railnet.")
+             ' said: "Our thoughts are with everyone who was on board this morning, and I want'
+             ' to thank the emergency services."')
+    b_doc = ("Western Vale Railways runs the trains on Railnet's track. \"Our thoughts are"
+             " with everyone who was on board this morning, and I want to thank the emergency"
+             ' services," said Colin Aske, managing director of Railnet.')
     ctx = DriftContext.from_documents(a_doc, b_doc)
     (_, a1), (_, b1) = split_sentences(a_doc), split_sentences(b_doc)
     items = sentence_drift(a1.text, b1.text, a1.start, b1.start, ctx)
