@@ -1089,6 +1089,18 @@ def test_more_opposites_and_a_direction_in_a_reordered_sentence() -> None:
         " outlook.") == [("number", "fell", "rose")]
 
 
+def test_a_negation_moved_to_another_word_is_a_flip() -> None:
+    # As many negations on each side, but the trial is now said to be blinded.
+    assert ("negation", "not blinded", "blinded") in _items(
+        "She pointed out that the trial was not blinded, meaning patients knew their group.",
+        "She explained that the trial was blinded, implying clients did not know their group.")
+    # The same statement negated at another word ("did not come as a surprise").
+    assert _types("Coach Ilse Brannigan said she was not surprised by the draw.",
+                  "Coach Ilse Brannigan said the draw did not come as a surprise to her.") == []
+    assert _types("He said the strain spread no faster than earlier variants.",
+                  "He said the strain did not spread any faster than earlier variants.") == []
+
+
 def test_a_councillor_is_an_office() -> None:
     assert _items("Councillor Joanna Pell said the line had been neglected.",
                   "Mayor Joanna Pell said the line had been neglected.") == [

@@ -292,8 +292,9 @@ def sentence_drift(
         context, a_text, b_text,
     )
     items += _quote_drift(a.quotes, b.quotes, al, a_text, b_text)
-    items += _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes,
-                           paired=_prefix_negations, implied=_implied_negation)
+    negations = _marker_drift("negation", _negators, al, a_text, b_text, a_quotes, b_quotes,
+                              paired=_prefix_negations, implied=_implied_negation)
+    items += negations or _moved_negation(al, a_text, b_text, a_quotes, b_quotes)
     items += _marker_drift("hedge", _hedges, al, a_text, b_text, a_quotes, b_quotes)
     items += _direction_drift(al, a_text, b_text, a_quotes, b_quotes)
     # "late on Thursday night" -> "early on Friday morning" is one change of date: an
@@ -1498,6 +1499,76 @@ _OPPOSITES: tuple[tuple[DriftType, frozenset[str], frozenset[str]], ...] = tuple
         ("entity", "northwest northwestern", "southeast southeastern"),
     )
 )
+
+
+def _moved_negation(
+    al: _Aligner, a_text: str, b_text: str, a_quotes: list[tuple[int, int]],
+    b_quotes: list[tuple[int, int]],
+) -> list[_Local]:
+    """Negations that each side has as many of, but on other words: "the trial was not
+    blinded" -> "the trial was blinded, ... did not know". A word negated on one side and
+    said without a negation on the other is flipped, though the counts agree (the count
+    is ``_marker_drift``'s test, so this runs only where that found nothing)."""
+
+    def negated(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]]
+                ) -> dict[str, tuple[int, int]]:
+        """The first content word after each negator outside quotes -> (negator, word)."""
+        out: dict[str, tuple[int, int]] = {}
+        for i in range(len(toks)):
+            if _in_quotes(toks[i][0], quotes) or not _negators(toks, i):
+                continue
+            for j in range(i + 1, min(len(toks), i + 4)):
+                w = toks[j][2].lower()
+                if w.isalpha() and w not in STOPWORDS and w not in _AUXILIARIES:
+                    out.setdefault(_inflected(w), (i, j))
+                    break
+        return out
+
+    def plain(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]]
+              ) -> dict[str, list[int]]:
+        """Words with no negator near them, before or after: "spread no faster" and "did
+        not come as a surprise" negate "spread" and "surprise" all the same."""
+        near = {k for i in range(len(toks)) if _negators(toks, i)
+                for k in range(i - 3, i + 6)}
+        out: dict[str, list[int]] = {}
+        for j, t in enumerate(toks):
+            if t[2].isalpha() and not _in_quotes(t[0], quotes) and j not in near:
+                out.setdefault(_inflected(t[2]), []).append(j)
+        return out
+
+    a_neg, b_neg = negated(al.a_toks, a_quotes), negated(al.b_toks, b_quotes)
+    if not a_neg or len(a_neg) != len(b_neg):
+        return []
+    a_plain, b_plain = plain(al.a_toks, a_quotes), plain(al.b_toks, b_quotes)
+    out: list[_Local] = []
+    # The plain word must be the only one of its kind and stand about where the negated
+    # one does: in a span of several sentences the same word turns up in other clauses.
+    # (The word alignment is no help: "not blinded, meaning patients knew" -> "blinded,
+    # implying clients did not know" pairs the words across.)
+    na, nb = max(len(al.a_toks), 1), max(len(al.b_toks), 1)
+
+    def there(ks: list[int], n: int, pos: float) -> int | None:
+        return ks[0] if len(ks) == 1 and abs(ks[0] / n - pos) <= _SAME_PLACE else None
+
+    for w, (i, j) in a_neg.items():
+        k = None if w in b_neg else there(b_plain.get(w, []), nb, j / na)
+        if k is not None:
+            a_span, b_span = (al.a_toks[i][0], al.a_toks[j][1]), al.b_toks[k][:2]
+            out.append(_Local("negation", a_span, b_span,
+                              f"negation removed: {_q(a_text[a_span[0]:a_span[1]])} -> "
+                              f"{_q(b_text[b_span[0]:b_span[1]])}"))
+    for w, (i, j) in b_neg.items():
+        k = None if w in a_neg else there(a_plain.get(w, []), na, j / nb)
+        if k is not None:
+            a_span, b_span = al.a_toks[k][:2], (al.b_toks[i][0], al.b_toks[j][1])
+            out.append(_Local("negation", a_span, b_span,
+                              f"negation added: {_q(a_text[a_span[0]:a_span[1]])} -> "
+                              f"{_q(b_text[b_span[0]:b_span[1]])}"))
+    return out
+
+
+# How far apart, as a share of each span's words, a word and its counterpart may stand.
+_SAME_PLACE = 0.2
 
 
 def _negated(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
