@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
@@ -854,7 +854,9 @@ def _sentence_details(
     return out
 
 
-def rebuild_families(store: Store, touched: Collection[str] | None = None) -> None:
+def rebuild_families(
+    store: Store, touched: Collection[str] | None = None, workers: int | None = None
+) -> None:
     """Recompute families and provenance from the stored reuse pairs; write each reuse
     pair's direction back to the pairs table.
 
@@ -873,23 +875,25 @@ def rebuild_families(store: Store, touched: Collection[str] | None = None) -> No
                 if not any(m["doc_id"] in members for m in f["members"])]  # type: ignore[attr-defined]
         links = [(a, b) for a, b in links if a in members]
     rows: list[dict[str, object]] = []
-    directions: list[tuple[str, str, str | None, float, str]] = []
+    directions: list[_Direction] = []
     rank = {d: i for i, d in enumerate(order)}
-    frequency: dict[int, int] = {}
-    for batch in _family_batches(links, _FAMILY_BATCH_DOCS):
-        published = {d.id: d.published for d in store.documents(batch)}
-        edges, marks = provenance_evidence(store, batch, frequency)
-        # The batch in index order orders its families as the whole index would; ranking
-        # every document of the index for each batch took a fifth of the stage at 1M.
-        fams = build_families(sorted(batch, key=rank.__getitem__), edges, published, marks)
-        rows += [
-            {"id": f.id, "source": f.source, "source_reason": f.source_reason, "tree": f.tree(),
-             "members": [{"doc_id": m, "role": f.role.get(m, "rewrite"),
-                          "parent": f.parent.get(m)} for m in f.members]}
-            for f in fams
-        ]
-        directions += [(a, b, d.source, d.confidence, d.reason)
-                       for f in fams for (a, b), d in sorted(f.directions.items())]
+    batches = list(_family_batches(links, _FAMILY_BATCH_DOCS))
+    del links
+    workers = worker_count(workers)
+    if workers == 1 or len(batches) < 2 or not store.on_disk:
+        frequency: dict[int, int] = {}
+        done: Iterable[_FamilyRows] = (_family_rows(store, b, rank, frequency) for b in batches)
+        for r, d in done:
+            rows += r
+            directions += d
+    else:
+        # Batches hold whole families, so they are worked out apart; each worker reads the
+        # index itself (the pairs' alignments are most of the stage: 200-260 s at 1M).
+        with fork_pool(min(workers, len(batches)), _init_family_worker,
+                       (store.path, rank)) as pool:
+            for r, d in pool.map(_family_rows_in_worker, batches):
+                rows += r
+                directions += d
     rows = kept + rows
     rows.sort(key=lambda f: rank[f["members"][0]["doc_id"]])  # type: ignore[index]
     store.replace_families([{**f, "id": i} for i, f in enumerate(rows, start=1)])
@@ -899,6 +903,44 @@ def rebuild_families(store: Store, touched: Collection[str] | None = None) -> No
 
 # Documents whose families rebuild_families works out together (each family whole).
 _FAMILY_BATCH_DOCS = 2_000
+
+_Direction = tuple[str, str, str | None, float, str]
+_FamilyRows = tuple[list[dict[str, object]], list[_Direction]]
+
+
+def _family_rows(
+    store: Store, batch: list[str], rank: Mapping[str, int], frequency: dict[int, int]
+) -> _FamilyRows:
+    """The family rows and pair directions of one batch of whole families."""
+    published = {d.id: d.published for d in store.documents(batch)}
+    edges, marks = provenance_evidence(store, batch, frequency)
+    # The batch in index order orders its families as the whole index would; ranking
+    # every document of the index for each batch took a fifth of the stage at 1M.
+    fams = build_families(sorted(batch, key=rank.__getitem__), edges, published, marks)
+    rows: list[dict[str, object]] = [
+        {"id": f.id, "source": f.source, "source_reason": f.source_reason, "tree": f.tree(),
+         "members": [{"doc_id": m, "role": f.role.get(m, "rewrite"),
+                      "parent": f.parent.get(m)} for m in f.members]}
+        for f in fams
+    ]
+    directions = [(a, b, d.source, d.confidence, d.reason)
+                  for f in fams for (a, b), d in sorted(f.directions.items())]
+    return rows, directions
+
+
+_family_worker: tuple[Store, Mapping[str, int], dict[int, int]] | None = None
+
+
+def _init_family_worker(path: str, rank: Mapping[str, int]) -> None:
+    global _family_worker
+    die_with_parent()
+    _family_worker = (Store(path, readonly=True), rank, {})
+
+
+def _family_rows_in_worker(batch: list[str]) -> _FamilyRows:
+    assert _family_worker is not None, "pool started without _init_family_worker"
+    store, rank, frequency = _family_worker
+    return _family_rows(store, batch, rank, frequency)
 
 
 def _family_batches(links: Sequence[tuple[str, str]], size: int) -> Iterator[list[str]]:
