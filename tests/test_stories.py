@@ -98,12 +98,12 @@ def test_time_window(method: str, gap_days: int, together: bool) -> None:
 
 
 @pytest.mark.parametrize("method", ["agglomerative", "incremental"])
-@pytest.mark.parametrize(("override", "together"), [(0.8, False), (0.5, True)])
-def test_an_undated_report_joins_a_dated_one_only_when_very_similar(
-    method: str, override: float, together: bool
+@pytest.mark.parametrize(("bar", "together"), [(0.8, False), (0.5, True)])
+def test_an_undated_report_joins_a_dated_one_only_from_its_own_bar(
+    method: str, bar: float, together: bool
 ) -> None:
     # Alike (cosine ~0.6), but the undated one may be next year's edition of the event.
-    params = StoryParams(window_days=7.0, window_override=override)
+    params = StoryParams(window_days=7.0, window_override=0.9, undated_threshold=bar)
     docs = [Document("a", ANNUAL, published=T0), Document("b", ANNUAL_LATER), *_docs(FILLER, "f")]
     labels = cluster_stories(featurize(docs, params), params, method=method)  # type: ignore[arg-type]
     assert bool(labels[0] == labels[1]) == together
@@ -111,7 +111,7 @@ def test_an_undated_report_joins_a_dated_one_only_when_very_similar(
 
 @pytest.mark.parametrize("method", ["agglomerative", "incremental"])
 def test_two_undated_reports_are_not_constrained(method: str) -> None:
-    params = StoryParams(window_days=7.0, window_override=0.8)
+    params = StoryParams(window_days=7.0, window_override=0.9, undated_threshold=0.8)
     docs = [Document("a", ANNUAL), Document("b", ANNUAL_LATER), *_docs(FILLER, "f")]
     labels = cluster_stories(featurize(docs, params), params, method=method)  # type: ignore[arg-type]
     assert labels[0] == labels[1]
