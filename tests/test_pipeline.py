@@ -751,3 +751,28 @@ def test_demo_gold_drift_items_are_reported(demo_index, gold, static_encoder):
     finally:
         store.close()
     assert missed <= _COMMON_NOUN_CHANGES, missed
+
+
+def test_a_lone_reworded_link_to_a_summary_is_no_family_link() -> None:
+    """An independent report covers all of a condensed rewrite's facts (the event's) and
+    shows no reuse of the rewrite's own source: its one link is not derivation."""
+    from retold.config import Config
+    from retold.pipeline import lone_links
+
+    config = Config()
+    family = [("orig", "summary", 0.45, 0.5, 0.9), ("spin", "summary", 0.45, 0.9, 0.9)]
+    report = ("report", "summary", 0.4, 0.55, 0.8)  # covers 0.55 of the report
+    checked = [("orig", "report"), ("report", "spin")]  # verified: same story, no reuse
+    assert lone_links([*family, report], checked, config) == {("report", "summary")}
+    # Not checked against the summary's other partners: no evidence either way, kept.
+    assert lone_links([*family, report], checked[:1], config) == set()
+    # Mostly made of the summary (a spin of it): kept.
+    spin = ("report", "summary", 0.4, 0.9, 0.8)
+    assert lone_links([*family, spin], checked, config) == set()
+    # Its words kept (a copy of part of it), or a second reuse link: kept.
+    copied = ("report", "summary", 0.7, 0.55, 0.8)
+    assert lone_links([*family, copied], checked, config) == set()
+    other = ("report", "elsewhere", 0.8, 0.9, 0.9)
+    assert lone_links([*family, report, other], checked, config) == set()
+    # An original, its summary and a report alone: either could be the source, kept.
+    assert lone_links([family[0], report], checked, config) == set()

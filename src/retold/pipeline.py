@@ -61,6 +61,7 @@ from retold.fingerprints import DocPrint, Encoder, fingerprint_documents
 from retold.pool import die_with_parent, fork_pool, worker_count
 from retold.relate import (
     REUSE,
+    SAME_STORY,
     AlignedSpan,
     PairResult,
     TextFeatures,
@@ -867,6 +868,10 @@ def rebuild_families(
     and prints read together grew with the corpus (most of a GB at 100,000 articles)."""
     seq = store.last_seq()
     order = store.ids()
+    lone = lone_links(store.reworded_links(sorted(REUSE)), store.checked_links(sorted(REUSE)),
+                      store.config)
+    if lone:
+        store.demote_pairs(sorted(lone), SAME_STORY, LONE_LINK_NOTE)
     links = store.reuse_links(sorted(REUSE))
     kept: list[dict[str, object]] = []
     if touched is not None:
@@ -899,6 +904,46 @@ def rebuild_families(
     store.replace_families([{**f, "id": i} for i, f in enumerate(rows, start=1)])
     store.set_pair_directions(directions)
     store.mark_families_fresh(seq)
+
+
+LONE_LINK_NOTE = ("no reuse with the other member's sources: the facts it shares with a"
+                  " condensed or partial rewrite are the event's")
+
+
+def lone_links(
+    links: Sequence[tuple[str, str, float, float, float]],
+    checked: Iterable[tuple[str, str]],
+    config: Config,
+) -> set[tuple[str, str]]:
+    """Reuse pairs that join a document to a family on its own, reworded
+    (``paraphrase_max_wording``), to a member that covers less than
+    ``paraphrase_min_coverage`` of the document, where the document was also verified
+    against two or more of that member's other reuse partners and found no reuse there.
+
+    A condensed rewrite keeps the event's main facts, and an independent report of the
+    event tells all of them in its own words: the pair aligns, reworded, covering most of
+    the summary and half of the report. A document really made from the summary would be
+    mostly covered by it, and would show reuse of the summary's own source too. (Spun set
+    10: two independent reports joined families through the condensed rewrite only,
+    same_story with the original and its spins.) The member must have two partners
+    besides the document: with one, as in an original, its summary and a report, either
+    long document could be the summary's source."""
+    neighbours: dict[str, list[str]] = {}
+    for a, b, *_ in links:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    seen = {frozenset(k) for k in checked}
+    out: set[tuple[str, str]] = set()
+    for a, b, wording, cov_a, cov_b in links:
+        if wording is None or wording >= config.paraphrase_max_wording:
+            continue
+        for doc, member, covered in ((a, b, cov_a), (b, a, cov_b)):
+            if (len(neighbours[doc]) == 1 and len(neighbours[member]) >= 3
+                    and covered is not None and covered < config.paraphrase_min_coverage
+                    and sum(frozenset((doc, o)) in seen
+                            for o in neighbours[member] if o != doc) >= 2):
+                out.add((a, b))
+    return out
 
 
 # Documents whose families rebuild_families works out together (each family whole).

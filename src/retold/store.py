@@ -753,6 +753,33 @@ class Store:
             f"SELECT a, b FROM pairs WHERE relation IN ({','.join('?' * len(rel))})", rel
         ).fetchall()
 
+    def reworded_links(
+        self, relations: Iterable[str]
+    ) -> list[tuple[str, str, float, float, float]]:
+        """``(a, b, wording, coverage_a, coverage_b)`` of every pair with one of
+        ``relations``, read from the scores without decoding the rest."""
+        rel = list(relations)
+        return self.db.execute(
+            "SELECT a, b, json_extract(scores, '$.wording'), json_extract(scores,"
+            " '$.coverage_a'), json_extract(scores, '$.coverage_b') FROM pairs"
+            f" WHERE relation IN ({','.join('?' * len(rel))})", rel).fetchall()
+
+    def checked_links(self, relations: Iterable[str]) -> list[tuple[str, str]]:
+        """``(a, b)`` of every stored pair whose relation is none of ``relations``: pairs
+        verified and found to be something else."""
+        rel = list(relations)
+        return self.db.execute(
+            f"SELECT a, b FROM pairs WHERE relation NOT IN ({','.join('?' * len(rel))})", rel
+        ).fetchall()
+
+    def demote_pairs(self, keys: Sequence[tuple[str, str]], relation: str, note: str) -> None:
+        """Give the pairs ``keys`` the relation ``relation`` and a note in their scores."""
+        with self.db:
+            self.db.executemany(
+                "UPDATE pairs SET relation=?, source=NULL, confidence=NULL,"
+                " direction_reason=NULL, scores=json_set(scores, '$.note', ?)"
+                " WHERE a=? AND b=?", [(relation, note, a, b) for a, b in keys])
+
     def get_state(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
         return bytes(row[0]) if row else None

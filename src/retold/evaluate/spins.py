@@ -73,6 +73,15 @@ SPIN_SETS = {
                       " this evaluator read a change told between two rewrites the right"
                       " way round), stories F1 1.000; its misses were then read, so it is"
                       " development data):",
+    "spins_holdout10": "spun news 10 (written on 2026-12-03 at 14:55 by a helper that never"
+                       " read retold's code nor the other sets: the kinds of set 9 plus"
+                       " condensed LLM summaries, two independent reports that follow"
+                       " the official statement closely, three undated other-event"
+                       " reports; scored once with code 22a6822 at F1 0.828, outsiders"
+                       " 4/14, sources 5/5, broken facts 55/65, stories F1 0.961; the"
+                       " scores of its joined reports were then read and the rule for"
+                       " lone reworded links written, so it is development data for"
+                       " families; its drift misses were not read):",
 }
 
 
