@@ -1550,19 +1550,17 @@ def _moved_negation(
     def there(ks: list[int], n: int, pos: float) -> int | None:
         return ks[0] if len(ks) == 1 and abs(ks[0] / n - pos) <= _SAME_PLACE else None
 
-    for w, (i, j) in a_neg.items():
-        k = None if w in b_neg else there(b_plain.get(w, []), nb, j / na)
-        if k is not None:
-            a_span, b_span = (al.a_toks[i][0], al.a_toks[j][1]), al.b_toks[k][:2]
+    sides = ((al.a_toks, a_neg, al.b_toks, b_neg, b_plain, nb, na, "removed"),
+             (al.b_toks, b_neg, al.a_toks, a_neg, a_plain, na, nb, "added"))
+    for toks, neg, other, other_neg, other_plain, n_other, n_own, verb in sides:
+        for w, (i, j) in neg.items():
+            k = None if w in other_neg else there(other_plain.get(w, []), n_other, j / n_own)
+            if k is None:
+                continue
+            own, theirs = (toks[i][0], toks[j][1]), other[k][:2]
+            a_span, b_span = (own, theirs) if verb == "removed" else (theirs, own)
             out.append(_Local("negation", a_span, b_span,
-                              f"negation removed: {_q(a_text[a_span[0]:a_span[1]])} -> "
-                              f"{_q(b_text[b_span[0]:b_span[1]])}"))
-    for w, (i, j) in b_neg.items():
-        k = None if w in a_neg else there(a_plain.get(w, []), na, j / nb)
-        if k is not None:
-            a_span, b_span = al.a_toks[k][:2], (al.b_toks[i][0], al.b_toks[j][1])
-            out.append(_Local("negation", a_span, b_span,
-                              f"negation added: {_q(a_text[a_span[0]:a_span[1]])} -> "
+                              f"negation {verb}: {_q(a_text[a_span[0]:a_span[1]])} -> "
                               f"{_q(b_text[b_span[0]:b_span[1]])}"))
     return out
 
