@@ -932,18 +932,20 @@ def lone_links(
     for a, b, *_ in links:
         neighbours.setdefault(a, []).append(b)
         neighbours.setdefault(b, []).append(a)
-    seen = {frozenset(k) for k in checked}
-    out: set[tuple[str, str]] = set()
+    suspects: list[tuple[str, str, tuple[str, str]]] = []  # (document, member, pair)
     for a, b, wording, cov_a, cov_b in links:
         if wording is None or wording >= config.paraphrase_max_wording:
             continue
         for doc, member, covered in ((a, b, cov_a), (b, a, cov_b)):
             if (len(neighbours[doc]) == 1 and len(neighbours[member]) >= 3
-                    and covered is not None and covered < config.paraphrase_min_coverage
-                    and sum(frozenset((doc, o)) in seen
-                            for o in neighbours[member] if o != doc) >= 2):
-                out.add((a, b))
-    return out
+                    and covered is not None and covered < config.paraphrase_min_coverage):
+                suspects.append((doc, member, (a, b)))
+    if not suspects:
+        return set()
+    docs = {doc for doc, _, _ in suspects}
+    seen = {frozenset(k) for k in checked if k[0] in docs or k[1] in docs}
+    return {pair for doc, member, pair in suspects
+            if sum(frozenset((doc, o)) in seen for o in neighbours[member] if o != doc) >= 2}
 
 
 # Documents whose families rebuild_families works out together (each family whole).

@@ -764,13 +764,12 @@ class Store:
             " '$.coverage_a'), json_extract(scores, '$.coverage_b') FROM pairs"
             f" WHERE relation IN ({','.join('?' * len(rel))})", rel).fetchall()
 
-    def checked_links(self, relations: Iterable[str]) -> list[tuple[str, str]]:
-        """``(a, b)`` of every stored pair whose relation is none of ``relations``: pairs
-        verified and found to be something else."""
+    def checked_links(self, relations: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """``(a, b)`` of every stored pair whose relation is none of ``relations`` (pairs
+        verified and found to be something else), read as the caller iterates."""
         rel = list(relations)
-        return self.db.execute(
-            f"SELECT a, b FROM pairs WHERE relation NOT IN ({','.join('?' * len(rel))})", rel
-        ).fetchall()
+        yield from self.db.execute(
+            f"SELECT a, b FROM pairs WHERE relation NOT IN ({','.join('?' * len(rel))})", rel)
 
     def demote_pairs(self, keys: Sequence[tuple[str, str]], relation: str, note: str) -> None:
         """Give the pairs ``keys`` the relation ``relation`` and a note in their scores."""
