@@ -757,12 +757,15 @@ class Store:
         self, relations: Iterable[str]
     ) -> list[tuple[str, str, float, float, float]]:
         """``(a, b, wording, coverage_a, coverage_b)`` of every pair with one of
-        ``relations``, read from the scores without decoding the rest."""
+        ``relations`` (scores only, not the alignment)."""
         rel = list(relations)
-        return self.db.execute(
-            "SELECT a, b, json_extract(scores, '$.wording'), json_extract(scores,"
-            " '$.coverage_a'), json_extract(scores, '$.coverage_b') FROM pairs"
-            f" WHERE relation IN ({','.join('?' * len(rel))})", rel).fetchall()
+        out = []
+        for a, b, scores in self.db.execute(
+                f"SELECT a, b, scores FROM pairs WHERE relation IN ({','.join('?' * len(rel))})",
+                rel):
+            s = json.loads(scores)
+            out.append((a, b, s.get("wording"), s.get("coverage_a"), s.get("coverage_b")))
+        return out
 
     def checked_links(self, relations: Iterable[str]) -> Iterator[tuple[str, str]]:
         """``(a, b)`` of every stored pair whose relation is none of ``relations`` (pairs
@@ -773,11 +776,16 @@ class Store:
 
     def demote_pairs(self, keys: Sequence[tuple[str, str]], relation: str, note: str) -> None:
         """Give the pairs ``keys`` the relation ``relation`` and a note in their scores."""
+        rows = []
+        for a, b in keys:
+            found = self.db.execute("SELECT scores FROM pairs WHERE a=? AND b=?",
+                                    (a, b)).fetchone()
+            if found is not None:
+                rows.append((relation, json.dumps({**json.loads(found[0]), "note": note}), a, b))
         with self.db:
             self.db.executemany(
                 "UPDATE pairs SET relation=?, source=NULL, confidence=NULL,"
-                " direction_reason=NULL, scores=json_set(scores, '$.note', ?)"
-                " WHERE a=? AND b=?", [(relation, note, a, b) for a, b in keys])
+                " direction_reason=NULL, scores=? WHERE a=? AND b=?", rows)
 
     def get_state(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
