@@ -1510,12 +1510,16 @@ def _moved_negation(
     said without a negation on the other is flipped, though the counts agree (the count
     is ``_marker_drift``'s test, so this runs only where that found nothing)."""
 
-    def negated(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]]
-                ) -> dict[str, tuple[int, int]]:
-        """The first content word after each negator outside quotes -> (negator, word)."""
+    def negators(toks: Sequence[tuple[int, int, str]]) -> list[int]:
+        return [i for i in range(len(toks)) if _negators(toks, i)]
+
+    def negated(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
+                at: list[int]) -> dict[str, tuple[int, int]]:
+        """The first content word after each negator (at ``at``) outside quotes ->
+        (negator, word)."""
         out: dict[str, tuple[int, int]] = {}
-        for i in range(len(toks)):
-            if _in_quotes(toks[i][0], quotes) or not _negators(toks, i):
+        for i in at:
+            if _in_quotes(toks[i][0], quotes):
                 continue
             for j in range(i + 1, min(len(toks), i + 4)):
                 w = toks[j][2].lower()
@@ -1524,22 +1528,22 @@ def _moved_negation(
                     break
         return out
 
-    def plain(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]]
-              ) -> dict[str, list[int]]:
-        """Words with no negator near them, before or after: "spread no faster" and "did
-        not come as a surprise" negate "spread" and "surprise" all the same."""
-        near = {k for i in range(len(toks)) if _negators(toks, i)
-                for k in range(i - 3, i + 6)}
+    def plain(toks: Sequence[tuple[int, int, str]], quotes: list[tuple[int, int]],
+              at: list[int]) -> dict[str, list[int]]:
+        """Words with no negator (at ``at``) near them, before or after: "spread no faster"
+        and "did not come as a surprise" negate "spread" and "surprise" all the same."""
+        near = {k for i in at for k in range(i - 3, i + 6)}
         out: dict[str, list[int]] = {}
         for j, t in enumerate(toks):
             if t[2].isalpha() and not _in_quotes(t[0], quotes) and j not in near:
                 out.setdefault(_inflected(t[2]), []).append(j)
         return out
 
-    a_neg, b_neg = negated(al.a_toks, a_quotes), negated(al.b_toks, b_quotes)
+    a_at, b_at = negators(al.a_toks), negators(al.b_toks)
+    a_neg, b_neg = negated(al.a_toks, a_quotes, a_at), negated(al.b_toks, b_quotes, b_at)
     if not a_neg or len(a_neg) != len(b_neg):
         return []
-    a_plain, b_plain = plain(al.a_toks, a_quotes), plain(al.b_toks, b_quotes)
+    a_plain, b_plain = plain(al.a_toks, a_quotes, a_at), plain(al.b_toks, b_quotes, b_at)
     out: list[_Local] = []
     # The plain word must be the only one of its kind and stand about where the negated
     # one does: in a span of several sentences the same word turns up in other clauses.
