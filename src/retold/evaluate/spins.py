@@ -82,6 +82,28 @@ SPIN_SETS = {
                        " scores of its joined reports were then read and the rule for"
                        " lone reworded links written, so it is development data for"
                        " families; its drift misses were not read):",
+    "spins_holdout11": "spun news 11 (written on 2026-12-03 at 16:30 by a helper that never"
+                       " read retold's code nor the other sets: a content-farm network, six"
+                       " farm sites whose templates (breadcrumbs, 'Also Read' and 'Related"
+                       " Posts' lines naming the other stories' headlines, share lines, bios,"
+                       " disclaimers) sit inside the text; one event told by two wire"
+                       " originals, each spun; a story without its original; a backdated farm"
+                       " page; a half-copied spin padded with filler; scored once with code"
+                       " 2ceba3e at F1 1.000, outsiders 0/13, sources 6/7, broken facts 46/52,"
+                       " stories F1 1.000; its drift misses were not read):",
+    "spins_holdout12": "spun news 12 (written on 2026-12-03 at 16:30 by a helper that never"
+                       " read retold's code nor the other sets: LLM rewrites with intros,"
+                       " headings, 'Key takeaways' lists and conclusions; a 100-word brief and"
+                       " its spins; a 1,400-word original with a spin of its first nine"
+                       " sentences and a summary of a third of its length; two independent"
+                       " reports that follow the same press statement; scored once with code"
+                       " 2ceba3e at F1 0.841, rewrites 19/20, outsiders 3/15, sources 5/7,"
+                       " broken facts 34/45, stories F1 1.000):",
+    "spins_holdout13": "spun news 13 (written on 2026-12-03 at 16:30 like set 11, by a helper"
+                       " that had read retold's README but not its code: a farm network with a"
+                       " dictionary spinner, six farms of four spins each; scored once with"
+                       " code 2ceba3e at F1 1.000, outsiders 0/13, sources 6/7, broken facts"
+                       " 44/49, stories F1 0.976):",
 }
 
 
@@ -199,8 +221,10 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
         doc = change["doc"]
         key = docs[doc]["family"]
         drift_gold[change["type"]] += 1
-        # Without the original, a change is told between two of its rewrites.
-        source = change.get("source") or (anchor[key] if key else None)
+        # A rewrite of a rewrite is judged against its parent; without the original, a
+        # change is told between two of its rewrites.
+        source = (change.get("source") or docs[doc].get("parent")
+                  or (anchor[key] if key else None))
         items = pair_drift.get(frozenset((doc, source)), []) if source else []
         flipped = side_a.get(frozenset((doc, source))) == doc
         hits = [k for k, item in enumerate(items) if _matches(change, item, flipped)]
