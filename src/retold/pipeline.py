@@ -762,7 +762,8 @@ def provenance_evidence(
         )
         cov = (float(r.scores.get("coverage_a", 0)) + float(r.scores.get("coverage_b", 0))) / 2
         edges.append(Edge(r.a, r.b, r.relation, cov, sum(signals.values()), lost_a, lost_b,
-                          tuple((k, v) for k, v in signals.items() if v)))
+                          tuple((k, v) for k, v in signals.items() if v),
+                          float(r.scores.get("wording", 0.0))))
     return edges, marks
 
 
