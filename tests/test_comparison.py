@@ -543,3 +543,51 @@ def test_a_widely_repeated_quotation_reworded_by_one_side_is_its_altered_quote()
     items = [(d["type"], d["a_text"], d["b_text"]) for d in pair_drift(a, b, alignment)
              if d["type"] in ("quote", "inserted", "omitted")]
     assert items == [("quote", '"A sentence is inevitable."', '"A sentence is a possibility."')]
+
+
+def _gap_alignment(a: str, b: str, gap_a: list[int], gap_b: list[int]) -> dict[str, object]:
+    """The first and last sentences of ``a`` and ``b`` aligned, the ones between left out
+    (``gap_*``: as boilerplate on side a, unmatched on side b)."""
+    from retold.text import split_sentences
+
+    sa, sb = split_sentences(a), split_sentences(b)
+    return {
+        "spans": [{"a_span": [sa[0].start, sa[0].end], "b_span": [sb[0].start, sb[0].end],
+                   "level": "paraphrase", "a_sentences": [0, 1], "b_sentences": [0, 1]},
+                  {"a_span": [sa[-1].start, sa[-1].end], "b_span": [sb[-1].start, sb[-1].end],
+                   "level": "paraphrase", "a_sentences": [len(sa) - 1, len(sa)],
+                   "b_sentences": [len(sb) - 1, len(sb)]}],
+        "unmatched_a": [], "unmatched_b": gap_b, "boilerplate_a": gap_a, "boilerplate_b": [],
+    }
+
+
+def test_a_repeated_quotation_kept_word_for_word_tells_the_change_around_it() -> None:
+    # The quotation is the same; what changed is the office of the person quoted.
+    a = ('The port was shut. Ana Brel, the chief veterinary officer, said: "We will '
+         'rebuild the quay." Arrests followed.')
+    b = ('The harbour was closed. Ana Brel, the deputy chief veterinary officer, said: "We '
+         'will rebuild the quay." Arrests came next.')
+    items = [(d["type"], d["a_text"], d["b_text"])
+             for d in pair_drift(a, b, _gap_alignment(a, b, [1], [1]))
+             if d["type"] not in ("inserted", "omitted")]
+    assert items == [("title", "chief veterinary officer", "deputy chief veterinary officer")]
+
+
+def test_the_quoted_sentences_of_one_gap_are_paired_in_order() -> None:
+    # Two sentences of one quotation on each side; the second one's meaning changed.
+    a = ('The line was approved. "For too long, people in Tamsford have been told to wait," '
+         'she said. "Today we stop asking them to wait and start laying track." Work '
+         'begins in May.')
+    b = ('The extension was backed. She told the meeting: "For too long, people in '
+         'Tamsford have been told to wait. Today we ask them to wait a little longer, and '
+         'then we lay track." Work starts in May.')
+    items = [(d["type"], d["a_text"], d["b_text"])
+             for d in pair_drift(a, b, _gap_alignment(a, b, [1, 2], [1, 2]))
+             if d["type"] not in ("inserted", "omitted")]
+    assert items == [("quote", '"Today we stop asking them to wait and start laying track."',
+                      'Today we ask them to wait a little longer, and then we lay track."')]
+    # Quoted sentences that share too few words are two different quotations.
+    c = ('The extension was backed. "We are delighted," a spokesman said. "Trains will '
+         'run every ten minutes." Work starts in May.')
+    items = [d["type"] for d in pair_drift(a, c, _gap_alignment(a, c, [1, 2], [1, 2]))]
+    assert "quote" not in items

@@ -1190,3 +1190,37 @@ def test_lieutenant_and_a_rank_joined_to_its_office() -> None:
                   "The crowd saw vice-captain Dario Meuse score.") == [
         ("title", "captain", "vice-captain")]
     assert _types("Lieutenant General Ada Kell spoke.", "Lieutenant General Ada Kell said.") == []
+
+
+def test_an_office_of_a_field_and_a_chair_told_in_a_relative_clause() -> None:
+    # "chief" heads an office named after its field; a deputy is another office.
+    assert _items("Hollin's chief veterinary officer, Dr Ana Brel, said the farm was closed.",
+                  "Hollin's deputy chief veterinary officer, Dr Ana Brel, said the farm was "
+                  "closed.") == [
+        ("title", "chief veterinary officer", "deputy chief veterinary officer")]
+    # "who chairs the board" is her office: a member of the board holds another one.
+    a = "Councillor Rhona Delacey, who chairs the partnership, said the plan works."
+    assert _items(a, "Councillor Rhona Delacey, a member of the partnership, said the plan "
+                     "works.") == [("title", "who chairs", "member")]
+    assert _types("Mara Quell, the chief executive of Hollin Foods, said sales fell.",
+                  "Mara Quell, who chairs the board of Hollin Foods, said sales fell.") == [
+        "title"]
+    # A spinner's "who heads" names no office of its own; "chief reason" is no office.
+    assert _types(a, "Councillor Rhona Delacey, who heads the partnership, said the plan "
+                     "works.") == []
+    assert _types("The chief reason, officials said, was cost.",
+                  "The main reason, officials said, was cost.") == []
+
+
+def test_understood_to_have_is_a_hedge() -> None:
+    assert _types("Pennock, who pleaded guilty in March, was sentenced on 12 May.",
+                  "Pennock, who is understood to have pleaded guilty in March, was "
+                  "sentenced on 12 May.") == ["hedge"]
+    assert _types("The risks were explained to staff.",
+                  "The risks are understood by staff.") == []
+
+
+def test_the_first_word_of_a_list_item_is_no_name() -> None:
+    # An LLM's "Key takeaways" bullet opens with a capital like any sentence.
+    assert _types("The merger still needs approval from the schools commissioner.",
+                  "- Final approval from the schools commissioner is expected.") == []

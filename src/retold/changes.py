@@ -14,7 +14,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from retold.align import lower_tokens, same_words
-from retold.text import Sentence, dateline_end, looks_like_heading, shorten, split_sentences
+from retold.entities import quote_spans
+from retold.text import (
+    Sentence,
+    content_words,
+    dateline_end,
+    looks_like_heading,
+    normalize,
+    shorten,
+    split_sentences,
+)
 
 if TYPE_CHECKING:
     from retold.drift import Drift
@@ -71,13 +80,19 @@ def pair_drift(
     # A quotation that many reports repeat is boilerplate to the alignment, but reworded by
     # one side it is still that side's altered quote ("A custodial sentence is inevitable."
     # -> "... is a possibility.").
+    # When the quotation's words are the same on both sides, the change is in the sentence
+    # around it (who said it, in what office) and is told as any aligned sentence's would be.
     for i, j in reworded_quotes(sa, sb, alignment.get("spans", []),
                                 un_a | (boiler_a - shared_a), un_b | (boiler_b - shared_b)):
         a, b = sa[i], sb[j]
-        items.append({"type": "quote", "a_text": a.text, "b_text": b.text,
-                      "a_span": [a.start, a.end], "b_span": [b.start, b.end],
-                      "detail": f"quote reworded: {shorten(a.text, 80)!r} -> "
-                                f"{shorten(b.text, 80)!r}"})
+        qa, qb = _quoted_words(a.text), _quoted_words(b.text)
+        if qa and qa == qb:
+            items += _items(sentence_drift(a.text, b.text, a.start, b.start, context))
+        else:
+            items.append({"type": "quote", "a_text": a.text, "b_text": b.text,
+                          "a_span": [a.start, a.end], "b_span": [b.start, b.end],
+                          "detail": f"quote reworded: {shorten(a.text, 80)!r} -> "
+                                    f"{shorten(b.text, 80)!r}"})
         un_a.discard(i)
         un_b.discard(j)
         boiler_a.discard(i)
@@ -145,11 +160,13 @@ def reworded_quotes(
     sa: Sequence[Sentence], sb: Sequence[Sentence], spans: Sequence[Mapping[str, Any]],
     un_a: set[int], un_b: set[int],
 ) -> list[tuple[int, int]]:
-    """Unaligned quoted sentences that stand in each other's place: the only sentence of
-    prose with a quotation mark that each side has between the same two aligned spans (a
-    quotation reworded past alignment, '"Execution will be everything."' -> '"Everything
-    will depend on how it is carried out."'). Other sentences in the gap (a spinner's
-    inserted line, a heading) do not count."""
+    """Unaligned quoted sentences that stand in each other's place: the sentences of prose
+    with a quotation mark that each side has between the same two aligned spans, paired in
+    order where both sides have as many (a quotation reworded past alignment,
+    '"Execution will be everything."' -> '"Everything will depend on how it is carried
+    out."'). Other sentences in the gap (a spinner's inserted line, a heading) do not
+    count. Of several, each pair must share words: one or two counterparts are a
+    quotation's natural unit, more in a gap are as likely a different quotation."""
     bounds = sorted((tuple(s["a_sentences"]), tuple(s["b_sentences"])) for s in spans
                     if s.get("a_sentences") and s.get("b_sentences"))
     edges = [((0, 0), (0, 0)), *bounds, ((len(sa), len(sa)), (len(sb), len(sb)))]
@@ -159,10 +176,37 @@ def reworded_quotes(
         gap_b = [j for j in un_b if pb[1] <= j < nb[0] and _quoted_prose(sb[j].text)]
         if len(gap_a) == 1 and len(gap_b) == 1:
             out.append((gap_a[0], gap_b[0]))
+        elif len(gap_a) == len(gap_b) <= _MAX_QUOTE_RUN:
+            pairs = list(zip(sorted(gap_a), sorted(gap_b), strict=True))
+            if all(_share_words(sa[i].text, sb[j].text) for i, j in pairs):
+                out += pairs
     return out
 
 
+# Quoted sentences in one gap paired in order, at most (see ``reworded_quotes``).
+_MAX_QUOTE_RUN = 3
+# Content words a pair of them must share (of the shorter's), so that they are one
+# quotation's sentences and not two quotations.
+_MIN_SHARED_WORDS = 0.3
+
+
+def _share_words(a: str, b: str) -> bool:
+    wa, wb = set(content_words(lower_tokens(a))), set(content_words(lower_tokens(b)))
+    return bool(wa and wb) and len(wa & wb) >= _MIN_SHARED_WORDS * min(len(wa), len(wb))
+
+
 _QUOTE_MARKS = frozenset('"“”„«»')
+
+
+def _quoted_words(text: str) -> list[str]:
+    """The words inside a sentence's quotation marks, and after an opening mark that a
+    later sentence closes (a quotation of several sentences)."""
+    text = normalize(text)
+    spans = quote_spans(text)
+    if text.count('"') % 2:
+        spans.append((text.rindex('"') + 1, len(text)))
+    return [w for start, end in spans for w in lower_tokens(text[start:end])
+            if any(ch.isalnum() for ch in w)]
 
 
 def _quoted_prose(text: str) -> bool:

@@ -546,10 +546,26 @@ def _title_drift(
         (status, role), (p_status, p_role) = t.key.split("|", 1), partner.key.split("|", 1)
         if status == p_status and _GENERIC_ROLE in (role, p_role):
             continue  # "Prime Minister X" -> "the country's leader X": the same office
+        if status == p_status and _vaguer(t, role, partner, p_role):
+            continue
         if partner.key != t.key:
             out.append(_Local("title", (t.start, t.end), (partner.start, partner.end),
                               f"title changed: {_q(t.text)} -> {_q(partner.text)}"))
     return out
+
+
+# Heads of offices named after a field ("chief medical officer", "chief scientific adviser").
+_FIELD_HEADS = frozenset("officer adviser advisor".split())
+
+
+def _vaguer(t: Mention, role: str, u: Mention, u_role: str) -> bool:
+    """One side names the office of a field ("the chief medical officer"), the other only
+    its lower-case head ("the officer", or a spinner's "leader clinical officer", whose
+    rank word is no rank): a vaguer mention of it, not another office."""
+    for (m, r), (_, other) in (((t, role), (u, u_role)), ((u, u_role), (t, role))):
+        if r in _FIELD_HEADS and m.text.islower() and other == f"chief {r}":
+            return True
+    return False
 
 
 # Words that say where in an office's ladder, or in its time, a person stands: "Chief
@@ -1679,7 +1695,7 @@ _HEDGE_VERBS = frozenset("believe believes think thinks expect expects anticipat
 # "a think tank", "think twice" (an idiom for hesitating, not a belief)
 _NOT_A_VERB_AFTER = frozenset("tank tanks piece pieces twice".split())
 # Hedges only after a form of "be": "is expected to", "are believed to", "was said to".
-_BE_HEDGES = frozenset("""expected anticipated believed thought said rumoured reported
+_BE_HEDGES = frozenset("""expected anticipated believed thought said rumoured reported understood
                         predicted forecast projected estimated""".split())
 _BE = frozenset("is are was were be been being".split())
 # "Results are expected on Wednesday", "a vote is expected before July": expected, so far.

@@ -397,6 +397,10 @@ class _Tok:
     initial: bool  # first word of a sentence (or after an opening quote/colon)
 
 
+# What opens an item of a list ("- ", "* ", "• ", "2. "): the word after it opens a sentence.
+_LIST_MARKER = re.compile(r"\s*(?:[-*•·]|\d{1,2}[.)])\s+")
+
+
 def _tokens(text: str) -> list[_Tok]:
     out: list[_Tok] = []
     prev_start = prev_end = 0
@@ -404,12 +408,14 @@ def _tokens(text: str) -> list[_Tok]:
         # From the previous word on is enough to see what precedes this one (the whole
         # prefix made this quadratic).
         before = text[prev_start:start].rstrip()
+        gap = text[prev_end:start]
         initial = (
             # After an opening quote too: a quoted clause starts with a capital.
             not before or before[-1] in ".!?:;\"“'(—–"
             # A line break ends a sentence, as in ``split_sentences``: the word after a
             # spinner's sub-heading ("Reactions\n\nNumerous residents") opens one.
-            or "\n" in text[prev_end:start]
+            or "\n" in gap
+            or (not out and _LIST_MARKER.fullmatch(gap) is not None)
         )
         out.append(_Tok(start, end, w, bare_word(w), initial))
         prev_start, prev_end = start, end
@@ -1027,6 +1033,11 @@ class _TitleParse:
 
 
 def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
+    if (toks[i].low == "who" and i + 1 < len(toks) and toks[i + 1].low == "chairs"
+            and _gap_is_space(text, toks[i], toks[i + 1])):
+        # "X, who chairs the board": her office, as "X, the board's chair" would say it.
+        # Only "chairs": "who heads"/"leads"/"runs" are what spinners make of any office.
+        return _TitleParse(i, i + 2, "", "chair", frozenset({i, i + 1}))
     status = ""
     consumed: set[int] = set()
     k = i
@@ -1115,10 +1126,12 @@ def _parse_title(toks: list[_Tok], i: int, text: str) -> _TitleParse | None:
         ):
             # "Chief Justice Mara Ellison": the qualifier was the office itself.
             return _TitleParse(i, k, status, " ".join(qualifiers), frozenset(consumed))
-        elif ((status and not qualifiers) or (qualifiers and qualifiers[-1] in _RANKS)) and (
+        elif ((status and not qualifiers) or (qualifiers and qualifiers[-1] in _RANKS)
+              or (qualifiers and qualifiers[-1] == "chief" and not _is_cap(toks[k]))) and (
               modifiers < 2 and low.isalpha()
               and low not in STOPWORDS and not _POSSESSIVE.search(toks[k].text)):
-            # "former harbour director", "Deputy Fire Chief": what the office is of.
+            # "former harbour director", "Deputy Fire Chief", "the chief medical officer":
+            # what the office is of ("Finance chief Valka Vane" is followed by a name).
             modifiers += 1
         else:
             return None
