@@ -25,9 +25,11 @@ def test_ecbplus_test_topics(method: str, floor: float) -> None:
 @pytest.mark.skipif(wikiref_dir() is None, reason="WikiRef220 not found (set RETOLD_SHARED)")
 def test_wikiref() -> None:
     # Event-level stories split WikiRef's year-spanning topics (Michelle Obama, Premier
-    # League), so recall is low by design; precision is what must hold.
+    # League), so recall is low by design; precision is what must hold. F1 0.392 until
+    # 2026-12-03, 0.354 (P 1.000) since undated reports that give different figures are
+    # other events (StoryParams.min_figures): more of a topic's events kept apart.
     scores = evaluate_wikiref(verbose=False)
     assert scores is not None
     precision, _, f1 = scores
     assert precision >= 0.98, scores
-    assert f1 >= 0.37, scores
+    assert f1 >= 0.34, scores

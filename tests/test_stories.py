@@ -337,3 +337,52 @@ def test_archive_graph_is_streamed_into_the_saved_state():
         restored = StoryArchive.from_arrays(16, npz)
     assert [list(r) for r in restored.search(sketches[:3], 0.5)] == [
         list(r) for r in archive.search(sketches[:3], 0.5)]
+
+
+ELECTION = (
+    "Mayor Elena Varga won re-election in Dunmore on Sunday with 12,480 votes, or 54 percent,"
+    " against 9,310 for challenger Piotr Hale. Turnout was 61 percent.")
+ELECTION_TOO = (
+    "Elena Varga kept the Dunmore mayoralty on Sunday. She took 54 percent (12,480 votes),"
+    " and Piotr Hale had 9,310. About 61 percent of voters took part.")
+EARLIER_ELECTION = (
+    "Elena Varga first won the Dunmore mayoralty in 2019, beating Piotr Hale by 2,150 votes"
+    " with 48 percent. Turnout then was 44 percent.")
+
+
+@pytest.mark.parametrize("method", ["agglomerative", "incremental"])
+@pytest.mark.parametrize("min_figures", [3, 99])
+def test_undated_reports_that_share_no_figure_are_other_events(
+    method: str, min_figures: int
+) -> None:
+    """Without times, reports of one event repeat its figures; a report of another event
+    about the same people gives its own. Low bars, so that likeness alone joins all three."""
+    params = StoryParams(threshold=0.05, assign_threshold=0.05, undated_threshold=0.99,
+                         min_figures=min_figures)
+    docs = [Document("a", ELECTION), Document("b", ELECTION_TOO),
+            Document("c", EARLIER_ELECTION), *_docs(FILLER, "f", None)]
+    labels = cluster_stories(featurize(docs, params), params, method=method)  # type: ignore[arg-type]
+    assert labels[0] == labels[1]
+    assert (labels[2] == labels[0]) == (min_figures == 99)
+
+
+def test_a_dated_report_is_not_held_to_the_figures() -> None:
+    params = StoryParams(threshold=0.05, assign_threshold=0.05, undated_threshold=0.99,
+                         min_figures=3)
+    docs = [Document("a", ELECTION, published=T0),
+            Document("c", EARLIER_ELECTION, published=T0 + timedelta(days=1))]
+    labels = cluster_stories(featurize(docs, params), params, method="incremental")
+    assert labels[0] == labels[1]
+
+
+def test_state_saved_before_figures_still_loads() -> None:
+    # Stories of an older state have no figures: the rule stays off for them.
+    params = StoryParams(assign_threshold=0.05, undated_threshold=0.99, min_figures=3)
+    index = StoryIndex(params)
+    index.add(featurize([Document("a", ELECTION)], params))
+    old = {k: v for k, v in index.to_arrays().items() if not k.startswith("figures")}
+    restored = StoryIndex.from_arrays(old)
+    [story] = restored.add(featurize([Document("c", EARLIER_ELECTION)], params))
+    assert story == 0
+    fresh = StoryIndex.from_arrays(index.to_arrays())
+    assert fresh.add(featurize([Document("c", EARLIER_ELECTION)], params)) == [1]

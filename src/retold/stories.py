@@ -90,6 +90,16 @@ class StoryParams:
       it), independent reports of the event 0.351-0.609 (the demo's four 0.384-0.465);
       0.375 is the middle of the gap above the other events, and splits one independent
       report (0.351) where no bar merged 8 other events and 0.4 split four reports.
+    - ``min_figures``: where neither side has a time (an undated document and a story
+      without a dated report), a document and a story that each give this many figures
+      (numbers) and share none of them are not one event unless they reach
+      ``undated_threshold``. Reports of one event repeat its counts, amounts and ages;
+      a report of another event about the same people names them, not those figures.
+      Chosen on ECB+'s development topics (no times; BCubed F1 0.925 without the rule,
+      0.923 / 0.927 / 0.926 at 3 / 4 / 5), where it is neutral; on the spun-news sets
+      scanned as bare text it keeps many other-event reports out (their story F1 0.80-0.92
+      -> 0.80-1.00), and each independent report there shares three figures or more with
+      its story. ``max_story_figures`` bounds what a story keeps of them.
 
     Clustering
     - ``threshold``: agglomerative cut (average similarity between clusters). Higher gives
@@ -115,6 +125,8 @@ class StoryParams:
     window_days: float = 7.0
     window_override: float = 0.6
     undated_threshold: float = 0.375
+    min_figures: int = 4
+    max_story_figures: int = 64
     threshold: float = 0.18
     assign_threshold: float = 0.2
     max_centroid_terms: int = 300
@@ -128,7 +140,8 @@ class StoryFeatures:
 
     ``tf``: (n, n_features) CSR float32, rows unit-length sublinear weighted term frequencies.
     ``emb``: (n, d) float32 unit rows or None. ``times``: days since 1970 (NaN = unknown).
-    ``headlines``: title or first sentence, used to label stories.
+    ``headlines``: title or first sentence, used to label stories. ``figures``: per
+    document, the sorted hashed features of its numbers (``StoryParams.min_figures``).
     """
 
     ids: list[str]
@@ -136,6 +149,7 @@ class StoryFeatures:
     emb: np.ndarray | None
     times: np.ndarray
     headlines: list[str]
+    figures: list[np.ndarray] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -148,7 +162,11 @@ class StoryFeatures:
             None if self.emb is None else self.emb[idx],
             self.times[idx],
             [self.headlines[i] for i in idx],
+            [self.figures[i] for i in idx] if self.figures else [],
         )
+
+    def figures_of(self, i: int) -> np.ndarray:
+        return self.figures[i] if self.figures else _NO_FIGURES
 
 
 # ---------------------------------------------------------------------------------------
@@ -235,8 +253,12 @@ def featurize(
     indptr = [0]
     indices: list[int] = []
     data: list[float] = []
+    figures: list[np.ndarray] = []
     for doc in docs:
         counts = document_terms(doc.text, doc.title, params)
+        figures.append(np.array(sorted({_hash(t, params.n_features) for t in counts
+                                        if not t.startswith("ent:") and _is_number(t)}),
+                                dtype=np.int32))
         row: dict[int, float] = {}
         for term, c in counts.items():
             # Sublinear tf keeps a name repeated 20 times from swamping the rest.
@@ -263,6 +285,7 @@ def featurize(
         emb=emb,
         times=np.array([_days(d.published) for d in docs], dtype=np.float64),
         headlines=[_headline(d) for d in docs],
+        figures=figures,
     )
 
 
@@ -311,7 +334,22 @@ def similarity_matrix(feats: StoryFeatures, params: StoryParams | None = None) -
     sim[far & (sim < params.window_override)] = 0.0
     undated = np.isnan(feats.times)
     sim[(undated[:, None] != undated[None, :]) & (sim < params.undated_threshold)] = 0.0
+    both = np.flatnonzero(undated)
+    for a, i in enumerate(both.tolist()):
+        for j in both[a + 1:].tolist():
+            if sim[i, j] < params.undated_threshold and other_figures(
+                    feats.figures_of(i), feats.figures_of(j), params.min_figures):
+                sim[i, j] = sim[j, i] = 0.0
     return sim
+
+
+def other_figures(a: np.ndarray, b: np.ndarray, min_figures: int) -> bool:
+    """Both sides give ``min_figures`` figures or more and share none (sorted arrays)."""
+    return (len(a) >= min_figures and len(b) >= min_figures
+            and not np.intersect1d(a, b, assume_unique=True).size)
+
+
+_NO_FIGURES = np.zeros(0, np.int32)
 
 
 # ---------------------------------------------------------------------------------------
@@ -441,6 +479,7 @@ class _Stories:
     t_max: list[float] = field(default_factory=list)
     label: list[str] = field(default_factory=list)
     label_score: list[float] = field(default_factory=list)
+    figures: list[np.ndarray] = field(default_factory=list)  # int32 sorted, see min_figures
 
 
 class StoryIndex:
@@ -519,7 +558,7 @@ class StoryIndex:
                     assert feats.emb is not None and self._s.emb_sum is not None
                     e = _unit(self._s.emb_sum[uniq])
                     sims = sims + p.emb_weight * (e @ feats.emb[i])
-                sims = self._apply_window(sims, uniq, feats.times[i])
+                sims = self._apply_window(sims, uniq, feats.times[i], feats.figures_of(i))
                 j = int(np.argmax(sims))
                 best, best_sim = int(uniq[j]), float(sims[j])
             if best >= 0 and best_sim >= p.assign_threshold:
@@ -584,6 +623,10 @@ class StoryIndex:
         yield "t_max", np.array(s.t_max[: self._n], dtype=np.float64)
         yield "label", np.array(s.label[: self._n], dtype=np.str_)
         yield "label_score", np.array(s.label_score[: self._n], dtype=np.float64)
+        figs = [self._story_figures(c) for c in range(self._n)]
+        yield "figures_indptr", np.concatenate(
+            [[0], np.cumsum([len(f) for f in figs])]).astype(np.int64)
+        yield "figures", Pieces(figs, np.dtype(np.int32))
         if s.emb_sum is not None:
             yield "emb_sum", s.emb_sum[: self._n]
         yield from self._archive.iter_arrays()
@@ -618,6 +661,12 @@ class StoryIndex:
         s.t_max = [float(v) for v in arrays["t_max"]]
         s.label = [str(v) for v in arrays["label"]]
         s.label_score = [float(v) for v in arrays["label_score"]]
+        if "figures_indptr" in arrays:
+            fptr, figs = arrays["figures_indptr"], arrays["figures"]
+            s.figures = [np.asarray(figs[fptr[i] : fptr[i + 1]], np.int32).copy()
+                         for i in range(n)]
+        else:  # saved before figures were kept: none known (the rule is off for them)
+            s.figures = [_NO_FIGURES] * n
         self._archive = StoryArchive.from_arrays(params.sketch_dim, arrays)
         self._n = n
         return self
@@ -713,13 +762,21 @@ class StoryIndex:
         norms = np.fromiter((p[2] for p in parts), dtype=np.float64, count=len(parts))
         return dots / np.where(norms == 0, 1.0, norms)
 
-    def _apply_window(self, sims: np.ndarray, stories: np.ndarray, t: float) -> np.ndarray:
+    def _apply_window(self, sims: np.ndarray, stories: np.ndarray, t: float,
+                      figures: np.ndarray = _NO_FIGURES) -> np.ndarray:
         p = self.params
         # From the story's first report: see ``StoryParams.window_days``.
         ids = stories.tolist()  # Python ints: indexing lists with numpy ints is slow
         lo = np.array([self._s.t_min[c] for c in ids])
         if math.isnan(t):
-            return np.where(~np.isnan(lo) & (sims < p.undated_threshold), -np.inf, sims)
+            out = np.where(~np.isnan(lo) & (sims < p.undated_threshold), -np.inf, sims)
+            if len(figures) >= p.min_figures:
+                # Only stories the document could join are looked at.
+                for k in np.flatnonzero(np.isnan(lo) & (out >= p.assign_threshold)
+                                        & (out < p.undated_threshold)).tolist():
+                    if other_figures(figures, self._story_figures(ids[k]), p.min_figures):
+                        out[k] = -np.inf
+            return out
         gap = np.abs(t - lo)
         far = np.where(np.isnan(gap), 0.0, gap) > p.window_days
         return np.where(far & (sims < p.window_override), -np.inf, sims)
@@ -752,6 +809,7 @@ class StoryIndex:
         s.t_min.append(t)
         s.t_max.append(t)
         s.label.append(feats.headlines[i])
+        s.figures.append(feats.figures_of(i)[: self.params.max_story_figures].copy())
         # A singleton's label has no support yet; the first member that fits the story
         # better than this (by assignment similarity) takes over the label.
         s.label_score.append(0.0)
@@ -794,6 +852,13 @@ class StoryIndex:
         if sim > s.label_score[c]:
             s.label[c] = feats.headlines[i]
             s.label_score[c] = sim
+        mine = self._story_figures(c)
+        if len(mine) < p.max_story_figures and len(feats.figures_of(i)):
+            s.figures[c] = np.union1d(mine, feats.figures_of(i))[: p.max_story_figures].astype(
+                np.int32)
+
+    def _story_figures(self, c: int) -> np.ndarray:
+        return self._s.figures[c]
 
 
 def _row(x: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
