@@ -479,7 +479,8 @@ class _Stories:
     t_max: list[float] = field(default_factory=list)
     label: list[str] = field(default_factory=list)
     label_score: list[float] = field(default_factory=list)
-    figures: list[np.ndarray] = field(default_factory=list)  # int32 sorted, see min_figures
+    # int32 sorted, of stories without a dated report only (see ``min_figures``)
+    figures: list[np.ndarray] = field(default_factory=list)
 
 
 class StoryIndex:
@@ -809,7 +810,9 @@ class StoryIndex:
         s.t_min.append(t)
         s.t_max.append(t)
         s.label.append(feats.headlines[i])
-        s.figures.append(feats.figures_of(i)[: self.params.max_story_figures].copy())
+        # Figures only matter while a story has no dated report (``min_figures``).
+        s.figures.append(feats.figures_of(i)[: self.params.max_story_figures].copy()
+                         if math.isnan(t) else _NO_FIGURES)
         # A singleton's label has no support yet; the first member that fits the story
         # better than this (by assignment similarity) takes over the label.
         s.label_score.append(0.0)
@@ -853,7 +856,9 @@ class StoryIndex:
             s.label[c] = feats.headlines[i]
             s.label_score[c] = sim
         mine = self._story_figures(c)
-        if len(mine) < p.max_story_figures and len(feats.figures_of(i)):
+        if not math.isnan(s.t_min[c]):
+            s.figures[c] = _NO_FIGURES
+        elif len(mine) < p.max_story_figures and len(feats.figures_of(i)):
             s.figures[c] = np.union1d(mine, feats.figures_of(i))[: p.max_story_figures].astype(
                 np.int32)
 
