@@ -46,7 +46,7 @@ from retold.candidates import (
 )
 from retold.config import Config
 from retold.documents import Document, ReadError, content_id
-from retold.entities import learn_from
+from retold.entities import Knowledge, learn_from
 from retold.families import (
     Edge,
     Marks,
@@ -847,13 +847,22 @@ def _sentence_details(
             out.update({d: [] for d in family})
             continue
         knowledge = learn_from(*(texts[d] for d in family if d in texts))
+        # Copies and light edits repeat most of their source's sentences word for word.
+        cache: dict[str, frozenset[str]] = {}
         for d in family:
             pr = prints.get(d)
             out[d] = [] if pr is None else [
-                frozenset() if looks_like_heading(s.text) else detail_keys(s.text, knowledge)
-                for s in pr.sentences
-            ]
+                _details(s.text, knowledge, cache) for s in pr.sentences]
     return out
+
+
+def _details(sentence: str, knowledge: Knowledge, cache: dict[str, frozenset[str]]
+             ) -> frozenset[str]:
+    if looks_like_heading(sentence):
+        return frozenset()
+    if sentence not in cache:
+        cache[sentence] = detail_keys(sentence, knowledge)
+    return cache[sentence]
 
 
 def rebuild_families(
