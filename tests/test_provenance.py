@@ -287,3 +287,18 @@ def test_spun_news_sources_are_their_originals(tmp_path, static_encoder):
     originals = {f["source"] for f in fams}
     assert originals == {d for d, g in gold.items() if g["role"] == "original"}, [
         f["source_reason"] for f in fams]
+
+
+def test_members_the_text_evidence_places_alike_leave_the_source_unknown():
+    """Two spins that added and lost nothing, each decided above a paraphrase that added
+    lines, and undecided between themselves: which comes first would be the input's
+    order, so no source is named; once their own link is decided it is."""
+    edges = [_signalled("s1", "p", (0, 3), (0, 0)), _signalled("s2", "p", (0, 3), (0, 0)),
+             Edge("s1", "s2", "rewrite", 0.9)]
+    marks = {"s1": Marks(), "s2": Marks(), "p": Marks(inserted=3)}
+    [fam] = build_families(["s2", "s1", "p"], edges, {}, marks)
+    assert fam.source is None
+    assert "alike, and nothing orders them" in fam.source_reason
+    edges[2] = _signalled("s1", "s2", (0, 2), (0, 3))
+    [fam] = build_families(["s2", "s1", "p"], edges, {}, marks)
+    assert fam.source == "s1", fam.source_reason

@@ -509,6 +509,10 @@ def _family(
             reason = ("unknown: every member looks derived (material no other member has,"
                       " boilerplate or lost details), so the original is probably not in the"
                       f" index; closest: {root} (" + "; ".join(own) + ")")
+    elif by_text and order[0] == by_wins[0] and (
+            tied := _tied(root, by_wins, wins, directions, edge_of)):
+        reason = (f"unknown: the text evidence places {root} and " + ", ".join(tied)
+                  + " alike, and nothing orders them")
     else:
         source = root
         # The weakest decided edge bounds the family's source; undecided edges dilute it.
@@ -526,6 +530,23 @@ def _family(
     # among derived members is no evidence of who copied whom.
     fam.directions = _complete_directions(edges, directions, parent if source else {})
     return fam
+
+
+def _tied(
+    root: str, order: Sequence[str], wins: Mapping[str, float],
+    directions: Mapping[tuple[str, str], Direction], edge_of: Mapping[tuple[str, str], Edge],
+) -> list[str]:
+    """Members the text evidence ranks level with ``root`` and whose link with it is
+    undecided: which of them is first would be the input's order (two spins that added
+    and lost nothing, each above the paraphrase)."""
+    out = []
+    for m in order[1:]:
+        if wins[m] < wins[root] - 1e-9:
+            break
+        e = edge_of.get((root, m))
+        if e is None or directions[(e.a, e.b)].source is None:
+            out.append(m)
+    return out
 
 
 def _family_reason(away: Sequence[Direction], n_edges: int) -> str:
