@@ -28,7 +28,9 @@ The family source must also be *clean*: when text (not time) decides, a document
 carries marks of derivation - material no other member has, boilerplate, or several details
 another member keeps and it lacks - cannot be the original of that family. When every member
 carries such marks (three spins of an article that is not in the index), the source is
-reported as unknown with that reason instead of naming the least-damaged copy.
+reported as unknown with that reason instead of naming the least-damaged copy. Nor is a
+source named when the text evidence ranks two members level and their own link is
+undecided: which of them came first would be the input's order.
 """
 
 from __future__ import annotations

@@ -334,12 +334,17 @@ def similarity_matrix(feats: StoryFeatures, params: StoryParams | None = None) -
     sim[far & (sim < params.window_override)] = 0.0
     undated = np.isnan(feats.times)
     sim[(undated[:, None] != undated[None, :]) & (sim < params.undated_threshold)] = 0.0
-    both = np.flatnonzero(undated)
-    for a, i in enumerate(both.tolist()):
-        for j in both[a + 1:].tolist():
-            if sim[i, j] < params.undated_threshold and other_figures(
-                    feats.figures_of(i), feats.figures_of(j), params.min_figures):
-                sim[i, j] = sim[j, i] = 0.0
+    if feats.figures:
+        # Documents x figures incidence: shared figures of every pair in one product.
+        lens = np.array([len(f) for f in feats.figures], dtype=np.int64)
+        cols = np.concatenate([np.zeros(0, np.int32), *feats.figures])
+        incidence = sp.csr_matrix(
+            (np.ones(len(cols), np.float32), cols, np.concatenate([[0], np.cumsum(lens)])),
+            shape=(len(feats), params.n_features))
+        shared = np.asarray((incidence @ incidence.T).toarray())
+        enough = undated & (lens >= params.min_figures)
+        sim[enough[:, None] & enough[None, :] & (shared == 0)
+            & (sim < params.undated_threshold)] = 0.0
     return sim
 
 
