@@ -345,7 +345,7 @@ def check_index(db: DbOption = DEFAULT_DB) -> None:
 def evaluate(
     dataset: Annotated[str, typer.Argument(
         help="clough-stevenson | pan10 | mrpc | seeds | ecbplus | wikiref220 | drift"
-             " | spins")],
+             " | spins | spins-bare")],
 ) -> None:
     """Score retold on a public dataset from ../shared/data (or RETOLD_SHARED), or on the
     bundled drift pairs and spun-news sets."""

@@ -117,6 +117,16 @@ def _spins() -> list[str] | None:
     return out
 
 
+def _spins_bare() -> list[str] | None:
+    from retold.evaluate.spins import evaluate_spins, spin_sets
+
+    out = ["spun news scanned as bare text: each article's text alone, without its title,"
+           " url and publication time (the seeds come so)"]
+    for name, folder in spin_sets().items():
+        out += ["", *evaluate_spins(folder, name, bare=True).lines()]
+    return out
+
+
 DATASETS: dict[str, Callable[[], list[str] | None]] = {
     "clough-stevenson": _clough,
     "pan10": _paraphrase("pan10"),
@@ -126,6 +136,7 @@ DATASETS: dict[str, Callable[[], list[str] | None]] = {
     "wikiref220": _clusters("wikiref220"),
     "drift": _drift,
     "spins": _spins,
+    "spins-bare": _spins_bare,
 }
 
 

@@ -173,14 +173,20 @@ def _matches(change: dict[str, str], item: dict[str, Any], flipped: bool = False
     return False
 
 
-def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
-    """Scan ``folder/corpus.jsonl`` into a fresh index and score it against ``gold.json``."""
+def evaluate_spins(folder: Path, name: str | None = None, bare: bool = False) -> SpinResult:
+    """Scan ``folder/corpus.jsonl`` into a fresh index and score it against ``gold.json``.
+
+    ``bare``: each article as text alone, without its title, url and publication time
+    (the seeds come so)."""
     from retold.api import Index
 
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     docs: dict[str, dict[str, Any]] = gold["documents"]
     with tempfile.TemporaryDirectory() as tmp, Index(Path(tmp) / "spins.db") as index:
-        index.scan([str(folder / "corpus.jsonl")])
+        corpus = folder / "corpus.jsonl"
+        if bare:
+            corpus = _bare_copy(corpus, Path(tmp))
+        index.scan([str(corpus)])
         data = index.to_json()
     family = {d["id"]: d["family"] for d in data["documents"]}
     story = {d["id"]: d["story"] for d in data["documents"]}
@@ -255,6 +261,16 @@ def evaluate_spins(folder: Path, name: str | None = None) -> SpinResult:
         drift_missed=missed,
         drift_other=other,
     )
+
+
+def _bare_copy(corpus: Path, tmp: Path) -> Path:
+    """``corpus`` with only each record's ``id`` and ``text``, written under ``tmp``."""
+    out = tmp / "bare.jsonl"
+    with corpus.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            rec = json.loads(line)
+            dst.write(json.dumps({"id": rec["id"], "text": rec["text"]}) + "\n")
+    return out
 
 
 @dataclass(frozen=True, slots=True)
