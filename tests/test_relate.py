@@ -328,3 +328,38 @@ def test_header_run_needs_a_run_about_neither_document():
     # The same run naming the story is a lifted lede, not a header.
     spec_a[1:3] = story
     assert header_run(a, b, spec_a, spec_b) == (0, 0, 0)
+
+
+LAST_YEAR = (
+    "The Brenmoor council approved its 2025 budget on Tuesday by 31 votes to 12. Council "
+    "tax will rise by 3.5 percent, adding about 48 pounds a year to a typical bill. The "
+    "plan cuts 120 posts and keeps 9 libraries open. Leader Ana Kell said the savings of "
+    "6.2 million pounds were painful but necessary.")
+THIS_YEAR = (
+    "The Brenmoor council approved its 2026 budget on Tuesday by 28 votes to 15. Council "
+    "tax will rise by 4.9 percent, adding about 71 pounds a year to a typical bill. The "
+    "plan cuts 85 posts and keeps 7 libraries open. Leader Ana Kell said the savings of "
+    "8.4 million pounds were painful but necessary.")
+THIS_YEAR_SPUN = (
+    "The Brenmoor authority passed its 2026 spending plan on Tuesday by 28 votes to 15. "
+    "Council tax is set to go up by 4.9 percent, adding roughly 71 pounds a year to a "
+    "usual bill. The scheme removes 85 jobs and leaves 7 libraries open. Leader Ana Kell "
+    "stated the savings of 8.4 million pounds were hard but required.")
+
+
+def test_a_report_of_another_event_in_the_same_mould_is_no_rewrite(static_encoder):
+    """Last year's budget report and this year's align sentence by sentence, but no
+    figure of one is in the other: not reuse. A spin of this year's keeps its figures."""
+    other = compare(document_from_text(THIS_YEAR), document_from_text(LAST_YEAR),
+                    encoder=static_encoder).result
+    assert other.scores["shared_figures"] < 0.5
+    assert other.relation not in REUSE
+    spin = compare(document_from_text(THIS_YEAR), document_from_text(THIS_YEAR_SPUN),
+                   encoder=static_encoder).result
+    assert spin.scores["shared_figures"] == 1.0
+    assert spin.relation in REUSE
+    # With the rule off (no figure need be shared), the two budgets would be reuse.
+    loose = compare(document_from_text(THIS_YEAR), document_from_text(LAST_YEAR),
+                    config=Config().with_(min_shared_figures=0.0),
+                    encoder=static_encoder).result
+    assert loose.relation in REUSE

@@ -73,6 +73,13 @@ class Config:
     """... and so must cover at least this share of one of the two documents to be reuse:
     a paraphrase rewrites a whole article, where a second report of one event shares half
     of its facts, in its own words."""
+    min_shared_figures: float = 0.5
+    """Share of the figures (numbers) of the side that gives fewer that the other side must
+    give too for a pair to be reuse, where both give ``figures_min_count`` or more: a
+    rewrite keeps its source's figures (spun sets: 0.57 and above, 0.82 for 95% of pairs),
+    a report of another event about the same people gives its own (at most 0.29 for 90%)."""
+    figures_min_count: int = 4
+    """Figures each side must give for ``min_shared_figures`` to apply."""
     copy_min_identity: float = 0.8
     """Share of aligned pairs that are identical or minor edits for ``copy``."""
     story_min_cosine: float = 0.6
@@ -100,7 +107,8 @@ class Config:
     def __post_init__(self) -> None:
         for name in ("lexical_threshold", "skeleton_threshold", "match_threshold",
                      "strong_match", "rewrite_coverage", "reuse_probability",
-                     "paraphrase_max_wording", "paraphrase_min_coverage"):
+                     "paraphrase_max_wording", "paraphrase_min_coverage",
+                     "min_shared_figures"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {value}")

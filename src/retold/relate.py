@@ -11,7 +11,7 @@ Relations, strongest first:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -46,6 +46,7 @@ SAME_STORY = "same_story"
 RELATED = "related"
 REUSE = frozenset({COPY, REWRITE, PARTIAL})
 _DIGIT = re.compile(r"\d")
+_NOT_DIGIT = re.compile(r"[^\d.]")
 # Sentences a run of reuse may skip on either side (a dropped or inserted sentence).
 RUN_GAP = 2
 
@@ -115,6 +116,8 @@ class TextFeatures:
     """Content-word stems per sentence."""
     specifics: list[frozenset[str]]
     """Names and numbers per sentence."""
+    figures: list[frozenset[str]]
+    """Numbers per sentence, as their digits ("$1,200" and "1200" are one figure)."""
     headings: np.ndarray
     content_words: np.ndarray
     """Content-word stems of the whole text (hashes)."""
@@ -167,6 +170,7 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
     stems: list[str] = []
     counts: list[int] = []
     specifics: list[frozenset[str]] = []
+    figures: list[frozenset[str]] = []
     # Specific tokens are capitalised non-stopwords and tokens with a digit. Verification
     # prepares a side for about every pair it relates (at a million articles this took 42%
     # of a worker's time), so the tests run as set operations, and the digit test only in
@@ -181,10 +185,15 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
         stems += cs
         counts.append(len(cs))
         spec = {lw for t, lw in zip(raw, low, strict=True) if t[0].isupper()} - STOPWORDS
+        figs: frozenset[str] = frozenset()
         if digit(s.text) is not None:
-            spec.update(lw for t, lw in zip(raw, low, strict=True)
-                        if not t.isalpha() and digit(t) is not None)
+            numeric = [lw for t, lw in zip(raw, low, strict=True)
+                       if not t.isalpha() and digit(t) is not None]
+            spec.update(numeric)
+            figs = frozenset(f for f in (_NOT_DIGIT.sub("", t).strip(".") for t in numeric)
+                             if f)
         specifics.append(frozenset(spec))
+        figures.append(figs)
     h_words, h_stems = _hashes(lowered), _hashes(stems)
     return TextFeatures(
         trigrams=_grams(h_words, 3),
@@ -192,6 +201,7 @@ def text_features(text: str, pr: DocPrint) -> TextFeatures:
         names=frozenset().union(*specifics),
         content=_per_sentence(h_stems, counts),
         specifics=specifics,
+        figures=figures,
         headings=np.array([looks_like_heading(s.text) for s in pr.sentences], dtype=bool),
         content_words=np.unique(h_stems),
         content_pairs=_grams(h_stems, 2),
@@ -382,6 +392,13 @@ def relate(
     scores["content2"] = round(_containment(fa.content_pairs, fb.content_pairs), 4)
     scores["doc_cosine"], scores["name_overlap"] = _topic_overlap(pa, pb, fa, fb, skip_a, skip_b)
     scores["ordered_words"] = round(ordered_words(fa, fb, skip_a, skip_b), 4)
+    strong = [m for m in al.matches if m.similarity >= config.strong_match]
+    shared = shared_figures(
+        [fa.figures[i] for m in strong for i in range(m.a0, m.a1) if not skip_a[i]],
+        [fb.figures[j] for m in strong for j in range(m.b0, m.b1) if not skip_b[j]],
+        config.figures_min_count)
+    if shared is not None:
+        scores["shared_figures"] = round(shared, 4)
     relation = decide(scores, config)
     if not (describe_all or relation in REUSE):
         shown = SentenceAlignment([], al.unmatched_a, al.unmatched_b, al.n_a, al.n_b, 0)
@@ -451,6 +468,18 @@ def relate(
         boilerplate_b=[int(j) for j in np.nonzero(skip_b)[0]],
         moved=[span(m) for m in moved],
     )
+
+
+def shared_figures(a: Iterable[frozenset[str]], b: Iterable[frozenset[str]],
+                   min_count: int) -> float | None:
+    """Share of the figures of the side that gives fewer, in the sentences ``a`` and ``b``
+    (a pair's aligned sentences), that the other side gives too; None when either gives
+    fewer than ``min_count``. Aligned sentences only: a partial copy adds its own text,
+    with its own figures, around what it took."""
+    ga, gb = frozenset().union(*a), frozenset().union(*b)
+    if min(len(ga), len(gb)) < min_count:
+        return None
+    return len(ga & gb) / min(len(ga), len(gb))
 
 
 def _topic_overlap(pa: DocPrint, pb: DocPrint, fa: TextFeatures, fb: TextFeatures,
@@ -587,7 +616,11 @@ def decide(
     model = model or shipped_model()
     reworded_in_part = (scores["wording"] < config.paraphrase_max_wording
                         and max(cov_a, cov_b) < config.paraphrase_min_coverage)
+    # A rewrite keeps its source's figures; a report of another event about the same
+    # people, told in the same mould, gives its own.
+    other_figures = scores.get("shared_figures", 1.0) < config.min_shared_figures
     if (strong >= 1 and _short_text_copied(scores, n_min) and not reworded_in_part
+            and not other_figures
             and model.probability(scores) >= config.reuse_probability):
         # Very short texts (one or two sentences) cannot show a run; whole coverage stands in.
         enough = strong >= min(2.0, n_min)
