@@ -104,6 +104,14 @@ SPIN_SETS = {
                        " dictionary spinner, six farms of four spins each; scored once with"
                        " code 2ceba3e at F1 1.000, outsiders 0/13, sources 6/7, broken facts"
                        " 44/49, stories F1 0.976):",
+    "spins_holdout14": "spun news 14 (written on 2026-12-03 at 17:50 by a helper that never"
+                       " read retold's code nor the other sets: other-event reports about the"
+                       " same people written in the same mould as their story's original,"
+                       " two stories without their original; scored once with code 2ceba3e"
+                       " at F1 0.766, outsiders 5/14 (three of them other-event reports"
+                       " judged rewrites), sources 3/5, facts 39/43, stories F1 0.892; the"
+                       " rule on shared figures was then written from those joins, so it is"
+                       " development data for families):",
 }
 
 
