@@ -527,24 +527,6 @@ def test_boilerplate_both_sides_hold_is_neither_inserted_nor_omitted() -> None:
     assert one_sided == [("inserted", "Subscribe now!")]
 
 
-def test_a_widely_repeated_quotation_reworded_by_one_side_is_its_altered_quote() -> None:
-    # Other reports repeat the judge's words, so the alignment left them out as
-    # boilerplate on the side that keeps them; the other side reworded them.
-    a = 'The port was shut. "A sentence is inevitable." Arrests followed.'
-    b = 'The harbour was closed. "A sentence is a possibility." Arrests came next.'
-    alignment = {
-        "spans": [{"a_span": [0, 18], "b_span": [0, 23], "level": "paraphrase",
-                   "a_sentences": [0, 1], "b_sentences": [0, 1]},
-                  {"a_span": [47, 64], "b_span": [55, 72], "level": "paraphrase",
-                   "a_sentences": [2, 3], "b_sentences": [2, 3]}],
-        "unmatched_a": [], "unmatched_b": [1],
-        "boilerplate_a": [1], "boilerplate_b": [],
-    }
-    items = [(d["type"], d["a_text"], d["b_text"]) for d in pair_drift(a, b, alignment)
-             if d["type"] in ("quote", "inserted", "omitted")]
-    assert items == [("quote", '"A sentence is inevitable."', '"A sentence is a possibility."')]
-
-
 def _gap_alignment(a: str, b: str, gap_a: list[int], gap_b: list[int]) -> dict[str, object]:
     """The first and last sentences of ``a`` and ``b`` aligned, the ones between left out
     (``gap_*``: as boilerplate on side a, unmatched on side b)."""
@@ -559,6 +541,17 @@ def _gap_alignment(a: str, b: str, gap_a: list[int], gap_b: list[int]) -> dict[s
                    "b_sentences": [len(sb) - 1, len(sb)]}],
         "unmatched_a": [], "unmatched_b": gap_b, "boilerplate_a": gap_a, "boilerplate_b": [],
     }
+
+
+def test_a_widely_repeated_quotation_reworded_by_one_side_is_its_altered_quote() -> None:
+    # Other reports repeat the judge's words, so the alignment left them out as
+    # boilerplate on the side that keeps them; the other side reworded them.
+    a = 'The port was shut. "A sentence is inevitable." Arrests followed.'
+    b = 'The harbour was closed. "A sentence is a possibility." Arrests came next.'
+    items = [(d["type"], d["a_text"], d["b_text"])
+             for d in pair_drift(a, b, _gap_alignment(a, b, [1], [1]))
+             if d["type"] in ("quote", "inserted", "omitted")]
+    assert items == [("quote", '"A sentence is inevitable."', '"A sentence is a possibility."')]
 
 
 def test_a_repeated_quotation_kept_word_for_word_tells_the_change_around_it() -> None:

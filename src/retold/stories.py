@@ -629,7 +629,7 @@ class StoryIndex:
         yield "t_max", np.array(s.t_max[: self._n], dtype=np.float64)
         yield "label", np.array(s.label[: self._n], dtype=np.str_)
         yield "label_score", np.array(s.label_score[: self._n], dtype=np.float64)
-        figs = [self._story_figures(c) for c in range(self._n)]
+        figs = s.figures[: self._n]
         yield "figures_indptr", np.concatenate(
             [[0], np.cumsum([len(f) for f in figs])]).astype(np.int64)
         yield "figures", Pieces(figs, np.dtype(np.int32))
@@ -780,7 +780,7 @@ class StoryIndex:
                 # Only stories the document could join are looked at.
                 for k in np.flatnonzero(np.isnan(lo) & (out >= p.assign_threshold)
                                         & (out < p.undated_threshold)).tolist():
-                    if other_figures(figures, self._story_figures(ids[k]), p.min_figures):
+                    if other_figures(figures, self._s.figures[ids[k]], p.min_figures):
                         out[k] = -np.inf
             return out
         gap = np.abs(t - lo)
@@ -860,15 +860,12 @@ class StoryIndex:
         if sim > s.label_score[c]:
             s.label[c] = feats.headlines[i]
             s.label_score[c] = sim
-        mine = self._story_figures(c)
+        mine = s.figures[c]
         if not math.isnan(s.t_min[c]):
             s.figures[c] = _NO_FIGURES
         elif len(mine) < p.max_story_figures and len(feats.figures_of(i)):
             s.figures[c] = np.union1d(mine, feats.figures_of(i))[: p.max_story_figures].astype(
                 np.int32)
-
-    def _story_figures(self, c: int) -> np.ndarray:
-        return self._s.figures[c]
 
 
 def _row(x: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
