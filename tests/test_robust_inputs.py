@@ -18,7 +18,7 @@ from retold.config import Config
 from retold.documents import Document
 from retold.pipeline import ScanReport
 from retold.report import write_report
-from retold.text import split_sentences
+from retold.text import normalize, split_sentences
 
 REUSE = {"copy", "rewrite", "partial"}
 
@@ -242,3 +242,26 @@ def test_sentence_splitting_is_linear(text: str) -> None:
     t0 = time.perf_counter()
     split_sentences(text, 400)
     assert time.perf_counter() - t0 < 2.0  # was quadratic: 6 s for 1 MB
+
+
+def test_character_references_are_decoded() -> None:
+    assert normalize("It&#8217;s &quot;final&quot; &amp; binding") == 'It\'s "final" & binding'
+    # Escaped twice by the page, as scraped text often is.
+    assert normalize("Smith&amp;#8217;s plan") == "Smith's plan"
+    # Ampersands that open no complete reference are text.
+    assert normalize("AT&T and R&D, Q&A &copy") == "AT&T and R&D, Q&A &copy"
+
+
+def test_scraped_references_change_no_verdict(static_encoder: Any) -> None:
+    """A copy scraped with its page's character references left in is the same text to
+    retold as one scraped clean: the same relation and the same alignment scores."""
+    original, rewrite = ARTICLES["de"]
+    original = original.replace("sagte,", 'sagte: "Es ist ein guter Tag."')
+    escaped = original.replace('"', "&quot;").replace("ü", "&uuml;").replace("ä", "&#228;")
+    clean = compare(Document(id="a", text=original), Document(id="b", text=rewrite),
+                    encoder=static_encoder).result
+    dirty = compare(Document(id="a", text=escaped), Document(id="b", text=rewrite),
+                    encoder=static_encoder).result
+    assert "&" not in normalize(escaped)
+    assert dirty.relation == clean.relation in REUSE
+    assert dirty.scores == clean.scores

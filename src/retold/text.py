@@ -6,6 +6,7 @@ tokens, in the local pipeline and in Spark alike.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -60,14 +61,30 @@ class Sentence:
 
 
 def normalize(text: str) -> str:
-    """NFKC-normalise, unify quotes and dashes, and turn CRLF into LF.
+    """Decode HTML character references, NFKC-normalise, unify quotes and dashes, and turn
+    CRLF into LF.
 
     Offsets of sentences are offsets into this normalised text, so callers normalise once
     and keep the result as the document's text.
     """
+    text = _decode_references(text)
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(_QUOTES)
+
+
+# Scraped text often keeps its page's character references ("&#8217;", "&amp;",
+# "&quot;"), sometimes escaped twice; a copy scraped another way has the characters
+# themselves. Only complete references (closed by ";") are decoded: "AT&T" and "R&D" stay.
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _decode_references(text: str) -> str:
+    for _ in range(2):
+        if "&" not in text or not _REFERENCE.search(text):
+            break
+        text = _REFERENCE.sub(lambda m: html.unescape(m.group()), text)
+    return text
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-"})
