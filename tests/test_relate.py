@@ -72,6 +72,28 @@ def test_independent_report_of_the_same_event_is_not_a_rewrite(static_encoder):
     assert res.relation not in REUSE
 
 
+def test_matched_headlines_are_no_evidence(static_encoder):
+    """Independent reports of one event often carry near-identical headlines; a headline
+    on the first line of both texts must not add a strong match or lengthen the run."""
+    independent = (
+        "Divers will inspect the hull of the cargo ship stuck off Velmar on Monday, its "
+        "owners said. The vessel, which grounded before dawn on Sunday, could not be moved "
+        "by two tugboats. The coast guard reported no injuries among the 19 sailors. "
+        "Environmental groups said they were watching for any sign of oil in the bay."
+    )
+    bare = compare(document_from_text(TOPICS[1]), document_from_text(independent),
+                   encoder=static_encoder).result
+    titled = compare(
+        document_from_text("Cargo ship runs aground near Velmar port\n\n" + TOPICS[1]),
+        document_from_text("Cargo ship runs aground near port of Velmar\n\n" + independent),
+        encoder=static_encoder).result
+    assert any(sp.a_sentences == (0, 1) and sp.b_sentences == (0, 1)
+               for sp in titled.alignment)  # the headlines are aligned and shown ...
+    for key in ("strong", "longest_run", "coverage_a", "coverage_b", "n_a", "n_b"):
+        assert titled.scores[key] == bare.scores[key], key  # ... but count for nothing
+    assert titled.relation not in REUSE
+
+
 def test_spin_is_a_rewrite(static_encoder):
     original = document_from_text(TOPICS[3])
     spin = document_from_text(

@@ -384,15 +384,15 @@ def relate(
             ratios[key] = word_ratio(" ".join(sa[m.a0 : m.a1]), " ".join(sb[m.b0 : m.b1]))
         return ratios[key]
 
-    scores = alignment_scores(al, skip_a | fa.headings, skip_b | fb.headings, config,
-                              fa.specifics, fb.specifics, ratio)
+    off_a, off_b = skip_a | fa.headings, skip_b | fb.headings
+    strong = strong_matches(al, off_a, off_b, config)
+    scores = alignment_scores(al, strong, off_a, off_b, fa.specifics, fb.specifics, ratio)
     scores["containment3"] = round(_containment(fa.trigrams, fb.trigrams), 4)
     scores["containment5"] = round(_containment(fa.fivegrams, fb.fivegrams), 4)
     scores["content1"] = round(_containment(fa.content_words, fb.content_words), 4)
     scores["content2"] = round(_containment(fa.content_pairs, fb.content_pairs), 4)
     scores["doc_cosine"], scores["name_overlap"] = _topic_overlap(pa, pb, fa, fb, skip_a, skip_b)
     scores["ordered_words"] = round(ordered_words(fa, fb, skip_a, skip_b), 4)
-    strong = [m for m in al.matches if m.similarity >= config.strong_match]
     shared = shared_figures(
         [fa.figures[i] for m in strong for i in range(m.a0, m.a1) if not skip_a[i]],
         [fb.figures[j] for m in strong for j in range(m.b0, m.b1) if not skip_b[j]],
@@ -529,21 +529,35 @@ def _shares_specifics(ka: frozenset[str], kb: frozenset[str]) -> bool:
     return bool(ka & kb) or not (ka or kb)
 
 
+def strong_matches(
+    al: SentenceAlignment, skip_a: np.ndarray, skip_b: np.ndarray, config: Config
+) -> list[Match]:
+    """The alignment's strong matches that hold content on both sides.
+
+    A match of two headings, or of two boilerplate lines, is no evidence: two independent
+    reports of one event carry near-identical headlines ("X completes record move to Y"),
+    and a headline matched at the top of both texts would also lengthen their run of
+    consecutive matches."""
+    return [m for m in al.matches
+            if m.similarity >= config.strong_match
+            and not skip_a[m.a0 : m.a1].all() and not skip_b[m.b0 : m.b1].all()]
+
+
 def alignment_scores(
     al: SentenceAlignment,
+    strong: Sequence[Match],
     skip_a: np.ndarray,
     skip_b: np.ndarray,
-    config: Config,
     spec_a: Sequence[frozenset[str]],
     spec_b: Sequence[frozenset[str]],
     ratio: Callable[[Match], float],
 ) -> dict[str, float]:
     """Coverage, strength, wording, contiguity and order of the alignment, on content
     sentences only (``skip_a``/``skip_b`` flag boilerplate and headings, which count on
-    neither side). ``ratio`` gives the word ratio of a match's two sides."""
+    neither side; ``strong``: ``strong_matches``). ``ratio`` gives the word ratio of a
+    match's two sides."""
     n_a = int((~skip_a).sum())
     n_b = int((~skip_b).sum())
-    strong = [m for m in al.matches if m.similarity >= config.strong_match]
     strong_a = sum(int((~skip_a[m.a0 : m.a1]).sum()) for m in strong)
     strong_b = sum(int((~skip_b[m.b0 : m.b1]).sum()) for m in strong)
     ratios = [ratio(m) for m in strong]
