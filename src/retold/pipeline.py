@@ -878,11 +878,13 @@ def rebuild_families(
     and prints read together grew with the corpus (most of a GB at 100,000 articles)."""
     seq = store.last_seq()
     order = store.ids()
-    lone = lone_links(store.reworded_links(sorted(REUSE)), store.checked_links(sorted(REUSE)),
-                      store.config)
+    reworded = store.reworded_links(sorted(REUSE))
+    lone = lone_links(reworded, store.checked_links(sorted(REUSE)), store.config)
     if lone:
         store.demote_pairs(sorted(lone), SAME_STORY, LONE_LINK_NOTE)
-    links = store.reuse_links(sorted(REUSE))
+    # The reuse pairs as read above, less the demoted ones, in the order they were read.
+    links = [(a, b) for a, b, *_ in reworded if (a, b) not in lone]
+    del reworded
     kept: list[dict[str, object]] = []
     if touched is not None:
         members = _families_of(links, touched)

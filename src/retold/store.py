@@ -746,13 +746,6 @@ class Store:
         value = self.get_state(_FAMILIES_SEQ)
         return None if value is None else int(value)
 
-    def reuse_links(self, relations: Iterable[str]) -> list[tuple[str, str]]:
-        """``(a, b)`` of every pair with one of ``relations``, without scores or alignment."""
-        rel = list(relations)
-        return self.db.execute(
-            f"SELECT a, b FROM pairs WHERE relation IN ({','.join('?' * len(rel))})", rel
-        ).fetchall()
-
     def reworded_links(
         self, relations: Iterable[str]
     ) -> list[tuple[str, str, float, float, float]]:
