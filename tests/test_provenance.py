@@ -221,6 +221,41 @@ def test_a_root_placed_by_time_is_not_doubted_for_an_undated_members_text():
     assert fam.directions[("o", "p")].basis == "text"
 
 
+def _worded(a: str, b: str, relation: str, coverage: float, wording: float) -> Edge:
+    return Edge(a, b, relation, coverage, wording=wording)
+
+
+def test_two_spins_closer_to_each_other_than_to_their_supposed_source():
+    """Two spins of an article nobody collected and an LLM paraphrase of it: the
+    paraphrase is published first, but the spins share twice the wording either shares
+    with it. They took those words from their common source, which is not the paraphrase."""
+    published = {"p": T0, "s1": T0 + timedelta(hours=3), "s2": T0 + timedelta(hours=6)}
+    edges = [_worded("p", "s1", "rewrite", 0.9, 0.45), _worded("p", "s2", "rewrite", 0.9, 0.42),
+             _worded("s1", "s2", "rewrite", 0.85, 0.8)]
+    [fam] = build_families(["p", "s1", "s2"], edges, published)
+    assert fam.parent == {"p": None, "s1": "p", "s2": "p"}
+    assert fam.source is None
+    assert "s1 and s2 share more wording with each other (0.80)" in fam.source_reason
+
+    # With their original in the index, the spins share less with each other than with it.
+    published["o"] = T0 - timedelta(hours=1)
+    edges += [_worded("o", "p", "rewrite", 0.9, 0.5), _worded("o", "s1", "rewrite", 1.0, 0.86),
+              _worded("o", "s2", "rewrite", 1.0, 0.84)]
+    [fam] = build_families(["o", "p", "s1", "s2"], edges, published)
+    assert fam.source == "o", fam.source_reason
+
+
+def test_a_partial_copy_of_a_spin_does_not_doubt_the_original():
+    """A partial copy of a spin shares the spin's words, more than either shares with the
+    original; hung under the original, it is the spin's copy, not a sign of another source."""
+    published = {"o": T0, "s": T0 + timedelta(hours=2), "q": T0 + timedelta(hours=4)}
+    edges = [_worded("o", "s", "rewrite", 0.8, 0.72), _worded("o", "q", "partial", 0.7, 0.65),
+             _worded("s", "q", "partial", 0.6, 0.86)]
+    [fam] = build_families(["o", "s", "q"], edges, published)
+    assert fam.parent["q"] == "o"
+    assert fam.source == "o", fam.source_reason
+
+
 # --- the demo corpus and the seeds ---------------------------------------------------------
 
 

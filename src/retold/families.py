@@ -41,7 +41,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from retold.entities import Knowledge, extract, number_values
-from retold.relate import COPY, PARTIAL, REUSE
+from retold.relate import COPY, PARTIAL, REUSE, REWRITE
 
 # Publication times closer than this are treated as simultaneous (feeds round and lag).
 MIN_TIME_GAP_SECONDS = 60.0
@@ -515,6 +515,12 @@ def _family(
             tied := _tied(root, by_wins, wins, directions, edge_of)):
         reason = (f"unknown: the text evidence places {root} and " + ", ".join(tied)
                   + " alike, and nothing orders them")
+    elif closer := _closer_siblings(root, parent, edge_of):
+        m, c, w, w_root = closer
+        reason = (f"unknown: {m} and {c} share more wording with each other ({w:.2f}) than"
+                  f" either with {root} (at most {w_root:.2f}), so what they share came"
+                  " from a common source other than it; the original is probably not in"
+                  " the index")
     else:
         source = root
         # The weakest decided edge bounds the family's source; undecided edges dilute it.
@@ -532,6 +538,37 @@ def _family(
     # among derived members is no evidence of who copied whom.
     fam.directions = _complete_directions(edges, directions, parent if source else {})
     return fam
+
+
+# How much more wording two members placed under one source must share with each other
+# than either shares with it before that source is doubted. Two spins of one article keep
+# its words, each less of them than it shares with the article (0.75-0.8 against 0.85 and
+# more); two spins beside a paraphrase of their absent original share twice the wording
+# either shares with the paraphrase (0.7-0.85 against 0.35-0.5).
+SIBLING_MARGIN = 0.1
+
+
+def _closer_siblings(
+    root: str, parent: Mapping[str, str | None], edge_of: Mapping[tuple[str, str], Edge],
+) -> tuple[str, str, float, float] | None:
+    """Two members placed directly under ``root`` whose own link keeps clearly more wording
+    than either's link with ``root``: ``(m, c, their wording, the higher root wording)``.
+
+    A rewrite's words come from its source. Two whole rewrites of each other (neither a
+    copy nor a partial copy of the other) that share words their supposed source lacks
+    took them from a common source that is not ``root``."""
+    kids = [m for m, p in parent.items() if p == root]
+    for i, m in enumerate(kids):
+        for c in kids[i + 1:]:
+            e = edge_of.get((m, c))
+            # One of two copies, or a partial copy, may be the other's copy: then the words
+            # they share came through it, and say nothing of ``root``.
+            if e is None or e.relation != REWRITE:
+                continue
+            w_root = max(edge_of[(root, m)].wording, edge_of[(root, c)].wording)
+            if e.wording > w_root + SIBLING_MARGIN:
+                return m, c, e.wording, w_root
+    return None
 
 
 def _tied(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -293,12 +294,18 @@ class OrphanResult:
     pairs_together: int
     outsiders: int
     outsiders_joined: int  # independent or other-event reports in a rewrites' family
+    families: int = 0  # families holding two or more rewrites of one original
+    sources_named: int = 0  # of them, with a source named
+    sources_right: int = 0  # named, and every other member derives from it (gold parents)
 
     def lines(self) -> list[str]:
         return [f"  without its originals: rewrites of one original in one family "
                 f"{self.whole}/{self.groups} (pairs {self.pairs_together}/{self.pairs}); "
                 f"independent or other-event reports put in their family "
-                f"{self.outsiders_joined}/{self.outsiders}"]
+                f"{self.outsiders_joined}/{self.outsiders}; a source named for "
+                f"{self.sources_named}/{self.families} families, right for "
+                f"{self.sources_right} (without the original it is unknown, unless the rest "
+                f"are rewrites of one member)"]
 
 
 def evaluate_orphans(folder: Path, name: str | None = None) -> OrphanResult:
@@ -314,7 +321,8 @@ def evaluate_orphans(folder: Path, name: str | None = None) -> OrphanResult:
         corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
         with Index(Path(tmp) / "orphans.db") as index:
             index.scan([str(corpus)])
-            family = {d["id"]: d["family"] for d in index.to_json()["documents"]}
+            data = index.to_json()
+    family = {d["id"]: d["family"] for d in data["documents"]}
     groups: dict[str, list[str]] = {}
     for i, g in docs.items():
         if g["role"] in REWRITE_ROLES:
@@ -323,8 +331,28 @@ def evaluate_orphans(folder: Path, name: str | None = None) -> OrphanResult:
     together = [same for *_, same in pairs]
     theirs = {family[i] for ms in groups.values() for i in ms if family[i] is not None}
     outsiders = [i for i, g in docs.items() if g["family"] is None]
+    # With its original absent, a family's source can only be right where every other
+    # member is a rewrite of it (a spin of a spin); otherwise it must be unknown.
+    members: dict[int, list[str]] = {}
+    for i, f in family.items():
+        if f is not None and docs[i]["family"] is not None:
+            members.setdefault(f, []).append(i)
+    judged = [f for f in data["families"] if len(members.get(f["id"], [])) >= 2]
+    named = [f for f in judged if f["source"] is not None]
     return OrphanResult(
         name=name or folder.name, groups=len(groups), whole=whole, pairs=len(together),
         pairs_together=sum(together), outsiders=len(outsiders),
         outsiders_joined=sum(family[i] is not None and family[i] in theirs for i in outsiders),
+        families=len(judged), sources_named=len(named),
+        sources_right=sum(all(_descends(m, f["source"], docs) for m in members[f["id"]]
+                              if m != f["source"]) for f in named),
     )
+
+
+def _descends(doc: str, ancestor: str, docs: Mapping[str, Mapping[str, Any]]) -> bool:
+    parent = docs[doc].get("parent")
+    while parent:
+        if parent == ancestor:
+            return True
+        parent = docs[parent].get("parent")
+    return False
