@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from conftest import EXAMPLES, gold_key
@@ -24,6 +26,7 @@ from retold.families import (
     text_evidence,
     unsupported_sentences,
 )
+from retold.pipeline import _own_details
 
 T0 = datetime(2024, 5, 14, 8, 0, tzinfo=UTC)
 
@@ -254,6 +257,39 @@ def test_a_partial_copy_of_a_spin_does_not_doubt_the_original():
     [fam] = build_families(["o", "s", "q"], edges, published)
     assert fam.parent["q"] == "o"
     assert fam.source == "o", fam.source_reason
+
+
+def test_details_only_one_member_gives_are_its_own() -> None:
+    rows = [SimpleNamespace(a="o", b="s1"), SimpleNamespace(a="o", b="s2"),
+            SimpleNamespace(a="s1", b="s2"), SimpleNamespace(a="x", b="y")]
+    keys = {"o": [frozenset({"e:breska", "e:wire"}), frozenset({"e:vell", "n:61"})],
+            "s1": [frozenset(), frozenset({"e:vell", "n:61", "e:budget", "e:row"})],
+            "s2": [frozenset(), frozenset({"e:vell"})],
+            "x": [frozenset({"e:a"})], "y": [frozenset({"e:b"})]}
+    own = _own_details(rows, keys)  # type: ignore[arg-type]
+    # The original's dateline is its first sentence's; a pair alone cannot tell added
+    # from lost.
+    assert own == {"o": frozenset(), "s1": frozenset({"e:budget", "e:row"}),
+                   "s2": frozenset()}
+
+
+@pytest.mark.parametrize("story", ["s2", "s3"])
+def test_source_of_text_without_line_breaks(tmp_path, static_encoder, story):
+    """Without line breaks a spinner's sub-heading runs into the next sentence ("The
+    Budget Row Explained Vell, 61, had ..."), and its capitalised words read as names the
+    original lacks. Only that spin gives them: its own material, not the others' loss."""
+    folder = spin_sets()["spins_holdout3"]
+    flat = tmp_path / "flat.jsonl"
+    with flat.open("w", encoding="utf-8") as out:
+        for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            if rec["id"].startswith(f"{story}-"):
+                text = re.sub(r"\s*\n\s*", " ", rec["text"])
+                out.write(json.dumps({"id": rec["id"], "text": text}) + "\n")
+    with Index(tmp_path / "flat.db", encoder=static_encoder) as index:
+        index.scan([str(flat)])
+        [fam] = index.to_json()["families"]
+    assert fam["source"] == f"{story}-orig", fam["source_reason"]
 
 
 # --- the demo corpus and the seeds ---------------------------------------------------------

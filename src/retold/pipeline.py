@@ -9,7 +9,7 @@ them and the store.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -742,14 +742,16 @@ def provenance_evidence(
     undated = {d.id for d in store.documents(ids) if d.published is None}
     keys = _sentence_details(rows, texts, prints, undated)
     whole = {d: frozenset().union(*k) for d, k in keys.items()}
+    own = _own_details(rows, keys)
     edges = []
     for r in rows:
         al = r.alignment
+        # A detail only the other side gives is not one this side lacks (``_own_details``).
         lost_a, lost_b = lost_details(
             [([keys[r.a][i] for i in range(*sp["a_sentences"]) if i < len(keys[r.a])],
               [keys[r.b][j] for j in range(*sp["b_sentences"]) if j < len(keys[r.b])])
              for sp in al.get("spans", []) if not sp.get("gap")],
-            whole[r.a], whole[r.b],
+            whole[r.a] | own.get(r.b, frozenset()), whole[r.b] | own.get(r.a, frozenset()),
         )
         signals = evidence_signals(
             # Only sentences no third member shares count as inserted (see families.py).
@@ -853,6 +855,31 @@ def _sentence_details(
             pr = prints.get(d)
             out[d] = [] if pr is None else [
                 _details(s.text, knowledge, cache) for s in pr.sentences]
+    return out
+
+
+def _own_details(
+    rows: Sequence[PairRow], keys: Mapping[str, Sequence[frozenset[str]]]
+) -> dict[str, frozenset[str]]:
+    """Details only one member of a family of three or more gives, past its first sentence:
+    what it added (a sub-heading run into the next sentence of a text without line breaks
+    reads as names), not what all the others lost. The first sentence is left out: an
+    agency's dateline and credit ("BRESKA, 11 March (Example News Wire) - ") open the
+    original, and every copy may drop them."""
+    whole = {d: frozenset().union(*k) for d, k in keys.items()}
+    docs, label = _components([(r.a, r.b) for r in rows])
+    families: dict[int, list[str]] = {}
+    for d, f in zip(docs, label.tolist(), strict=True):
+        families.setdefault(f, []).append(d)
+    out: dict[str, frozenset[str]] = {}
+    for family in families.values():
+        if len(family) < 3:
+            continue
+        held = Counter(k for d in family for k in whole.get(d, frozenset()))
+        for d in family:
+            first = keys[d][0] if keys.get(d) else frozenset()
+            out[d] = frozenset(k for k in whole.get(d, frozenset())
+                               if held[k] == 1 and k not in first)
     return out
 
 
