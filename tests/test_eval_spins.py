@@ -113,6 +113,8 @@ def test_evaluate_spins_reads_a_set_it_is_given(tmp_path: Path) -> None:
         ("spins_holdout13", 0.97, 6),  # 1.000, sources 6/7, scored once on 2026-12-03
         ("spins_holdout14", 0.88, 4),  # 0.766 when scored once (three other-event reports
         # joined), 0.900 since the rule on shared figures; sources 4/5
+        ("spins_holdout15", 0.97, 3),  # 1.000, sources 2/3 when scored once on 2026-12-03,
+        # 3/3 since a detail only one member gives is its own (the others did not lose it)
     ],
 )
 def test_score_floors(name: str, f1: float, sources: int) -> None:
