@@ -884,6 +884,19 @@ def test_a_count_back_from_now_is_a_date() -> None:
     items = sentence_drift("The mill closed three years ago.", "The mill closed years ago.")
     assert [d.type for d in items] == ["date"] and "less precise" in items[0].detail
     assert _types("The mill closed a year ago.", "The mill closed one year ago.") == []
+    # One unit back is the last one: a spinner's swap, no changed date.
+    assert _types("Samples were taken in September last year.",
+                  "Samples were taken in September a year ago.") == []
+    assert _types("He arrived a day ago.", "He arrived yesterday.") == []
+    assert _types("The plant opened a year ago.", "The plant opened two years ago.") == ["date"]
+    assert _types("He arrived a week ago.", "He arrived last month.") == ["date"]
+
+
+def test_free_of_is_without() -> None:
+    assert _types("Residents were left without power.",
+                  "Residents were left free of power.") == []
+    assert _types("Residents were left without power.",
+                  "Residents were left with power.") == ["negation"]
 
 
 def test_round_the_clock_is_no_number() -> None:

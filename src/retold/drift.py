@@ -1756,6 +1756,8 @@ def _implied_negation(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return nxt == "out"  # "had been left out" is "had not been included"
     if w in ("ruled", "rule", "rules"):
         return nxt == "out"
+    if w == "free":
+        return nxt == "of"  # "left free of power" is "left without power"
     return w in _IMPLIED_NEGATION or _PHRASAL_NEGATION.get(w) == nxt
 
 

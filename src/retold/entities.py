@@ -649,6 +649,12 @@ def _dates(text: str) -> list[Mention]:
                 unit = g["agou"].lower()
                 unit = "century" if unit.startswith("centur") else unit.rstrip("s")
                 fields["rel"] = f"{unit} ago"
+                # "a year ago" and "last year", "a day ago" and "yesterday": a spinner's
+                # swap, one time.
+                if count == "1" and unit in ("week", "month", "year"):
+                    fields = {"rel": f"last {unit}"}
+                elif count == "1" and unit == "day":
+                    fields = {"rel": "yesterday"}
         elif g["year"]:
             before = text[: m.start()].split()
             after = text[m.end() :].lstrip()
