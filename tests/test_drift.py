@@ -890,6 +890,12 @@ def test_a_count_back_from_now_is_a_date() -> None:
     assert _types("He arrived a day ago.", "He arrived yesterday.") == []
     assert _types("The plant opened a year ago.", "The plant opened two years ago.") == ["date"]
     assert _types("He arrived a week ago.", "He arrived last month.") == ["date"]
+    # And one unit ahead is the next one.
+    assert _types("She will meet the researchers next month.",
+                  "She will meet the scientists one month from now.") == []
+    assert _types("The vote is tomorrow.", "The vote is a day from now.") == []
+    assert _types("She will meet them next month.",
+                  "She will meet them two months from now.") == ["date"]
 
 
 def test_free_of_is_without() -> None:

@@ -543,7 +543,8 @@ _DATE_RE = re.compile(
         |later\s+this)\s+
         (?P<runit>{_REL_UNIT}s?)|(?P<rday>yesterday|today|tomorrow|tonight)
         |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
-        (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+(?P<agow>ago|back))\b)
+        (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+(?P<agow>ago|back)
+        |(?P<fromq>\d+|a|an|{_NUM_WORD_ALT})\s+(?P<fromu>(?:day|week|month|year)s?)\s+from\s+now)\b)
     |(?P<year>(?<![\d,.])\b{_YEAR}\b(?![,.]\d|\s*%|\s*per\s*cent|-))
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -635,6 +636,17 @@ def _dates(text: str) -> list[Mention]:
                 if unit.endswith("s"):
                     fields["vague"] = "1"
                 fields["rel"] = f"{_REL_NORMAL.get(rel, rel)} {unit.rstrip('s')}"
+            elif g["fromu"]:
+                qty = g["fromq"].lower()
+                count = (qty if qty.isdigit() else "1" if qty in ("a", "an")
+                         else str(_NUMBER_WORDS.get(qty, "")))
+                unit = g["fromu"].lower().rstrip("s")
+                # "one month from now" is next month, "a day from now" tomorrow.
+                if count == "1":
+                    fields["rel"] = "tomorrow" if unit == "day" else f"next {unit}"
+                else:
+                    fields["rel"] = f"{unit} ahead"
+                    fields["ahead"] = count
             else:
                 if g["agow"].lower() == "back" and not g["agoq"]:
                     continue  # "15 days back" is "15 days ago"; "years back" may be a place
