@@ -898,6 +898,42 @@ def test_a_count_back_from_now_is_a_date() -> None:
                   "She will meet them two months from now.") == ["date"]
 
 
+
+def test_one_span_of_time_in_other_units_is_no_change() -> None:
+    # A count back from now said in larger or smaller units, or with a spinner's word for
+    # "ago", names the same time.
+    assert _types("The plant closed a decade ago.", "The plant closed ten years ago.") == []
+    assert _types("The plant closed a week ago.", "The plant closed seven days prior.") == []
+    assert _types("The plant closed 18 months ago.",
+                  "The plant closed a year and a half ago.") == []
+    assert _types("The plant closed two weeks ago.",
+                  "The plant closed a week earlier.") == ["date"]
+    # "Earlier" may count back from another event: alone it is no date to lose.
+    assert _types("Profit rose 8% from a year earlier.",
+                  "Profit rose eight percent on the same period a year before.") == []
+    # "The past decade" is "the last ten years"; vaguer or longer is still a change.
+    assert _types("Erosion has worsened over the past decade.",
+                  "Erosion has worsened over the last ten years.") == []
+    assert _types("Sales fell in the previous twelve months.",
+                  "Sales fell in the prior twelve months.") == []
+    assert _types("Erosion has worsened over the past decade.",
+                  "Erosion has worsened over the past years.") == ["date"]
+    assert _types("Erosion has worsened over the past two years.",
+                  "Erosion has worsened over the past three years.") == ["date"]
+    # "Last" as a verb is no date; spans ahead are counts ("within three weeks").
+    assert _types("The trial is expected to last three weeks.",
+                  "The trial is expected to run for three weeks.") == []
+    assert _types("Work starts within three weeks.",
+                  "Work starts in the next three weeks.") == []
+    assert _types("Prices rose over the following two years.",
+                  "Prices rose over the subsequent two years.") == []
+    # Hyphenated units count: "a 72-hour strike" is "a three-day strike".
+    assert _types("The union called a 72-hour strike.",
+                  "The union called a three-day strike.") == []
+    assert _types("The strike lasted 48 hours.", "It was a two-day strike.") == []
+    assert _types("The union called a 72-hour strike.",
+                  "The union called a two-day strike.") == ["number"]
+
 def test_free_of_is_without() -> None:
     assert _types("Residents were left without power.",
                   "Residents were left free of power.") == []

@@ -955,6 +955,7 @@ def _swapped_ends(
 
 
 _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
+_UNIT_AFTER = re.compile(r"(?:\s+|-)([A-Za-z]+)")  # "72 hours", "a 72-hour strike"
 _TIME_UNITS = MappingProxyType({
     w: w.rstrip("s") for w in
     "second seconds minute minutes hour hours day days week weeks month months year years "
@@ -964,7 +965,7 @@ _TIME_UNITS = MappingProxyType({
 # convert to days exactly, so they are a dimension of their own.
 _SPAN_OF = MappingProxyType({
     "minute": ("h", 1 / 60), "hour": ("h", 1.0), "day": ("h", 24.0), "week": ("h", 168.0),
-    "month": ("m", 1.0), "year": ("m", 12.0),
+    "month": ("m", 1.0), "year": ("m", 12.0), "decade": ("m", 120.0),
 })
 _ONE_UNIT = re.compile(
     r"\b(?:a|an|one|the)\s+(minute|hour|day|week|month|year)(\s+and\s+a\s+half)?\b", re.I)
@@ -977,8 +978,12 @@ def _said_span(u: re.Match[str]) -> tuple[str, float]:
 
 
 def _time_unit(m: Mention, text: str) -> tuple[str, int] | None:
-    """The unit of time a count is of ("12 months" -> "month") and where its word ends."""
-    w = _WORD_AFTER.match(text, m.end)
+    """The unit of time a count is of ("12 months" -> "month", "a two-day strike" ->
+    "day") and where its word ends."""
+    compound = m.text.rsplit("-", 1)
+    if len(compound) == 2 and compound[1].lower() in _TIME_UNITS:
+        return _TIME_UNITS[compound[1].lower()], m.end
+    w = _UNIT_AFTER.match(text, m.end)
     unit = _TIME_UNITS.get(w.group(1).lower()) if w else None
     return (unit, w.end()) if unit and w else None
 
@@ -1151,11 +1156,15 @@ def _pair_changes(
 # ---------------------------------------------------------------- dates
 
 
+# Fields that say how a date was put, not which time it names.
+_MARKS = frozenset({"vague", "loose"})
+
+
 def _consistent(x: tuple[tuple[str, str], ...], y: tuple[tuple[str, str], ...]) -> bool:
     """Two dates agree when they share a field and no shared field differs ("4 June" and
     "June 4"; "Tuesday" and "last Tuesday"). Vague phrases agree only with themselves."""
-    dx = {k: v for k, v in x if k != "vague"}
-    dy = {k: v for k, v in y if k != "vague"}
+    dx = {k: v for k, v in x if k not in _MARKS}
+    dy = {k: v for k, v in y if k not in _MARKS}
     shared = dx.keys() & dy.keys()
     return bool(shared) and all(dx[k] == dy[k] for k in shared)
 
@@ -1177,8 +1186,16 @@ def _date_drift(
     # and a vague phrase that turns into a date is new precision; say which.
     vague_b = {(n.start, n.end) for n in b_dates if dict(n.fields).get("vague")}
     vague_a = {(m.start, m.end) for m in a_dates if dict(m.fields).get("vague")}
+    # "a year earlier" may count back from another event than the report's day ("up 8%
+    # on the same period a year before"): it tells a change of "a week ago", but alone it
+    # is no date to lose or add.
+    loose_a = {(m.start, m.end) for m in a_dates if dict(m.fields).get("loose")}
+    loose_b = {(n.start, n.end) for n in b_dates if dict(n.fields).get("loose")}
     out: list[_Local] = []
     for d in items:
+        if ((d.detail.startswith("date dropped") and d.a_span in loose_a)
+                or (d.detail.startswith("date added") and d.b_span in loose_b)):
+            continue
         if d.b_span in vague_b and d.a_span not in vague_a:
             d = _Local(d.type, d.a_span, d.b_span, d.detail.replace("changed", "dropped", 1))
         out.append(d)
@@ -1200,8 +1217,8 @@ def _pinned(x: tuple[tuple[str, str], ...], y: tuple[tuple[str, str], ...]) -> b
     """Whether date ``y`` names the day ``x`` names, at least as precisely, and agrees with it:
     "in 2025" elsewhere does not keep "on 14 September 2025" that became "recently" (a year
     may be left out: "on 14 September" keeps it)."""
-    dx = {k: v for k, v in x if k != "vague"}
-    dy = {k: v for k, v in y if k != "vague"}
+    dx = {k: v for k, v in x if k not in _MARKS}
+    dy = {k: v for k, v in y if k not in _MARKS}
     keys = {k for k in dx if k in ("d", "m", "wd")} or dx.keys()
     return _consistent(x, y) and all(dy.get(k) == dx[k] for k in keys)
 

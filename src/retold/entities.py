@@ -539,11 +539,14 @@ _DATE_RE = re.compile(
         |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midday|midnight)\b)
     |(?P<decade>\b(?:the\s+)?(?:(?P<dec>(?:1[6-9]|20)?\d0)s|(?P<decw>twenties|thirties|forties
         |fifties|sixties|seventies|eighties|nineties))\b)
-    |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|past|coming|upcoming|following|earlier\s+this
-        |later\s+this)\s+
-        (?P<runit>{_REL_UNIT}s?)|(?P<rday>yesterday|today|tomorrow|tonight)
+    |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|preceding|prior|past|coming|upcoming|following
+        |subsequent|earlier\s+this
+        |later\s+this)\s+(?:(?P<rq>\d+|{_NUM_WORD_ALT})\s+)?
+        (?P<runit>{_REL_UNIT}s?)(?P<rhalf>\s+and\s+a\s+half)?|(?P<rday>yesterday|today|tomorrow|tonight)
         |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
-        (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)\s+(?P<agow>ago|back)
+        (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)(?P<agohalf>\s+and\s+a\s+half)?
+        \s+(?P<agow>ago|back|(?:earlier|prior|before|previously|sooner)
+        (?=\s*(?:[,.;:)!?]|$|and\b|but\b)))
         |(?P<fromq>\d+|a|an|{_NUM_WORD_ALT})\s+(?P<fromu>(?:day|week|month|year)s?)\s+from\s+now)\b)
     |(?P<year>(?<![\d,.])\b{_YEAR}\b(?![,.]\d|\s*%|\s*per\s*cent|-))
     """,
@@ -562,8 +565,9 @@ _DECADE_WORDS = MappingProxyType({
 })
 # "the following year" is the year after the one the text is about, which a spinner's "next
 # year" also names as often as not.
-_REL_NORMAL = MappingProxyType({"previous": "last", "past": "last", "coming": "next",
-                                "upcoming": "next", "following": "next"})
+_REL_NORMAL = MappingProxyType({"previous": "last", "preceding": "last", "prior": "last",
+                                "past": "last", "coming": "next", "upcoming": "next",
+                                "following": "next", "subsequent": "next"})
 
 
 # Before "today" or "tomorrow", these make it a noun (an age, a future), no date.
@@ -632,10 +636,24 @@ def _dates(text: str) -> list[Mention]:
                 unit = g["runit"].lower()
                 if unit.startswith("seven"):
                     unit = "week"  # "the past seven days" is the past week
-                # Plural units ("previous years") say no when: vague.
-                if unit.endswith("s"):
+                count = _count(g["rq"]) if g["rq"] else 1
+                rel = _REL_NORMAL.get(rel, rel)
+                # "the past ten years" is a time (the last decade); "the next ten years" is
+                # a span from now, which "within ten years" says as well: a count.
+                if (g["rq"] or g["rhalf"]) and (not count or rel != "last"):
+                    continue
+                if (g["rq"] and g["rrel"].lower() == "last"
+                        and text[: m.start()].split()[-1:] != ["the"]):
+                    continue  # "expected to last three weeks": the verb
+                # Plural units without a count ("previous years") say no when: vague.
+                if unit.endswith("s") and not g["rq"]:
                     fields["vague"] = "1"
-                fields["rel"] = f"{_REL_NORMAL.get(rel, rel)} {unit.rstrip('s')}"
+                # "the past decade" = "the last ten years", "the past 12 months" = "the
+                # past year": one span, said in the largest whole unit.
+                count, unit = _whole_units(*_and_a_half(count, unit.rstrip("s"), g["rhalf"]))
+                fields["rel"] = f"{rel} {unit}"
+                if count != 1:
+                    fields["n"] = str(count)
             elif g["fromu"]:
                 qty = g["fromq"].lower()
                 count = (qty if qty.isdigit() else "1" if qty in ("a", "an")
@@ -652,21 +670,29 @@ def _dates(text: str) -> list[Mention]:
                     continue  # "15 days back" is "15 days ago"; "years back" may be a place
                 # "15 days ago" is a day; "a few days ago" and "years ago" say no when.
                 qty = (g["agoq"] or "").strip().lower()
-                count = (qty if qty.isdigit() else "1" if qty in ("a", "an")
-                         else str(_NUMBER_WORDS[qty]) if qty in _NUMBER_WORDS else "")
+                # "a week earlier" is "a week ago" in a spinner's words, but "the year
+                # before" places nothing.
+                if g["agow"].lower() not in ("ago", "back"):
+                    if not qty:
+                        continue
+                    fields["loose"] = "1"
+                unit = g["agou"].lower()
+                unit = "century" if unit.startswith("centur") else unit.rstrip("s")
+                # "a decade ago" = "ten years ago", "a week ago" = "seven days prior".
+                n, unit = _whole_units(*_and_a_half(_count(qty), unit, g["agohalf"]))
+                count = str(n) if n else ""
                 if count:
                     fields["ago"] = count
                 else:
                     fields["vague"] = "1"
-                unit = g["agou"].lower()
-                unit = "century" if unit.startswith("centur") else unit.rstrip("s")
                 fields["rel"] = f"{unit} ago"
                 # "a year ago" and "last year", "a day ago" and "yesterday": a spinner's
                 # swap, one time.
+                loose = {k: v for k, v in fields.items() if k == "loose"}
                 if count == "1" and unit in ("week", "month", "year"):
-                    fields = {"rel": f"last {unit}"}
+                    fields = {"rel": f"last {unit}"} | loose
                 elif count == "1" and unit == "day":
-                    fields = {"rel": "yesterday"}
+                    fields = {"rel": "yesterday"} | loose
         elif g["year"]:
             before = text[: m.start()].split()
             after = text[m.end() :].lstrip()
@@ -713,6 +739,37 @@ _PARTS = MappingProxyType({
 })
 
 
+def _count(qty: str) -> int:
+    """The number a count word or figure says ("a" = 1, "ten" = 10), 0 for none."""
+    qty = qty.strip().lower()
+    if qty.isdigit():
+        return int(qty)
+    return 1 if qty in ("a", "an") else _NUMBER_WORDS.get(qty, 0)
+
+
+# A span of time in a larger unit when it is a whole number of them.
+_LARGER_UNIT = MappingProxyType({"day": ("week", 7), "month": ("year", 12),
+                                 "year": ("decade", 10)})
+
+
+def _and_a_half(count: int, unit: str, half: str | None) -> tuple[int, str]:
+    """ "a year and a half" is 18 months; other units are left whole."""
+    if half and count and unit == "year":
+        return count * 12 + 6, "month"
+    return count, unit
+
+
+def _whole_units(count: int, unit: str) -> tuple[int, str]:
+    """ (count, unit) in the largest unit that divides it: (14, "day") -> (2, "week"),
+    (10, "year") -> (1, "decade"); a count of 0 (none given) is left as it is."""
+    while count and unit in _LARGER_UNIT:
+        larger, per = _LARGER_UNIT[unit]
+        if count % per:
+            break
+        count, unit = count // per, larger
+    return count, unit
+
+
 def _looks_like_modal_may(text: str, m: re.Match[str]) -> bool:
     """ "May" mid-sentence is the month, but sentence-initial "May be" is a verb."""
     return not text[: m.start()].strip() and bool(re.match(r"May\s+(?:be|have|not)\b",
@@ -720,7 +777,8 @@ def _looks_like_modal_may(text: str, m: re.Match[str]) -> bool:
 
 
 def _date_key(fields: Mapping[str, str]) -> str:
-    return ";".join(f"{k}={v}" for k, v in sorted(fields.items()) if k != "vague")
+    return ";".join(f"{k}={v}" for k, v in sorted(fields.items())
+                    if k not in ("vague", "loose"))
 
 
 def _merge_adjacent_dates(text: str, dates: list[Mention]) -> list[Mention]:
