@@ -115,6 +115,9 @@ def test_evaluate_spins_reads_a_set_it_is_given(tmp_path: Path) -> None:
         # joined), 0.900 since the rule on shared figures; sources 4/5
         ("spins_holdout15", 0.97, 3),  # 1.000, sources 2/3 when scored once on 2026-12-03,
         # 3/3 since a detail only one member gives is its own (the others did not lose it)
+        ("spins_holdout16", 0.88, 4),  # 0.907, sources 4/4, scored once on 2026-12-03:
+        # three independent reports that follow their story's order join spins whose
+        # original is absent
     ],
 )
 def test_score_floors(name: str, f1: float, sources: int) -> None:
