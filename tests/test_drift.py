@@ -728,6 +728,9 @@ def test_a_title_dropped_or_added_is_drift_unless_the_document_gives_it_elsewher
          "Deputy Investigator"),
         ("The defending champion Ilse Marwick won.", "The former champion Ilse Marwick won.",
          "defending champion", "former champion"),
+        # Another rank on each side, whatever became of the office's word.
+        ("Chief epidemiologist Karel Benes said it.", "Senior physician Karel Benes stated it.",
+         "Chief epidemiologist", "Senior physician"),
     ],
 )
 def test_rank_words_before_a_name(a: str, b: str, a_words: str, b_words: str) -> None:

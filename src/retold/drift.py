@@ -604,7 +604,9 @@ def _rank_drift(al: _Aligner, a_text: str, b_text: str) -> list[_Local]:
             da[-1][2].lower()}
         rest_b = {w.lower() for _, _, w in db[:-1] if w.lower() not in _RANKS} | {
             db[-1][2].lower()}
-        if ra == rb or not (rest_a & rest_b):
+        # Another rank on each side is a change whatever the spinner made of the rest
+        # ("Chief epidemiologist" -> "Senior physician").
+        if ra == rb or not (rest_a & rest_b or (ra and rb)):
             continue
         a_span, b_span = (da[0][0], da[-1][1]), (db[0][0], db[-1][1])
         detail = (f"title changed: {_q(a_text[a_span[0]:a_span[1]])} -> "
