@@ -977,6 +977,15 @@ def test_an_undecided_course_is_a_hedge() -> None:
                   "Police said they would consider all options.") == []
 
 
+
+def test_possible_after_be_is_a_hedge() -> None:
+    assert _types("The weather service warned that more rain was possible on Thursday.",
+                  "The weather service warned that more rain would fall on Thursday.") == [
+        "hedge"]
+    assert _types("The weather service warned that more rain was possible on Thursday.",
+                  "The weather office cautioned that further rain was possible on Thursday.") == []
+    assert _types("It is possible to travel by train.", "You can travel by train.") == []
+
 def test_a_title_in_apposition_before_an_honorific_and_name() -> None:
     items = sentence_drift("The hospital's chief executive, Dr Helena Brix, said so.",
                            "The hospital's deputy chief executive, Dr Helena Brix, said so.")

@@ -1918,6 +1918,12 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
                                 or (w in _BE_EXPECTED and nxt in _WHEN_WORDS))
     if w in _HEDGE_VERBS:
         return not (i + 1 < len(toks) and toks[i + 1][2].lower() in _NOT_A_VERB_AFTER)
+    if w == "possible":
+        # "more rain was possible" hedges; "it is possible to travel" and "as soon as
+        # possible" do not.
+        prev = toks[i - 1][2].lower() if i > 0 else ""
+        nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
+        return prev in _BE and nxt != "to"
     return w in _HEDGE_WORDS
 
 
