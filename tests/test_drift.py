@@ -937,6 +937,17 @@ def test_one_span_of_time_in_other_units_is_no_change() -> None:
     assert _types("The union called a 72-hour strike.",
                   "The union called a two-day strike.") == ["number"]
 
+
+def test_a_spinning_tools_abbreviations_are_the_same_figures_and_dates() -> None:
+    # "p.c" for "percent", "yr" for "year", "final" for "last": one tool's house style.
+    assert _types("Revenue fell 42 percent last year.", "Revenue fell 42 p.c final yr.") == []
+    assert _types("Trade fell 18 percent last year.",
+                  "Commerce fell 18 p.c final 12 months.") == []
+    assert _types("It was its third increase this year.",
+                  "It was its third improve this yr.") == []
+    assert _types("Revenue fell 42 percent last year.",
+                  "Revenue fell 24 p.c final yr.") == ["number"]
+
 def test_free_of_is_without() -> None:
     assert _types("Residents were left without power.",
                   "Residents were left free of power.") == []

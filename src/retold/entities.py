@@ -523,8 +523,8 @@ _MONTH_ALT = (
 )
 _WEEKDAY_ALT = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
-_REL_UNIT = (r"(?:seven\s+days|week|weekend|month|year|spring|summer|autumn|fall|winter|quarter"
-             r"|decade|century)")
+_REL_UNIT = (r"(?:seven\s+days|week|weekend|month|year|yr|spring|summer|autumn|fall|winter"
+             r"|quarter|decade|century)")
 _NUM_WORD_ALT = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _DATE_RE = re.compile(
     rf"""
@@ -539,12 +539,12 @@ _DATE_RE = re.compile(
         |\b(?P<th2>\d{{1,2}}):(?P<tm2>\d{{2}})\b|\b(?P<noon>noon|midday|midnight)\b)
     |(?P<decade>\b(?:the\s+)?(?:(?P<dec>(?:1[6-9]|20)?\d0)s|(?P<decw>twenties|thirties|forties
         |fifties|sixties|seventies|eighties|nineties))\b)
-    |(?P<rel>\b(?:(?P<rrel>last|next|this|previous|preceding|prior|past|coming|upcoming|following
+    |(?P<rel>\b(?:(?P<rrel>last|final|next|this|previous|preceding|prior|past|coming|upcoming|following
         |subsequent|earlier\s+this
         |later\s+this)\s+(?:(?P<rq>\d+|{_NUM_WORD_ALT})\s+)?
         (?P<runit>{_REL_UNIT}s?)(?P<rhalf>\s+and\s+a\s+half)?|(?P<rday>yesterday|today|tomorrow|tonight)
         |(?P<agoq>(?:\d+|a|an|a\s+few|several|many|{_NUM_WORD_ALT})\s+)?(?:over\s+)?
-        (?P<agou>(?:day|week|month|year|decade|centur(?:y|ie))s?)(?P<agohalf>\s+and\s+a\s+half)?
+        (?P<agou>(?:day|week|month|year|yr|decade|centur(?:y|ie))s?)(?P<agohalf>\s+and\s+a\s+half)?
         \s+(?P<agow>ago|back|(?:earlier|prior|before|previously|sooner)
         (?=\s*(?:[,.;:)!?]|$|and\b|but\b)))
         |(?P<fromq>\d+|a|an|{_NUM_WORD_ALT})\s+(?P<fromu>(?:day|week|month|year)s?)\s+from\s+now)\b)
@@ -565,8 +565,11 @@ _DECADE_WORDS = MappingProxyType({
 })
 # "the following year" is the year after the one the text is about, which a spinner's "next
 # year" also names as often as not.
-_REL_NORMAL = MappingProxyType({"previous": "last", "preceding": "last", "prior": "last",
-                                "past": "last", "coming": "next", "upcoming": "next",
+# A spinning tool's abbreviations of units: "this yr", "a yr earlier".
+_UNIT_NORMAL = MappingProxyType({"yr": "year", "yrs": "years"})
+_REL_NORMAL = MappingProxyType({"final": "last", "previous": "last", "preceding": "last",
+                                "prior": "last", "past": "last", "coming": "next",
+                                "upcoming": "next",
                                 "following": "next", "subsequent": "next"})
 
 
@@ -633,9 +636,11 @@ def _dates(text: str) -> list[Mention]:
                     continue  # "following months of delays" is "after months of delays"
                 rel = re.sub(r"\s+", " ", g["rrel"].lower()).replace("earlier ", "")
                 rel = rel.replace("later ", "")
-                unit = g["runit"].lower()
+                unit = _UNIT_NORMAL.get(g["runit"].lower(), g["runit"].lower())
                 if unit.startswith("seven"):
                     unit = "week"  # "the past seven days" is the past week
+                if rel == "final" and text[: m.start()].split()[-1:] in (["the"], ["The"]):
+                    continue  # "the final year of his term"; a spinner's "final yr" is last
                 count = _count(g["rq"]) if g["rq"] else 1
                 rel = _REL_NORMAL.get(rel, rel)
                 # "the past ten years" is a time (the last decade); "the next ten years" is
@@ -676,7 +681,7 @@ def _dates(text: str) -> list[Mention]:
                     if not qty:
                         continue
                     fields["loose"] = "1"
-                unit = g["agou"].lower()
+                unit = _UNIT_NORMAL.get(g["agou"].lower(), g["agou"].lower())
                 unit = "century" if unit.startswith("centur") else unit.rstrip("s")
                 # "a decade ago" = "ten years ago", "a week ago" = "seven days prior".
                 n, unit = _whole_units(*_and_a_half(_count(qty), unit, g["agohalf"]))
@@ -805,7 +810,9 @@ _NUM_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:-[A-Za-z]+)*|%|\S")
 
 
 _ANAPHORIC = frozenset("the both all these those".split())
-_PERCENT_AFTER = re.compile(r"\s*(?:%|per\s*cent\b|percent\b|percentage\s+points?\b)", re.I)
+# "p.c" is a spinning tool's "percent" ("fell 18 p.c final yr").
+_PERCENT_AFTER = re.compile(
+    r"\s*(?:%|per\s*cent\b|percent\b|percentage\s+points?\b|p\.c\b\.?)", re.I)
 _FRACTIONS = MappingProxyType(
     {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3,
      "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
