@@ -948,6 +948,15 @@ def test_a_spinning_tools_abbreviations_are_the_same_figures_and_dates() -> None
     assert _types("Revenue fell 42 percent last year.",
                   "Revenue fell 24 p.c final yr.") == ["number"]
 
+
+def test_whether_or_not_and_improbable() -> None:
+    assert _types("It is a test of whether the two can agree.",
+                  "It is a trial of whether or not the 2 can agree.") == []
+    assert _types("Officials said it was unlikely to pass.",
+                  "Officials said it was improbable to pass.") == []
+    assert _types("Officials said it was improbable to pass.",
+                  "Officials said it would pass.") == ["hedge"]
+
 def test_free_of_is_without() -> None:
     assert _types("Residents were left without power.",
                   "Residents were left free of power.") == []

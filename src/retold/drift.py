@@ -1695,7 +1695,8 @@ _NEGATORS = frozenset(
 )
 _HEDGE_WORDS = frozenset(
     """could may might possibly perhaps probably likely unlikely reportedly allegedly
-    apparently purportedly supposedly seemingly potentially presumably claimed claims claim
+    apparently purportedly supposedly seemingly potentially presumably improbable claimed
+    claims claim
     claiming alleged alleges alleging allegation allegations assertion assertions suggest
     suggested suggests suggesting seems seem seemed rumoured rumored suspected unconfirmed
     probable hinted hinting imply implies implied implying""".split()
@@ -1807,6 +1808,8 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return prev not in ("a", "quite", "the", "next", "past", "last", "first", "every")
     if w == "not" and nxt == "only":
         return False  # "not only ... but": no negation
+    if w == "not" and prev == "or" and i > 1 and toks[i - 2][2].lower() == "whether":
+        return False  # "whether or not" is "whether"
     if w == "nor":
         return not any(t[2].lower() == "neither" for t in toks[:i])  # "neither ... nor" is one
     if w in _NOT_TO:
