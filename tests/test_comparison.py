@@ -196,6 +196,23 @@ def test_reworded_quotes_pair_the_quoted_sentences_of_a_gap_beside_an_inserted_l
     assert reworded_quotes(a, b2, spans, {1}, {1, 2}) == []
 
 
+
+def test_the_kept_closing_sentence_of_a_quotation_is_no_reworded_quote() -> None:
+    from retold.text import split_sentences
+
+    a = 'Holt told analysts: "We are not closing the plant. We are buying it to grow it." Up.'
+    b = 'Holt informed analysts: "We are not shutting the plant. We are buying it to grow it." Up.'
+    sa, sb = split_sentences(a), split_sentences(b)
+    alignment = {
+        "spans": [{"a_span": [sa[k].start, sa[k].end], "b_span": [sb[k].start, sb[k].end],
+                   "level": "paraphrase", "a_sentences": [k, k + 1],
+                   "b_sentences": [k, k + 1]} for k in (0, 2)],
+        "unmatched_a": [1], "unmatched_b": [1],
+    }
+    drift = pair_drift(a, b, alignment)
+    assert [d["detail"] for d in drift] == [
+        "quote altered: 'We are not closing the plant.' -> 'We are not shutting the plant.'"]
+
 def test_heading_merged_into_a_span_is_inserted_not_drift() -> None:
     a = "The drug was approved on Monday. Patients waited years."
     b = "The medicine was approved on Monday.\n\nSide Effects You Should Know About\n\n" \

@@ -86,7 +86,9 @@ def pair_drift(
                                 un_a | (boiler_a - shared_a), un_b | (boiler_b - shared_b)):
         a, b = sa[i], sb[j]
         qa, qb = _quoted_words(a.text), _quoted_words(b.text)
-        if qa and qa == qb:
+        if same_words(a.text, b.text):
+            pass  # the closing sentence of a longer quotation, kept word for word
+        elif qa and qa == qb:
             items += _items(sentence_drift(a.text, b.text, a.start, b.start, context))
         else:
             items.append({"type": "quote", "a_text": a.text, "b_text": b.text,
