@@ -947,6 +947,18 @@ def test_a_spinning_tools_abbreviations_are_the_same_figures_and_dates() -> None
                   "It was its third improve this yr.") == []
     assert _types("Revenue fell 42 percent last year.",
                   "Revenue fell 24 p.c final yr.") == ["number"]
+    # ... and "five.9" is 5.9, "1 / 4" a quarter, "1000's" thousands, "with out" without.
+    assert _types("Yields climbed to 5.9 percent.", "Yields climbed to five.9 p.c.") == []
+    assert _types("Yields climbed to 5.9 percent.", "Yields climbed to five.8 p.c.") == [
+        "number"]
+    assert _types("Economists had forecast a rise of a quarter of a point.",
+                  "Economists had forecast an increase of 1 / 4 of some extent.") == []
+    assert _types("Thousands of fans gathered in the square.",
+                  "1000's of fans gathered within the square.") == []
+    assert _types("The match passed off without major incidents.",
+                  "The match handed off with out main incidents.") == []
+    assert _types("The match passed off without major incidents.",
+                  "The match handed off with main incidents.") == ["negation"]
 
 
 def test_whether_or_not_and_improbable() -> None:

@@ -1810,6 +1810,8 @@ def _negators(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
         return False  # "not only ... but": no negation
     if w == "not" and prev == "or" and i > 1 and toks[i - 2][2].lower() == "whether":
         return False  # "whether or not" is "whether"
+    if w == "out" and prev == "with":
+        return True  # a spinning tool's "with out" is "without"
     if w == "nor":
         return not any(t[2].lower() == "neither" for t in toks[:i])  # "neither ... nor" is one
     if w in _NOT_TO:

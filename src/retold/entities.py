@@ -938,6 +938,18 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
             if value is None:
                 i += 1
                 continue
+            if value in (100, 1000, 1_000_000) and re.match(r"['’]s\b", text[toks[i][1]:]):
+                i += 1  # a spinning tool's "1000's of fans" is "thousands": no count
+                continue
+            if (slash := _SLASH_FRACTION.match(text, toks[i][1])) and 0 < value < float(
+                    slash.group(1)) <= 10:
+                # "1 / 4 of a point" is a spinner's "a quarter of a point".
+                out.append(Mention("number", text[start:slash.end()], start, slash.end(),
+                                   f"{value / float(slash.group(1)):.10g}"))
+                while j < len(toks) and toks[j][0] < slash.end():
+                    j += 1
+                i = j
+                continue
         elif low in _NUMBER_WORDS or _is_hyphen_number(low) or (
             low in ("a", "an") and (nxt in _SCALES or nxt in _COUNTED_AFTER_A)
         ):
@@ -971,6 +983,12 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
             if value is None:
                 i += 1
                 continue
+            if (len(run) == 1 and value < 10 and j + 1 < len(toks) and toks[j][2] == "."
+                    and toks[j][0] == toks[j - 1][1] and toks[j + 1][0] == toks[j][1]
+                    and toks[j + 1][2].isdigit()):
+                # A spinning tool spells the units of "5.9" out: "five.9".
+                value = float(f"{value:.0f}.{toks[j + 1][2]}")
+                j += 2
         elif low in _MULTIPLIER_WORDS:
             if i and toks[i - 1][2].lower() in _THINK:
                 i += 1  # "think twice": hesitate, not a count
@@ -1057,6 +1075,7 @@ def _numbers(text: str, exclude: list[tuple[int, int]]) -> tuple[list[Mention], 
 
 
 _HALVED = re.compile(r"\bhalv(?:e|es|ed|ing)\b", re.I)
+_SLASH_FRACTION = re.compile(r"\s*/\s*(\d{1,2})\b(?!\s*/)")
 
 
 _GLUED_SCALE = re.compile(r"\d([mk])$", re.I)
