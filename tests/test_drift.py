@@ -959,6 +959,9 @@ def test_a_spinning_tools_abbreviations_are_the_same_figures_and_dates() -> None
                   "The match handed off with out main incidents.") == []
     assert _types("The match passed off without major incidents.",
                   "The match handed off with main incidents.") == ["negation"]
+    assert _types("Shareholders, who are expected to vote in December, agreed.",
+                  "Shareholders, who're anticipated to vote in December, agreed.") == []
+    assert _types("Rovers won the trophy on Sunday.", "Rovers claimed the trophy on Sunday.") == []
 
 
 def test_whether_or_not_and_improbable() -> None:

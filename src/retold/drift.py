@@ -1888,7 +1888,8 @@ _CLAIM_NOUN_AFTER = frozenset("""for of against from over on by in under filed l
     were are was is have had and or while meanwhile but""".split())
 _CLAIM_NOUN_BEFORE = frozenset("""for of later future insurance compensation damage damages
     injury legal pay benefit benefits false new further many several all""".split())
-_CLAIMED_OBJECTS = frozenset("life lives victory title responsibility credit seat seats".split())
+_CLAIMED_OBJECTS = frozenset("""life lives victory title titles responsibility credit seat seats
+    trophy cup crown medal medals championship prize win""".split())
 
 
 def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
@@ -1919,8 +1920,9 @@ def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     if w in _BE_HEDGES or w in _BE_UNDECIDED:
         prev = toks[i - 1][2].lower() if i > 0 else ""
         nxt = toks[i + 1][2].lower() if i + 1 < len(toks) else ""
-        return prev in _BE and (nxt == "to" or w in _BE_UNDECIDED
-                                or (w in _BE_EXPECTED and nxt in _WHEN_WORDS))
+        # "who're expected": a spinning tool's contraction of "are".
+        return (prev in _BE or prev.endswith(("'re", "’re"))) and (
+            nxt == "to" or w in _BE_UNDECIDED or (w in _BE_EXPECTED and nxt in _WHEN_WORDS))
     if w in _HEDGE_VERBS:
         return not (i + 1 < len(toks) and toks[i + 1][2].lower() in _NOT_A_VERB_AFTER)
     if w == "possible":
