@@ -923,6 +923,11 @@ def test_one_span_of_time_in_other_units_is_no_change() -> None:
                   "Erosion has worsened over the past years.") == ["date"]
     assert _types("Erosion has worsened over the past two years.",
                   "Erosion has worsened over the past three years.") == ["date"]
+    # "The past four years" against a bare "four years" is the same span.
+    assert _types("For the third time in the past four years, fires closed the park.",
+                  "It was the third time in four years that fires closed the park.") == []
+    assert _types("Prices rose over the past decade.", "Prices rose in ten years.") == []
+    assert _types("Prices rose last year.", "Prices rose in a year.") == ["date"]
     # "Last" as a verb is no date; spans ahead are counts ("within three weeks").
     assert _types("The trial is expected to last three weeks.",
                   "The trial is expected to run for three weeks.") == []

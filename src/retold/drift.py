@@ -32,11 +32,13 @@ from retold.entities import (
     Mention,
     Mentions,
     bare_word,
+    count_word,
     extract,
     learn_from,
     number_values,
     quote_key,
     quote_spans,
+    whole_units,
 )
 from retold.pairsim import stem
 from retold.text import STOPWORDS, split_sentences, word_spans
@@ -1230,13 +1232,24 @@ _PRESENT = re.compile(r"\b(?:currently|now|nowadays|presently|at\s+present|at\s+
                       r"|these\s+days)\b", re.I)
 
 
+_SPAN_WORDS = re.compile(r"\b(\d+|[a-z]+)[\s-]+(day|week|month|year|decade)s?\b", re.I)
+
+
 def _said_of_the_period(m: Mention, other: str) -> bool:
     """"this year" where the other side says "the year's" or "of the year": the same
-    period, though those are no date on their own ("the second half of the year"); and
-    "today" where it says "currently" or "now"."""
-    rel = dict(m.fields).get("rel", "")
+    period, though those are no date on their own ("the second half of the year");
+    "today" where it says "currently" or "now"; and "the past four years" where it says
+    "four years" ("the third time in four years")."""
+    fields = dict(m.fields)
+    rel = fields.get("rel", "")
     if rel == "today":
         return _PRESENT.search(other) is not None
+    # "Last year" is a calendar year, "a year" any twelve months; "the past decade" is
+    # "ten years" either way.
+    if rel.startswith("last ") and ("n" in fields or rel == "last decade"):
+        span = (int(fields.get("n", "1")), rel.split()[1])
+        return any(whole_units(count_word(g.group(1)), g.group(2).lower()) == span
+                   for g in _SPAN_WORDS.finditer(other))
     if not rel.startswith("this "):
         return False
     unit = re.escape(rel.split()[1])

@@ -641,7 +641,7 @@ def _dates(text: str) -> list[Mention]:
                     unit = "week"  # "the past seven days" is the past week
                 if rel == "final" and text[: m.start()].split()[-1:] in (["the"], ["The"]):
                     continue  # "the final year of his term"; a spinner's "final yr" is last
-                count = _count(g["rq"]) if g["rq"] else 1
+                count = count_word(g["rq"]) if g["rq"] else 1
                 rel = _REL_NORMAL.get(rel, rel)
                 # "the past ten years" is a time (the last decade); "the next ten years" is
                 # a span from now, which "within ten years" says as well: a count.
@@ -655,7 +655,7 @@ def _dates(text: str) -> list[Mention]:
                     fields["vague"] = "1"
                 # "the past decade" = "the last ten years", "the past 12 months" = "the
                 # past year": one span, said in the largest whole unit.
-                count, unit = _whole_units(*_and_a_half(count, unit.rstrip("s"), g["rhalf"]))
+                count, unit = whole_units(*_and_a_half(count, unit.rstrip("s"), g["rhalf"]))
                 fields["rel"] = f"{rel} {unit}"
                 if count != 1:
                     fields["n"] = str(count)
@@ -684,7 +684,7 @@ def _dates(text: str) -> list[Mention]:
                 unit = _UNIT_NORMAL.get(g["agou"].lower(), g["agou"].lower())
                 unit = "century" if unit.startswith("centur") else unit.rstrip("s")
                 # "a decade ago" = "ten years ago", "a week ago" = "seven days prior".
-                n, unit = _whole_units(*_and_a_half(_count(qty), unit, g["agohalf"]))
+                n, unit = whole_units(*_and_a_half(count_word(qty), unit, g["agohalf"]))
                 count = str(n) if n else ""
                 if count:
                     fields["ago"] = count
@@ -744,7 +744,7 @@ _PARTS = MappingProxyType({
 })
 
 
-def _count(qty: str) -> int:
+def count_word(qty: str) -> int:
     """The number a count word or figure says ("a" = 1, "ten" = 10), 0 for none."""
     qty = qty.strip().lower()
     if qty.isdigit():
@@ -764,7 +764,7 @@ def _and_a_half(count: int, unit: str, half: str | None) -> tuple[int, str]:
     return count, unit
 
 
-def _whole_units(count: int, unit: str) -> tuple[int, str]:
+def whole_units(count: int, unit: str) -> tuple[int, str]:
     """ (count, unit) in the largest unit that divides it: (14, "day") -> (2, "week"),
     (10, "year") -> (1, "decade"); a count of 0 (none given) is left as it is."""
     while count and unit in _LARGER_UNIT:
