@@ -967,6 +967,11 @@ def test_a_spinning_tools_abbreviations_are_the_same_figures_and_dates() -> None
     assert _types("Shareholders, who are expected to vote in December, agreed.",
                   "Shareholders, who're anticipated to vote in December, agreed.") == []
     assert _types("Rovers won the trophy on Sunday.", "Rovers claimed the trophy on Sunday.") == []
+    assert _types("She is the first woman to win the festival's top honour.",
+                  "She is the first woman to claim the festival's top honour.") == []
+    assert [d.b_text for d in sentence_drift(
+        "The judge rejected the firm's argument that the spill came from upstream.",
+        "The judge dismissed the firm's claim that the spill came from upstream.")] == []
 
 
 def test_whether_or_not_and_improbable() -> None:

@@ -1902,18 +1902,20 @@ _CLAIM_NOUN_AFTER = frozenset("""for of against from over on by in under filed l
 _CLAIM_NOUN_BEFORE = frozenset("""for of later future insurance compensation damage damages
     injury legal pay benefit benefits false new further many several all""".split())
 _CLAIMED_OBJECTS = frozenset("""life lives victory title titles responsibility credit seat seats
-    trophy cup crown medal medals championship prize win""".split())
+    trophy cup crown medal medals championship prize win honour honor honours honors award
+    awards gold place spot""".split())
 
 
 def _hedges(toks: Sequence[tuple[int, int, str]], i: int) -> bool:
     raw = toks[i][2]
     w = raw.lower()
     if w.startswith("claim") and any(
-        t[2].lower() in _CLAIMED_OBJECTS for t in toks[i + 1 : i + 4]
+        t[2].lower() in _CLAIMED_OBJECTS for t in toks[i + 1 : i + 5]
     ):
-        return False  # "claimed the title"
-    if w in _CLAIM_NOUNS and i > 0 and toks[i - 1][2].lower() in _DETERMINERS:
-        return False  # "the claims of the union", "the allegations": a noun, named
+        return False  # "claimed the title", "claim the festival's top honour"
+    if w in _CLAIM_NOUNS and i > 0 and (toks[i - 1][2].lower() in _DETERMINERS
+                                        or toks[i - 1][2].lower().endswith(("'s", "’s"))):
+        return False  # "the claims of the union", "the firm's claim": a noun, named
     if w in ("claim", "claims") and (
         (i > 0 and toks[i - 1][2].lower() in _CLAIM_NOUN_BEFORE)
         or (i + 1 < len(toks) and toks[i + 1][2].lower() in _CLAIM_NOUN_AFTER)
