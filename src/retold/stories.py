@@ -29,6 +29,7 @@ Pipeline
 from __future__ import annotations
 
 import math
+import re
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -39,8 +40,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from retold.documents import Document
+from retold.entities import MONTHS
 from retold.storysearch import SerializedIndex, StoryArchive, knn, near_in_time, time_chunks
-from retold.text import STOPWORDS, raw_words, split_sentences
+from retold.text import STOPWORDS, dateline_end, raw_words, split_sentences
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAY_S = 86400.0
@@ -150,6 +152,8 @@ class StoryFeatures:
     times: np.ndarray
     headlines: list[str]
     figures: list[np.ndarray] = field(default_factory=list)
+    # Day of the year an agency dateline gives ("MARLOW BRIDGE, Sept 18 - "), NaN for none.
+    datelines: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -163,10 +167,14 @@ class StoryFeatures:
             self.times[idx],
             [self.headlines[i] for i in idx],
             [self.figures[i] for i in idx] if self.figures else [],
+            None if self.datelines is None else self.datelines[idx],
         )
 
     def figures_of(self, i: int) -> np.ndarray:
         return self.figures[i] if self.figures else _NO_FIGURES
+
+    def dateline_of(self, i: int) -> float:
+        return math.nan if self.datelines is None else float(self.datelines[i])
 
 
 # ---------------------------------------------------------------------------------------
@@ -286,7 +294,35 @@ def featurize(
         times=np.array([_days(d.published) for d in docs], dtype=np.float64),
         headlines=[_headline(d) for d in docs],
         figures=figures,
+        datelines=np.array([dateline_day(d.text) for d in docs], dtype=np.float64),
     )
+
+
+_DATELINE_DATE = re.compile(
+    r"\b(?:([A-Z][a-z]{2,8})\.? (\d{1,2})|(\d{1,2}) ([A-Z][a-z]{2,8})\.?)\b")
+
+
+def dateline_day(text: str) -> float:
+    """The day of the year (1-365, in a year without 29 February) that an agency dateline
+    opening ``text`` gives ("MARLOW BRIDGE, Sept 18 - " -> 261), NaN where none does. The
+    report's own date: what a document without a publication time still tells of when."""
+    end = dateline_end(text)
+    m = _DATELINE_DATE.search(text, 0, end) if end else None
+    if m is None:
+        return math.nan
+    month = MONTHS.get((m.group(1) or m.group(4)).lower())
+    day = int(m.group(2) or m.group(3))
+    try:
+        return float(datetime(2001, month, day).timetuple().tm_yday) if month else math.nan
+    except ValueError:
+        return math.nan
+
+
+def day_gap(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
+    """Days between days of the year, round the turn of the year (30 December to 2 January
+    is 3 days); NaN where either is unknown."""
+    gap = np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))
+    return np.minimum(gap, 365.0 - gap)
 
 
 def idf_from_df(df: np.ndarray, n_docs: int) -> np.ndarray:
@@ -345,6 +381,11 @@ def similarity_matrix(feats: StoryFeatures, params: StoryParams | None = None) -
         enough = undated & (lens >= params.min_figures)
         sim[enough[:, None] & enough[None, :] & (shared == 0)
             & (sim < params.undated_threshold)] = 0.0
+    if feats.datelines is not None:
+        # Two undated reports whose datelines are further apart than the window.
+        lines = np.where(undated, feats.datelines, np.nan)
+        apart = np.nan_to_num(day_gap(lines[:, None], lines[None, :]), nan=0.0)
+        sim[(apart > params.window_days) & (sim < params.window_override)] = 0.0
     return sim
 
 
@@ -486,6 +527,8 @@ class _Stories:
     label_score: list[float] = field(default_factory=list)
     # int32 sorted, of stories without a dated report only (see ``min_figures``)
     figures: list[np.ndarray] = field(default_factory=list)
+    # Day of the year of the first dateline of a story without a dated report (NaN: none)
+    dateline: list[float] = field(default_factory=list)
 
 
 class StoryIndex:
@@ -564,7 +607,8 @@ class StoryIndex:
                     assert feats.emb is not None and self._s.emb_sum is not None
                     e = _unit(self._s.emb_sum[uniq])
                     sims = sims + p.emb_weight * (e @ feats.emb[i])
-                sims = self._apply_window(sims, uniq, feats.times[i], feats.figures_of(i))
+                sims = self._apply_window(sims, uniq, feats.times[i], feats.figures_of(i),
+                                          feats.dateline_of(i))
                 j = int(np.argmax(sims))
                 best, best_sim = int(uniq[j]), float(sims[j])
             if best >= 0 and best_sim >= p.assign_threshold:
@@ -633,6 +677,7 @@ class StoryIndex:
         yield "figures_indptr", np.concatenate(
             [[0], np.cumsum([len(f) for f in figs])]).astype(np.int64)
         yield "figures", Pieces(figs, np.dtype(np.int32))
+        yield "dateline", np.array(s.dateline[: self._n], dtype=np.float64)
         if s.emb_sum is not None:
             yield "emb_sum", s.emb_sum[: self._n]
         yield from self._archive.iter_arrays()
@@ -673,6 +718,9 @@ class StoryIndex:
                          for i in range(n)]
         else:  # saved before figures were kept: none known (the rule is off for them)
             s.figures = [_NO_FIGURES] * n
+        # Saved before datelines were kept: none known.
+        s.dateline = ([float(v) for v in arrays["dateline"]] if "dateline" in arrays
+                      else [math.nan] * n)
         self._archive = StoryArchive.from_arrays(params.sketch_dim, arrays)
         self._n = n
         return self
@@ -769,7 +817,7 @@ class StoryIndex:
         return dots / np.where(norms == 0, 1.0, norms)
 
     def _apply_window(self, sims: np.ndarray, stories: np.ndarray, t: float,
-                      figures: np.ndarray = _NO_FIGURES) -> np.ndarray:
+                      figures: np.ndarray = _NO_FIGURES, day: float = math.nan) -> np.ndarray:
         p = self.params
         # From the story's first report: see ``StoryParams.window_days``.
         ids = stories.tolist()  # Python ints: indexing lists with numpy ints is slow
@@ -782,6 +830,12 @@ class StoryIndex:
                                         & (out < p.undated_threshold)).tolist():
                     if other_figures(figures, self._s.figures[ids[k]], p.min_figures):
                         out[k] = -np.inf
+            if not math.isnan(day):
+                # An undated story's first dateline further from this one's than the window:
+                # another day's report (last year's flood in the same town).
+                lines = np.array([self._s.dateline[c] for c in ids])
+                apart = np.nan_to_num(day_gap(lines, day), nan=0.0) > p.window_days
+                out = np.where(np.isnan(lo) & apart & (out < p.window_override), -np.inf, out)
             return out
         gap = np.abs(t - lo)
         far = np.where(np.isnan(gap), 0.0, gap) > p.window_days
@@ -818,6 +872,7 @@ class StoryIndex:
         # Figures only matter while a story has no dated report (``min_figures``).
         s.figures.append(feats.figures_of(i)[: self.params.max_story_figures].copy()
                          if math.isnan(t) else _NO_FIGURES)
+        s.dateline.append(feats.dateline_of(i) if math.isnan(t) else math.nan)
         # A singleton's label has no support yet; the first member that fits the story
         # better than this (by assignment similarity) takes over the label.
         s.label_score.append(0.0)
@@ -860,6 +915,8 @@ class StoryIndex:
         if sim > s.label_score[c]:
             s.label[c] = feats.headlines[i]
             s.label_score[c] = sim
+        if math.isnan(s.t_min[c]) and math.isnan(s.dateline[c]):
+            s.dateline[c] = feats.dateline_of(i)
         mine = s.figures[c]
         if not math.isnan(s.t_min[c]):
             s.figures[c] = _NO_FIGURES
