@@ -1023,6 +1023,16 @@ def test_an_undecided_course_is_a_hedge() -> None:
 
 
 
+
+def test_a_fellow_of_an_institute_is_an_office() -> None:
+    items = sentence_drift(
+        '"It is hard," said Petra Lind, a senior fellow at the Northgate Institute.',
+        '"It is hard," said Petra Lind, the director of the Northgate Institute.')
+    assert [(d.type, d.a_text, d.b_text) for d in items] == [
+        ("title", "senior fellow", "director")]
+    assert _types("He and his fellow ministers met on Monday.",
+                  "He and the other ministers met on Monday.") == []
+
 def test_possible_after_be_is_a_hedge() -> None:
     assert _types("The weather service warned that more rain was possible on Thursday.",
                   "The weather service warned that more rain would fall on Thursday.") == [

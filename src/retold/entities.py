@@ -220,7 +220,7 @@ _OCCUPATIONS = MappingProxyType(
         "reporter": "journalist", "engineer": "engineer", "expert": "expert",
         "specialist": "expert", "analyst": "expert", "activist": "activist",
         "campaigner": "activist", "author": "author", "writer": "author",
-        "novelist": "author", "architect": "architect",
+        "novelist": "author", "architect": "architect", "fellow": "fellow",
     }
 )
 _HEADS |= _OCCUPATIONS.keys()
